@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, rmSync } from 'node:fs'
 
-const entries = { report: 'src/report/main.ts', poll: 'src/poll/main.ts' }
+const entries = { report: "src/report/index.ts", poll: "src/poll/index.ts" }
 
 rmSync('dist', { recursive: true, force: true })
 for (const [name, entry] of Object.entries(entries)) {

@@ -1,0 +1,41 @@
+import { UserError } from '../errors.ts'
+
+/** Facts about the current workflow run, read from the variables the runner sets for every step. */
+export interface RunContext {
+  serverUrl: string
+  apiUrl: string
+  repository: string
+  owner: string
+  repo: string
+  workflow: string
+  runId: string
+  runNumber: string
+  runAttempt: number
+  runnerName: string
+  runUrl: string
+}
+
+export function runContext(env: NodeJS.ProcessEnv): RunContext {
+  const repository = env.GITHUB_REPOSITORY ?? ''
+  const [owner = '', repo = ''] = repository.split('/')
+  const runId = env.GITHUB_RUN_ID ?? ''
+  if (!owner || !repo || !/^\d+$/.test(runId)) {
+    throw new UserError(
+      'This action must run inside a GitHub Actions workflow: GITHUB_REPOSITORY and GITHUB_RUN_ID are not set.'
+    )
+  }
+  const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
+  return {
+    serverUrl,
+    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    repository,
+    owner,
+    repo,
+    workflow: env.GITHUB_WORKFLOW || repository,
+    runId,
+    runNumber: env.GITHUB_RUN_NUMBER || '?',
+    runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+    runnerName: env.RUNNER_NAME ?? '',
+    runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`
+  }
+}

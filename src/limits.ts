@@ -1,0 +1,42 @@
+// Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
+// client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
+
+export const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+export const FAILURE_TYPES = [
+  'JobFailed',
+  'ConfigurationError',
+  'PermissionError',
+  'RevisionOutOfSync',
+  'RevisionUnavailable',
+  'SystemUnavailable'
+] as const
+export type FailureType = (typeof FAILURE_TYPES)[number]
+
+export const codepipeline = {
+  failureMessage: { min: 1, max: 5000 },
+  summary: { min: 1, max: 2048 },
+  externalExecutionId: { min: 1, max: 1500 },
+  continuationToken: { min: 1, max: 2048 },
+  percentComplete: { min: 0, max: 100 },
+  outputVariableName: /^[A-Za-z0-9@\-_]+$/,
+  outputVariablesBytes: 122880,
+  maxBatchSize: { min: 1, max: 100 },
+  queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
+  queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
+  provider: /^[0-9A-Za-z_-]{1,35}$/,
+  actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
+  categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute'] as const
+}
+
+export const sts = {
+  roleSessionName: /^[\w+=,.@-]{2,64}$/,
+  roleSessionNameMax: 64,
+  durationSeconds: { min: 900, max: 43200 },
+  roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+}
+
+export const retry = { maxAttempts: { min: 1, max: 20 } }
+
+// GitHub accepts at most 25 inputs on a workflow_dispatch event.
+export const github = { maxDispatchInputs: 25 }

@@ -1,0 +1,17 @@
+import * as core from '@actions/core'
+import { runMainStep } from './main-step.ts'
+import { runPostStep } from './post-step.ts'
+import { isPost, markMainStarted } from './state.ts'
+
+/** The runner calls the same bundle for the main and the post step; the saved state tells them apart. */
+export async function run(): Promise<void> {
+  try {
+    if (isPost()) await runPostStep()
+    else {
+      markMainStarted()
+      await runMainStep()
+    }
+  } catch (error) {
+    core.setFailed((error as Error).message)
+  }
+}

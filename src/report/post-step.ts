@@ -1,0 +1,30 @@
+import * as core from '@actions/core'
+import { runContext } from '../github/context.ts'
+import { fromEnv } from '../inputs.ts'
+import { deliver } from './deliver.ts'
+import { judgeRun } from './judge.ts'
+import { judgeOwnSteps, notJudged } from './outcome.ts'
+import { parseReportSettings } from './settings.ts'
+import { armedFor } from './state.ts'
+
+/** The post step (post-if: always()): judges this job's steps and reports, when the main step armed it. */
+export async function runPostStep(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const pipeline = armedFor()
+  if (!pipeline) {
+    // Explicit and workflow modes reported in the main step; a failed set-up check already said why.
+    core.debug('Nothing to report in the post step.')
+    return
+  }
+  const settings = parseReportSettings(fromEnv(env), env)
+  const run = runContext(env)
+  core.setSecret(settings.githubToken)
+  const outcome = await judgeRun(settings, run, (_jobs, current) =>
+    current
+      ? judgeOwnSteps(current)
+      : notJudged(
+          `this job was not found among the run's jobs in progress on runner "${run.runnerName}"`,
+          settings.failureType
+        )
+  )
+  await deliver(settings, run, outcome, { pipeline })
+}

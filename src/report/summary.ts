@@ -1,0 +1,74 @@
+import { consoleUrl, type PipelineContext } from '../aws/pipeline-context.ts'
+import type { ReportRequest } from './request.ts'
+
+export type ReportResult = 'succeeded' | 'failed' | 'already-reported' | 'dry-run'
+
+export interface ReportRecord {
+  jobId: string
+  region: string
+  request: ReportRequest
+  result: ReportResult
+  requestId?: string
+  pipeline: PipelineContext
+}
+
+/** The step's outputs; names are part of the action's contract (action.yml). */
+export function reportOutputs(record: ReportRecord): Record<string, string> {
+  return {
+    result: record.result,
+    'job-id': record.jobId,
+    'request-id': record.requestId ?? '',
+    'pipeline-name': record.pipeline.pipelineName ?? '',
+    'pipeline-execution-id': record.pipeline.pipelineExecutionId ?? '',
+    'stage-name': record.pipeline.stageName ?? '',
+    'action-name': record.pipeline.actionName ?? ''
+  }
+}
+
+const HEADLINE: Record<ReportResult, string> = {
+  succeeded: '✅ Reported success to CodePipeline',
+  failed: '❌ Reported failure to CodePipeline',
+  'already-reported': '⚠️ CodePipeline job already had a result; nothing was changed',
+  'dry-run': '🔎 Dry run: nothing was sent to CodePipeline'
+}
+
+/** Markdown for the job summary page. */
+export function reportSummary(record: ReportRecord): string {
+  const { request, pipeline } = record
+  const link = consoleUrl(record.region, pipeline)
+  const rows: [string, string][] = [
+    ['Job ID', code(record.jobId)],
+    [
+      'Pipeline',
+      link ? `[${cell(pipeline.pipelineName ?? '')}](${link})` : cell(pipeline.pipelineName ?? '—')
+    ],
+    ['Stage', cell(pipeline.stageName ?? '—')],
+    ['Action', cell(pipeline.actionName ?? '—')]
+  ]
+  if (request.kind === 'success') {
+    rows.push(
+      ['Reported', 'PutJobSuccessResult'],
+      ['Summary', cell(request.input.executionDetails?.summary ?? '')]
+    )
+    if (request.input.continuationToken) rows.push(['Continuation token', 'sent (the action keeps running)'])
+    const names = Object.keys(request.input.outputVariables ?? {})
+    if (names.length) rows.push(['Output variables', names.map(code).join(', ')])
+  } else {
+    const details = request.input.failureDetails
+    rows.push(
+      ['Reported', `PutJobFailureResult (${details?.type})`],
+      ['Message', cell(details?.message ?? '')]
+    )
+  }
+  if (record.requestId) rows.push(['AWS request ID', code(record.requestId)])
+  const table = rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')
+  return `### ${HEADLINE[record.result]}\n\n| | |\n|---|---|\n${table}\n`
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, '')}\``
+}
