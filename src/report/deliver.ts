@@ -3,7 +3,7 @@ import { connectCodePipeline, CodePipelineError, type CodePipeline } from '../aw
 import { describePlace, pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
 import { DeliveryError } from '../errors.ts'
 import type { RunContext } from '../github/context.ts'
-import type { Outcome } from './outcome.ts'
+import type { Outcome } from '../outcome.ts'
 import { buildRequest, type ReportRequest } from './request.ts'
 import type { ReportSettings } from './settings.ts'
 import { reportOutputs, reportSummary, type ReportRecord } from './summary.ts'

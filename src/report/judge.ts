@@ -1,7 +1,7 @@
 import type { RunContext } from '../github/context.ts'
 import { connectGitHub, GitHubError } from '../github/client.ts'
 import { listAttemptJobs, type RunJob } from '../github/runs.ts'
-import { findCurrentJob, notJudged, type Outcome } from './outcome.ts'
+import { findCurrentJob, notJudged, type Outcome } from '../outcome.ts'
 import type { ReportSettings } from './settings.ts'
 
 export type Judge = (jobs: RunJob[], current: RunJob | undefined) => Outcome

@@ -13,7 +13,7 @@ import {
   judgeOwnSteps,
   notJudged,
   unfinishedJobs
-} from './outcome.ts'
+} from '../outcome.ts'
 import { parseReportSettings, type ReportSettings } from './settings.ts'
 import { armPostStep } from './state.ts'
 

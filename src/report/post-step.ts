@@ -3,7 +3,7 @@ import { runContext } from '../github/context.ts'
 import { fromEnv } from '../inputs.ts'
 import { deliver } from './deliver.ts'
 import { judgeRun } from './judge.ts'
-import { judgeOwnSteps, notJudged } from './outcome.ts'
+import { judgeOwnSteps, notJudged } from '../outcome.ts'
 import { parseReportSettings } from './settings.ts'
 import { armedFor } from './state.ts'
 

@@ -1,8 +1,9 @@
 import type { PutJobFailureResultInput, PutJobSuccessResultInput } from '@aws-sdk/client-codepipeline'
 import type { RunContext } from '../github/context.ts'
 import { codepipeline as limits } from '../limits.ts'
-import { fit, truncate } from '../text.ts'
-import type { FailedJob, Outcome } from './outcome.ts'
+import { failureMessage, successSummary } from '../messages.ts'
+import { truncate } from '../text.ts'
+import type { Outcome } from '../outcome.ts'
 import type { ReportSettings } from './settings.ts'
 
 export type ReportRequest =
@@ -44,42 +45,4 @@ export function buildRequest(settings: ReportSettings, outcome: Outcome, run: Ru
       }
     }
   }
-}
-
-export function runLabel(run: RunContext): string {
-  return `GitHub workflow "${run.workflow}" run #${run.runNumber} (attempt ${run.runAttempt})`
-}
-
-export function successSummary(run: RunContext): string {
-  return `${runLabel(run)} succeeded: ${run.runUrl}`
-}
-
-/** Names the workflow, run, failed jobs and steps, and links the run; always within CodePipeline's 5000 characters. */
-export function failureMessage(outcome: Outcome, run: RunContext): string {
-  if (outcome.unknown) {
-    return fit(
-      `${runLabel(run)} could not be judged: `,
-      outcome.unknown.reason,
-      `. Run: ${run.runUrl}`,
-      limits.failureMessage.max
-    )
-  }
-  const verb = outcome.cancelled ? 'was cancelled' : 'failed'
-  const details = outcome.failedJobs.map(describeJob).join('; ')
-  return fit(
-    `${runLabel(run)} ${verb}`,
-    details ? `: ${details}` : '',
-    `. Run: ${run.runUrl}`,
-    limits.failureMessage.max
-  )
-}
-
-function describeJob(job: FailedJob): string {
-  const how =
-    job.conclusion === 'timed_out' ? 'timed out' : job.conclusion === 'cancelled' ? 'was cancelled' : 'failed'
-  if (job.steps.length === 0) return `job "${job.name}" ${how}`
-  const steps = job.steps.map(
-    s => `"${s.name}"${s.conclusion === 'failure' ? '' : ` (${s.conclusion.replace('_', ' ')})`}`
-  )
-  return `job "${job.name}" ${how} at step ${steps.join(', ')}`
 }

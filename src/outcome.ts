@@ -1,5 +1,5 @@
-import type { RunJob } from '../github/runs.ts'
-import type { FailureType } from '../limits.ts'
+import type { RunJob } from './github/runs.ts'
+import type { FailureType } from './limits.ts'
 
 // Judging a run from GitHub's view of its jobs and steps. Pure: the jobs come in, a verdict goes out.
 
