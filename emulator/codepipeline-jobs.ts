@@ -1,0 +1,210 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+
+export type JobState =
+  'Created' | 'Queued' | 'Dispatched' | 'InProgress' | 'TimedOut' | 'Succeeded' | 'Failed'
+export const FINAL_STATES: readonly JobState[] = ['Succeeded', 'Failed', 'TimedOut']
+
+export interface ActionTypeId {
+  category: string
+  owner: string
+  provider: string
+  version: string
+}
+
+export interface Artifact {
+  name: string
+  revision?: string
+  location: { type: 'S3'; s3Location: { bucketName: string; objectKey: string } }
+}
+
+export interface JobData {
+  actionTypeId: ActionTypeId
+  actionConfiguration: { configuration: Record<string, string> }
+  pipelineContext: {
+    pipelineName: string
+    stage: { name: string }
+    action: { name: string; actionExecutionId: string }
+    pipelineArn: string
+    pipelineExecutionId: string
+  }
+  inputArtifacts: Artifact[]
+  outputArtifacts: Artifact[]
+  artifactCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }
+  continuationToken?: string
+  encryptionKey?: { id: string; type: 'KMS' }
+}
+
+export interface JobResult {
+  kind: 'success' | 'failure'
+  /** The request body exactly as received. */
+  request: Record<string, unknown>
+  accessKeyId: string
+  at: Date
+}
+
+export interface Job {
+  id: string
+  accountId: string
+  state: JobState
+  data: JobData
+  results: JobResult[]
+  /** Set by PollForJobs; only the holder of this value may acknowledge. */
+  nonce?: string
+  acknowledgedBy?: string
+  /** The job whose success with a continuationToken created this one. */
+  previousJobId?: string
+}
+
+export interface JobInit {
+  id?: string
+  accountId?: string
+  state?: JobState
+  actionTypeId?: Partial<ActionTypeId>
+  /** Merged over the default configuration (Repository, Workflow, Ref). */
+  configuration?: Record<string, string>
+  pipelineName?: string
+  stageName?: string
+  actionName?: string
+  continuationToken?: string
+  inputArtifacts?: Artifact[]
+  outputArtifacts?: Artifact[]
+}
+
+export const DEFAULT_ACTION_TYPE: ActionTypeId = {
+  category: 'Build',
+  owner: 'Custom',
+  provider: 'GitHubActions',
+  version: '1'
+}
+
+export const DEFAULT_CONFIGURATION: Record<string, string> = {
+  Repository: 'octo-org/octo-repo',
+  Workflow: 'build.yml',
+  Ref: 'main'
+}
+
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+function fakeKey(prefix: string, length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  return prefix + Array.from(randomBytes(length - prefix.length), b => alphabet[b % 32]).join('')
+}
+
+export function actionTypeKey(t: ActionTypeId): string {
+  return `${t.category}/${t.owner}/${t.provider}/${t.version}`
+}
+
+export class JobStore {
+  readonly jobs: Job[] = []
+  private readonly actionTypes = new Set<string>([actionTypeKey(DEFAULT_ACTION_TYPE)])
+  private readonly denials: Array<{ principal: string; operation: string }> = []
+
+  private readonly region: string
+  private readonly accountId: string
+
+  constructor(region: string, accountId: string) {
+    this.region = region
+    this.accountId = accountId
+  }
+
+  /** A job the way CodePipeline hands it to a worker; InProgress unless `state` says otherwise. */
+  addJob(init: JobInit = {}): Job {
+    const id = init.id ?? randomUUID()
+    if (!JOB_ID.test(id)) throw new Error(`job id ${id} does not match the CodePipeline job id pattern`)
+    if (this.job(id)) throw new Error(`job ${id} already exists`)
+    const actionTypeId = { ...DEFAULT_ACTION_TYPE, ...init.actionTypeId }
+    this.registerActionType(actionTypeId)
+    const accountId = init.accountId ?? this.accountId
+    const pipelineName = init.pipelineName ?? 'my-pipeline'
+    const bucket = `codepipeline-${this.region}-${accountId}`
+    const artifact = (name: string): Artifact => ({
+      name,
+      revision: randomBytes(20).toString('hex'),
+      location: {
+        type: 'S3',
+        s3Location: { bucketName: bucket, objectKey: `${pipelineName}/${name}/${fakeKey('', 7)}` }
+      }
+    })
+    const data: JobData = {
+      actionTypeId,
+      actionConfiguration: { configuration: { ...DEFAULT_CONFIGURATION, ...init.configuration } },
+      pipelineContext: {
+        pipelineName,
+        stage: { name: init.stageName ?? 'Build' },
+        action: { name: init.actionName ?? 'GitHubActions', actionExecutionId: randomUUID() },
+        pipelineArn: `arn:aws:codepipeline:${this.region}:${accountId}:${pipelineName}`,
+        pipelineExecutionId: randomUUID()
+      },
+      inputArtifacts: init.inputArtifacts ?? [artifact('SourceArtifact')],
+      outputArtifacts: init.outputArtifacts ?? [artifact('BuildArtifact')],
+      artifactCredentials: {
+        accessKeyId: fakeKey('ASIA', 20),
+        secretAccessKey: randomBytes(30).toString('base64'),
+        sessionToken: 'FwoGZXIvYXdzE' + randomBytes(96).toString('base64')
+      },
+      ...(init.continuationToken !== undefined ? { continuationToken: init.continuationToken } : {})
+    }
+    const job: Job = { id, accountId, state: init.state ?? 'InProgress', data, results: [] }
+    this.jobs.push(job)
+    return job
+  }
+
+  /** A job waiting for a worker's PollForJobs. */
+  queueJob(init: JobInit = {}): Job {
+    return this.addJob({ ...init, state: 'Queued' })
+  }
+
+  job(id: string): Job | undefined {
+    return this.jobs.find(j => j.id === id)
+  }
+
+  timeOut(id: string): Job {
+    const job = this.mustGet(id)
+    job.state = 'TimedOut'
+    return job
+  }
+
+  /** Declares a custom action type so PollForJobs accepts it even before any job exists. */
+  registerActionType(t: ActionTypeId): void {
+    this.actionTypes.add(actionTypeKey(t))
+  }
+
+  hasActionType(t: ActionTypeId): boolean {
+    return this.actionTypes.has(actionTypeKey(t))
+  }
+
+  /** Like an IAM policy without that action: `principal` is an access key id or a role/user ARN; '*' denies every operation. */
+  deny(principal: string, operation: string = '*'): void {
+    this.denials.push({ principal, operation })
+  }
+
+  clearDenials(): void {
+    this.denials.length = 0
+  }
+
+  isDenied(principals: string[], operation: string): boolean {
+    return this.denials.some(
+      d => principals.includes(d.principal) && (d.operation === '*' || d.operation === operation)
+    )
+  }
+
+  /** The follow-up job CodePipeline creates after a success that carried a continuationToken. */
+  continueJob(previous: Job, continuationToken: string): Job {
+    const job: Job = {
+      id: randomUUID(),
+      accountId: previous.accountId,
+      state: 'Queued',
+      data: { ...structuredClone(previous.data), continuationToken },
+      results: [],
+      previousJobId: previous.id
+    }
+    this.jobs.push(job)
+    return job
+  }
+
+  private mustGet(id: string): Job {
+    const job = this.job(id)
+    if (!job) throw new Error(`no job ${id}`)
+    return job
+  }
+}

@@ -1,0 +1,276 @@
+import { randomBytes } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import { isRecord, parseJson } from './http.ts'
+import type { RecordedRequest, Reply, ServiceHandler } from './http.ts'
+import { actionTypeKey, FINAL_STATES, JobStore } from './codepipeline-jobs.ts'
+import type { ActionTypeId, Job } from './codepipeline-jobs.ts'
+import { verifySigV4 } from './sigv4.ts'
+import type { Sts } from './sts.ts'
+import { Violations } from './validation.ts'
+
+const TARGET_PREFIX = 'CodePipeline_20150709.'
+const OPERATIONS = [
+  'PollForJobs',
+  'AcknowledgeJob',
+  'GetJobDetails',
+  'PutJobSuccessResult',
+  'PutJobFailureResult'
+]
+const JOB_ID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+const FAILURE_TYPES = [
+  'JobFailed',
+  'ConfigurationError',
+  'PermissionError',
+  'RevisionOutOfSync',
+  'RevisionUnavailable',
+  'SystemUnavailable'
+]
+const OUTPUT_VARIABLES_MAX_BYTES = 122880
+
+type Body = Record<string, unknown>
+
+export function awsJsonError(type: string, message: string, status = 400): Reply {
+  return {
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify({ __type: type, message })
+  }
+}
+
+function ok(value?: unknown): Reply {
+  // Put*Result answer 200 with an empty body on the real service.
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+    body: value === undefined ? '' : JSON.stringify(value)
+  }
+}
+
+/** The job store plus the awsJson1_1 front end a job worker talks to. */
+export class CodePipeline extends JobStore implements ServiceHandler {
+  readonly service = 'codepipeline' as const
+  private readonly sts: Sts
+  private readonly signingRegion: string
+
+  constructor(region: string, accountId: string, sts: Sts) {
+    super(region, accountId)
+    this.sts = sts
+    this.signingRegion = region
+  }
+
+  identify(req: IncomingMessage, raw: string): { operation: string; body: unknown } {
+    const target = String(req.headers['x-amz-target'] ?? '')
+    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target
+    return { operation, body: parseJson(raw) }
+  }
+
+  handle(req: IncomingMessage, record: RecordedRequest, raw: string): Reply {
+    const auth = verifySigV4(
+      { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: raw },
+      { region: this.signingRegion, service: 'codepipeline' },
+      id => this.sts.principal(id)
+    )
+    record.accessKeyId = auth.accessKeyId
+    if (!auth.ok) return awsJsonError(auth.code, auth.message)
+    const target = String(req.headers['x-amz-target'] ?? '')
+    if (!target.startsWith(TARGET_PREFIX) || !OPERATIONS.includes(record.operation)) {
+      return awsJsonError('UnknownOperationException', `Unknown operation ${target}`)
+    }
+    if (!isRecord(record.body)) {
+      return awsJsonError('SerializationException', 'Start of structure or map found where not expected.')
+    }
+    const principal = this.sts.principal(auth.accessKeyId)
+    if (principal && this.isDenied(principal.principals, record.operation)) {
+      return awsJsonError(
+        'AccessDeniedException',
+        `User: ${principal.arn} is not authorized to perform: codepipeline:${record.operation} ` +
+          `because no identity-based policy allows the codepipeline:${record.operation} action`
+      )
+    }
+    const body = record.body
+    switch (record.operation) {
+      case 'PollForJobs':
+        return this.pollForJobs(body)
+      case 'AcknowledgeJob':
+        return this.acknowledgeJob(body, auth.accessKeyId)
+      case 'GetJobDetails':
+        return this.withJob(body, new Violations(), job => ok({ jobDetails: this.view(job) }))
+      case 'PutJobSuccessResult':
+        return this.putJobSuccessResult(body, auth.accessKeyId)
+      default:
+        return this.putJobFailureResult(body, auth.accessKeyId)
+    }
+  }
+
+  fault(kind: 'throttle' | 'server-error', _record: RecordedRequest, status?: number): Reply {
+    return kind === 'throttle'
+      ? awsJsonError('ThrottlingException', 'Rate exceeded', status ?? 400)
+      : awsJsonError('InternalFailure', 'We encountered an internal error. Please try again.', status ?? 500)
+  }
+
+  private view(job: Job): { id: string; accountId: string; data: unknown } {
+    return { id: job.id, accountId: job.accountId, data: structuredClone(job.data) }
+  }
+
+  /** Validates jobId (after the caller's own checks) and finds the job, the order AWS reports problems in. */
+  private withJob(body: Body, v: Violations, then: (job: Job) => Reply): Reply {
+    v.string(body.jobId, 'jobId', { pattern: JOB_ID, required: true })
+    if (v.message) return awsJsonError('ValidationException', v.message)
+    const job = this.job(body.jobId as string)
+    if (!job) return awsJsonError('JobNotFoundException', `The job ${String(body.jobId)} cannot be found.`)
+    return then(job)
+  }
+
+  private pollForJobs(body: Body): Reply {
+    const v = new Violations()
+    const t = isRecord(body.actionTypeId) ? body.actionTypeId : undefined
+    if (v.required(body.actionTypeId, 'actionTypeId') && t) {
+      const categories = ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']
+      v.enumValue(t.category, 'actionTypeId.category', categories, true)
+      v.enumValue(t.owner, 'actionTypeId.owner', ['AWS', 'ThirdParty', 'Custom'], true)
+      v.string(t.provider, 'actionTypeId.provider', {
+        min: 1,
+        max: 35,
+        pattern: '[0-9A-Za-z_-]+',
+        required: true
+      })
+      v.string(t.version, 'actionTypeId.version', {
+        min: 1,
+        max: 9,
+        pattern: '[0-9A-Za-z_-]+',
+        required: true
+      })
+    }
+    v.integer(body.maxBatchSize, 'maxBatchSize', { min: 1 })
+    const query = body.queryParam
+    if (query !== undefined && query !== null) {
+      if (!isRecord(query)) v.custom(query, 'queryParam', 'Member must be a map')
+      else {
+        const entries = Object.entries(query)
+        if (entries.length > 1)
+          v.custom(query, 'queryParam', 'Member must have length less than or equal to 1')
+        for (const [k, val] of entries) {
+          v.string(k, 'queryParam.key', { min: 1, max: 50 })
+          v.string(val, `queryParam.${k}`, { min: 1, max: 50, pattern: '[a-zA-Z0-9_-]+', required: true })
+        }
+      }
+    }
+    if (v.message) return awsJsonError('ValidationException', v.message)
+    const type = t as unknown as ActionTypeId
+    if (type.owner !== 'Custom') {
+      return awsJsonError(
+        'ValidationException',
+        `PollForJobs is only for custom actions: actionTypeId.owner must be 'Custom', not '${type.owner}'`
+      )
+    }
+    if (!this.hasActionType(type)) {
+      return awsJsonError(
+        'ActionTypeNotFoundException',
+        `The action type ${actionTypeKey(type)} cannot be found.`
+      )
+    }
+    const wanted = isRecord(query) ? Object.entries(query) : []
+    const found = this.jobs
+      .filter(j => j.state === 'Queued' && actionTypeKey(j.data.actionTypeId) === actionTypeKey(type))
+      .filter(j => wanted.every(([k, val]) => j.data.actionConfiguration.configuration[k] === val))
+      .slice(0, (body.maxBatchSize as number | undefined) ?? 1)
+    for (const job of found) {
+      job.state = 'Dispatched'
+      job.nonce = randomBytes(16).toString('hex')
+    }
+    return ok({ jobs: found.map(j => ({ ...this.view(j), nonce: j.nonce })) })
+  }
+
+  // AWS documents the nonce as what "ensures the job is being worked on by only one job worker" and the
+  // response as the job's status. So: the holder of the current nonce may acknowledge again (a retried
+  // request gets the current status back, as documented, instead of losing the job); anyone else, including
+  // a worker holding a nonce from an earlier poll, gets InvalidNonceException and never owns the job.
+  private acknowledgeJob(body: Body, accessKeyId: string): Reply {
+    const v = new Violations()
+    v.string(body.nonce, 'nonce', { min: 1, max: 50, required: true })
+    return this.withJob(body, v, job => {
+      if (job.nonce === undefined || job.nonce !== body.nonce) {
+        return awsJsonError('InvalidNonceException', `The nonce is not valid for job ${job.id}.`)
+      }
+      if (job.state === 'Dispatched') {
+        job.state = 'InProgress'
+        job.acknowledgedBy = accessKeyId
+      }
+      return ok({ status: job.state })
+    })
+  }
+
+  private refuseFinal(job: Job): Reply | undefined {
+    if (!FINAL_STATES.includes(job.state)) return undefined
+    return awsJsonError(
+      'InvalidJobStateException',
+      `The job ${job.id} is in state ${job.state} and cannot accept a result.`
+    )
+  }
+
+  private putJobSuccessResult(body: Body, accessKeyId: string): Reply {
+    const v = new Violations()
+    const rev = body.currentRevision
+    if (isRecord(rev)) {
+      v.string(rev.revision, 'currentRevision.revision', { min: 1, max: 1500, required: true })
+      v.string(rev.changeIdentifier, 'currentRevision.changeIdentifier', { min: 1, max: 100, required: true })
+      v.string(rev.revisionSummary, 'currentRevision.revisionSummary', { min: 1, max: 2048 })
+    }
+    v.string(body.continuationToken, 'continuationToken', { min: 1, max: 2048 })
+    const details = body.executionDetails
+    if (isRecord(details)) {
+      v.string(details.summary, 'executionDetails.summary', { min: 1, max: 2048 })
+      v.string(details.externalExecutionId, 'executionDetails.externalExecutionId', { min: 1, max: 1500 })
+      v.integer(details.percentComplete, 'executionDetails.percentComplete', { min: 0, max: 100 })
+    }
+    const vars = body.outputVariables
+    let varBytes = 0
+    if (vars !== undefined && vars !== null) {
+      if (!isRecord(vars)) v.custom(vars, 'outputVariables', 'Member must be a map')
+      else {
+        for (const [k, val] of Object.entries(vars)) {
+          v.string(k, 'outputVariables.key', { min: 1, pattern: '[A-Za-z0-9@\\-_]+' })
+          v.string(val, `outputVariables.${k}`, { required: true })
+          varBytes += Buffer.byteLength(k) + Buffer.byteLength(String(val))
+        }
+      }
+    }
+    return this.withJob(body, v, job => {
+      if (isRecord(vars) && Object.keys(vars).length > 0 && body.continuationToken !== undefined) {
+        return awsJsonError(
+          'ValidationException',
+          'outputVariables cannot be set together with continuationToken: variables are only accepted with the final result.'
+        )
+      }
+      if (varBytes > OUTPUT_VARIABLES_MAX_BYTES) {
+        return awsJsonError(
+          'OutputVariablesSizeExceededException',
+          `The total size of outputVariables (${varBytes} bytes) exceeds the limit of ${OUTPUT_VARIABLES_MAX_BYTES} bytes.`
+        )
+      }
+      const refused = this.refuseFinal(job)
+      if (refused) return refused
+      job.results.push({ kind: 'success', request: body, accessKeyId, at: new Date() })
+      job.state = 'Succeeded'
+      if (typeof body.continuationToken === 'string') this.continueJob(job, body.continuationToken)
+      return ok()
+    })
+  }
+
+  private putJobFailureResult(body: Body, accessKeyId: string): Reply {
+    const v = new Violations()
+    const f = body.failureDetails
+    if (v.required(f, 'failureDetails') && isRecord(f)) {
+      v.enumValue(f.type, 'failureDetails.type', FAILURE_TYPES, true)
+      v.string(f.message, 'failureDetails.message', { min: 1, max: 5000, required: true })
+      v.string(f.externalExecutionId, 'failureDetails.externalExecutionId', { min: 1, max: 1500 })
+    }
+    return this.withJob(body, v, job => {
+      const refused = this.refuseFinal(job)
+      if (refused) return refused
+      job.results.push({ kind: 'failure', request: body, accessKeyId, at: new Date() })
+      job.state = 'Failed'
+      return ok()
+    })
+  }
+}

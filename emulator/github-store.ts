@@ -1,0 +1,301 @@
+import { randomBytes } from 'node:crypto'
+
+export type Permission = 'read' | 'write' | 'none'
+export type RunStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending'
+export type Conclusion =
+  'success' | 'failure' | 'cancelled' | 'skipped' | 'timed_out' | 'neutral' | 'action_required'
+
+export interface TokenInfo {
+  permissions: { actions: Permission }
+  /** Repositories ("owner/name") the token can see; all when absent. */
+  repositories?: string[]
+}
+
+export interface Repo {
+  id: number
+  full_name: string
+  default_branch: string
+  html_url: string
+  branches: string[]
+  tags: string[]
+}
+
+export interface WorkflowInput {
+  required?: boolean
+  type?: 'string' | 'boolean' | 'choice' | 'number' | 'environment'
+  options?: string[]
+  default?: string
+  description?: string
+}
+
+export interface Workflow {
+  id: number
+  repo: string
+  name: string
+  file: string
+  path: string
+  /** False for a workflow without an `on: workflow_dispatch` trigger. */
+  dispatchable: boolean
+  inputs: Record<string, WorkflowInput>
+  runCount: number
+}
+
+export interface StepInit {
+  name: string
+  status?: RunStatus
+  conclusion?: Conclusion | null
+}
+
+export interface JobInit {
+  id?: number
+  name: string
+  status?: RunStatus
+  conclusion?: Conclusion | null
+  runnerName?: string | null
+  steps?: StepInit[]
+}
+
+/** A job in the REST API's own shape. */
+export interface ApiJob {
+  id: number
+  run_id: number
+  run_attempt: number
+  name: string
+  status: RunStatus
+  conclusion: Conclusion | null
+  runner_name: string | null
+  html_url: string
+  started_at: string
+  completed_at: string | null
+  steps: Array<{ name: string; status: RunStatus; conclusion: Conclusion | null; number: number }>
+  [more: string]: unknown
+}
+
+/** A run in the REST API's own shape, plus `jobs` (every attempt) and the dispatch `inputs`. */
+export interface Run {
+  id: number
+  name: string
+  display_title: string
+  run_number: number
+  run_attempt: number
+  status: RunStatus
+  conclusion: Conclusion | null
+  html_url: string
+  workflow_id: number
+  path: string
+  head_branch: string
+  head_sha: string
+  event: string
+  created_at: string
+  updated_at: string
+  repository: { full_name: string }
+  jobs: ApiJob[]
+  inputs?: Record<string, unknown>
+  [more: string]: unknown
+}
+
+export interface RunInit {
+  id?: number
+  runNumber?: number
+  attempt?: number
+  name?: string
+  status?: RunStatus
+  conclusion?: Conclusion | null
+  /** File name of a workflow added with addWorkflow; links the run to it. */
+  workflow?: string
+  headBranch?: string
+  event?: string
+  jobs?: JobInit[]
+}
+
+export interface Dispatch {
+  repo: string
+  workflow: string
+  ref: string
+  inputs: Record<string, unknown>
+  returnRunDetails: boolean
+  runId: number
+  at: Date
+}
+
+const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+export class GitHubStore {
+  readonly tokens = new Map<string, TokenInfo>()
+  readonly repos = new Map<string, Repo>()
+  readonly workflows: Workflow[] = []
+  readonly runs = new Map<number, Run>()
+  readonly dispatches: Dispatch[] = []
+  /** A token with actions: write, like a workflow's GITHUB_TOKEN with that permission. */
+  readonly token = 'ghs_' + randomBytes(18).toString('hex')
+  /** Set once the server listens; runs' `url` fields point here. */
+  apiUrl = 'http://127.0.0.1'
+  private nextIds = { repo: 123456789, workflow: 161335, run: 1658821500, job: 31000000001 }
+
+  constructor() {
+    this.addToken(this.token, { permissions: { actions: 'write' } })
+  }
+
+  addToken(token: string, info: TokenInfo): void {
+    this.tokens.set(token, info)
+  }
+
+  addRepo(
+    fullName: string,
+    opts: { defaultBranch?: string; branches?: string[]; tags?: string[] } = {}
+  ): Repo {
+    if (!/^[\w.-]+\/[\w.-]+$/.test(fullName))
+      throw new Error(`repository must be owner/name, got ${fullName}`)
+    const defaultBranch = opts.defaultBranch ?? 'main'
+    const repo: Repo = {
+      id: this.nextIds.repo++,
+      full_name: fullName,
+      default_branch: defaultBranch,
+      html_url: `https://github.com/${fullName}`,
+      branches: [...new Set([defaultBranch, ...(opts.branches ?? [])])],
+      tags: opts.tags ?? []
+    }
+    this.repos.set(fullName.toLowerCase(), repo)
+    return repo
+  }
+
+  repo(fullName: string): Repo | undefined {
+    return this.repos.get(fullName.toLowerCase())
+  }
+
+  addWorkflow(
+    repo: string,
+    init: {
+      file: string
+      id?: number
+      name?: string
+      inputs?: Record<string, WorkflowInput>
+      dispatchable?: boolean
+    }
+  ): Workflow {
+    const r = this.repo(repo) ?? this.addRepo(repo)
+    const inputs = init.inputs ?? {}
+    // GitHub refuses a workflow file declaring more workflow_dispatch inputs than this.
+    if (Object.keys(inputs).length > 25)
+      throw new Error('a workflow_dispatch trigger can declare at most 25 inputs')
+    const wf: Workflow = {
+      id: init.id ?? this.nextIds.workflow++,
+      repo: r.full_name,
+      name: init.name ?? init.file.replace(/\.ya?ml$/, ''),
+      file: init.file,
+      path: `.github/workflows/${init.file}`,
+      dispatchable: init.dispatchable ?? true,
+      inputs,
+      runCount: 0
+    }
+    this.workflows.push(wf)
+    return wf
+  }
+
+  workflow(repo: string, idOrFile: string): Workflow | undefined {
+    return this.workflows.find(
+      w => w.repo.toLowerCase() === repo.toLowerCase() && (String(w.id) === idOrFile || w.file === idOrFile)
+    )
+  }
+
+  addRun(repo: string, init: RunInit = {}): Run {
+    const r = this.repo(repo) ?? this.addRepo(repo)
+    const wf = init.workflow ? this.workflow(r.full_name, init.workflow) : undefined
+    const id = init.id ?? this.freshRunId()
+    if (this.runs.has(id)) throw new Error(`run ${id} already exists`)
+    const runNumber = init.runNumber ?? (wf ? ++wf.runCount : 1)
+    const name = init.name ?? wf?.name ?? 'Build'
+    const status = init.status ?? (init.conclusion ? 'completed' : 'in_progress')
+    const run: Run = {
+      id,
+      name,
+      display_title: name,
+      run_number: runNumber,
+      run_attempt: init.attempt ?? 1,
+      status,
+      conclusion: init.conclusion ?? null,
+      html_url: `https://github.com/${r.full_name}/actions/runs/${id}`,
+      url: `${this.apiUrl}/repos/${r.full_name}/actions/runs/${id}`,
+      jobs_url: `${this.apiUrl}/repos/${r.full_name}/actions/runs/${id}/jobs`,
+      workflow_id: wf?.id ?? 161335,
+      path: wf?.path ?? '.github/workflows/build.yml',
+      head_branch: init.headBranch ?? r.default_branch,
+      head_sha: randomBytes(20).toString('hex'),
+      event: init.event ?? 'push',
+      created_at: now(),
+      updated_at: now(),
+      run_started_at: now(),
+      repository: { full_name: r.full_name },
+      jobs: []
+    }
+    this.runs.set(id, run)
+    this.setJobs(run, init.jobs ?? [])
+    return run
+  }
+
+  run(id: number): Run | undefined {
+    return this.runs.get(Number(id))
+  }
+
+  /** Moves a run along; `jobs` replaces the jobs of its (possibly new) current attempt. */
+  setRun(
+    id: number,
+    update: { status?: RunStatus; conclusion?: Conclusion | null; attempt?: number; jobs?: JobInit[] }
+  ): Run {
+    const run = this.run(id)
+    if (!run) throw new Error(`no run ${id}`)
+    if (update.attempt !== undefined) run.run_attempt = update.attempt
+    if (update.conclusion !== undefined) run.conclusion = update.conclusion
+    if (update.status !== undefined) run.status = update.status
+    else if (update.conclusion) run.status = 'completed'
+    run.updated_at = now()
+    if (update.jobs) this.setJobs(run, update.jobs)
+    return run
+  }
+
+  private setJobs(run: Run, jobs: JobInit[]): void {
+    run.jobs = run.jobs.filter(j => j.run_attempt !== run.run_attempt)
+    jobs.forEach((j, index) => {
+      const id = j.id ?? this.nextIds.job++
+      const status = j.status ?? (j.conclusion ? 'completed' : 'in_progress')
+      const repo = run.repository.full_name
+      run.jobs.push({
+        id,
+        run_id: run.id,
+        run_attempt: run.run_attempt,
+        run_url: run.url,
+        node_id: Buffer.from(`CheckRun${id}`).toString('base64'),
+        head_sha: run.head_sha,
+        head_branch: run.head_branch,
+        url: `${this.apiUrl}/repos/${repo}/actions/jobs/${id}`,
+        html_url: `https://github.com/${repo}/actions/runs/${run.id}/job/${id}`,
+        name: j.name,
+        workflow_name: run.name,
+        status,
+        conclusion: j.conclusion ?? null,
+        created_at: run.created_at,
+        started_at: now(),
+        completed_at: status === 'completed' ? now() : null,
+        labels: ['ubuntu-latest'],
+        runner_name:
+          j.runnerName === undefined
+            ? status === 'queued'
+              ? null
+              : `GitHub Actions ${index + 1}`
+            : j.runnerName,
+        runner_group_name: 'GitHub Actions',
+        steps: (j.steps ?? []).map((s, i) => ({
+          name: s.name,
+          status: s.status ?? (s.conclusion ? 'completed' : 'in_progress'),
+          conclusion: s.conclusion ?? null,
+          number: i + 1
+        }))
+      })
+    })
+  }
+
+  freshRunId(): number {
+    while (this.runs.has(this.nextIds.run)) this.nextIds.run++
+    return this.nextIds.run++
+  }
+}

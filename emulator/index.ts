@@ -1,0 +1,153 @@
+import { createServer } from 'node:http'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { CodePipeline } from './codepipeline.ts'
+import { Faults } from './faults.ts'
+import { GitHub } from './github.ts'
+import { newRequestId, readBody, sleep } from './http.ts'
+import type { RecordedRequest, Reply, ServiceHandler } from './http.ts'
+import { OidcProvider } from './oidc.ts'
+import { Sts } from './sts.ts'
+
+export type { RecordedRequest } from './http.ts'
+export type { FaultSpec } from './faults.ts'
+export type { Job, JobInit, JobState } from './codepipeline-jobs.ts'
+export type { Run, RunInit, JobInit as GitHubJobInit } from './github-store.ts'
+
+export interface EmulatorOptions {
+  /** Added before every request is handled, to make benchmarks feel a network. */
+  latencyMs?: number
+  /** First of four consecutive ports (CodePipeline, STS, GitHub, OIDC); random ports when absent. */
+  port?: number
+  region?: string
+  accountId?: string
+}
+
+export interface Emulator {
+  env: Record<string, string>
+  urls: { codepipeline: string; sts: string; github: string; oidc: string }
+  requests: RecordedRequest[]
+  codepipeline: CodePipeline
+  sts: Sts
+  github: GitHub
+  oidc: OidcProvider
+  faults: Faults
+  region: string
+  close(): Promise<void>
+}
+
+function serve(
+  handler: ServiceHandler,
+  requests: RecordedRequest[],
+  faults: Faults,
+  latencyMs: number
+): Server {
+  return createServer(async (req, res) => {
+    const raw = await readBody(req)
+    const { operation, body } = handler.identify(req, raw)
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    const record: RecordedRequest = {
+      service: handler.service,
+      operation,
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers,
+      body,
+      status: 0,
+      requestId: newRequestId(),
+      at: new Date()
+    }
+    requests.push(record)
+    if (latencyMs > 0) await sleep(latencyMs)
+    const fault = faults.take(handler.service, [operation, `${record.method} ${path}`])
+    if (fault) record.fault = fault.kind
+    if (fault?.kind === 'delay') await sleep(fault.delayMs ?? 0)
+    if (fault?.kind === 'drop') {
+      req.socket.destroy()
+      return
+    }
+    let reply: Reply
+    try {
+      reply =
+        fault?.kind === 'throttle' || fault?.kind === 'server-error'
+          ? handler.fault(fault.kind, record, fault.status, fault.retryAfterSeconds)
+          : await handler.handle(req, record, raw)
+    } catch (e) {
+      // A bug in the emulator must not look like a protocol answer.
+      console.error(`emulator: ${handler.service} ${operation} crashed:`, e)
+      reply = {
+        status: 500,
+        headers: { 'content-type': 'text/plain' },
+        body: `emulator crashed: ${String(e)}`
+      }
+    }
+    const idHeader = handler.service === 'github' ? 'x-github-request-id' : 'x-amzn-requestid'
+    record.status = reply.status
+    res.writeHead(reply.status, { [idHeader]: record.requestId, ...reply.headers })
+    res.end(reply.body ?? '')
+  })
+}
+
+function listen(server: Server, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+    })
+  })
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const region = options.region ?? 'eu-west-1'
+  const requests: RecordedRequest[] = []
+  const faults = new Faults()
+  const oidc = new OidcProvider()
+  const sts = new Sts(oidc)
+  const codepipeline = new CodePipeline(region, options.accountId ?? '123456789012', sts)
+  const github = new GitHub()
+  const handlers: ServiceHandler[] = [codepipeline, sts, github, oidc]
+  const servers = handlers.map(h => serve(h, requests, faults, options.latencyMs ?? 0))
+  const close = async (): Promise<void> => {
+    await Promise.all(
+      servers.map(
+        s =>
+          new Promise<void>(resolve => {
+            if (!s.listening) return resolve()
+            s.close(() => resolve())
+            s.closeAllConnections()
+          })
+      )
+    )
+  }
+  let urls: string[]
+  try {
+    urls = []
+    for (const [i, s] of servers.entries()) urls.push(await listen(s, options.port ? options.port + i : 0))
+  } catch (e) {
+    await close()
+    throw e
+  }
+  const [cpUrl, stsUrl, githubUrl, oidcUrl] = urls
+  github.apiUrl = githubUrl
+  return {
+    env: {
+      AWS_ENDPOINT_URL_CODEPIPELINE: cpUrl,
+      AWS_ENDPOINT_URL_STS: stsUrl,
+      GITHUB_API_URL: githubUrl,
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${oidcUrl}/oidc/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken,
+      AWS_REGION: region,
+      AWS_EC2_METADATA_DISABLED: 'true'
+    },
+    urls: { codepipeline: cpUrl, sts: stsUrl, github: githubUrl, oidc: oidcUrl },
+    requests,
+    codepipeline,
+    sts,
+    github,
+    oidc,
+    faults,
+    region,
+    close
+  }
+}
