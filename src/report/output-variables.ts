@@ -7,7 +7,7 @@ import { codepipeline as limits } from '../limits.ts'
  */
 export function parseOutputVariables(raw: string): Record<string, string> | undefined {
   if (!raw.trim()) return undefined
-  const variables = raw.trim().startsWith('{') ? fromJson(raw) : fromLines(raw)
+  const variables = /^[[{]/.test(raw.trim()) ? fromJson(raw) : fromLines(raw)
   let bytes = 0
   for (const [name, value] of Object.entries(variables)) {
     if (!limits.outputVariableName.test(name)) {
