@@ -40,8 +40,11 @@ function error(status: number, message: string): Reply {
 }
 
 function apiRun(run: Run): Record<string, unknown> {
-  const { jobs: _jobs, inputs: _inputs, ...rest } = run
-  return structuredClone(rest)
+  // `jobs` and `inputs` are the emulator's bookkeeping, not fields of the API's run object.
+  const view: Record<string, unknown> = structuredClone(run)
+  delete view.jobs
+  delete view.inputs
+  return view
 }
 
 /** The GitHub REST API endpoints a bridge between CodePipeline and Actions needs, on top of the store. */
