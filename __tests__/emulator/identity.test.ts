@@ -20,7 +20,9 @@ beforeAll(() => {
   // getIDToken registers the token as a secret, which prints ::add-mask:: on stdout.
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
 })
-afterAll(() => jest.restoreAllMocks())
+afterAll(() => {
+  jest.restoreAllMocks()
+})
 beforeEach(async () => {
   emu = await startEmulator()
   emu.sts.addRole({ arn: ROLE, subject: 'repo:octo-org/octo-repo:*' })
