@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { JobInit } from './codepipeline-jobs.ts'
-import type { JobInit as GitHubJobInit, RunStatus, Conclusion, WorkflowInput } from './github-store.ts'
+import type { JobInit as GitHubJobInit, RunStatus, Conclusion, WorkflowInput } from './github-types.ts'
 import { isRecord, parseJson, readBody } from './http.ts'
 import type { Emulator } from './index.ts'
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { isRecord, json, parseJson } from './http.ts'
 import type { RecordedRequest, Reply, ServiceHandler } from './http.ts'
 import { GitHubStore } from './github-store.ts'
-import type { ApiJob, Repo, Run } from './github-store.ts'
+import type { ApiJob, Repo, Run } from './github-types.ts'
 
 const DOCS = 'https://docs.github.com/rest'
 /** GitHub's documented maximum number of properties in a workflow_dispatch `inputs` object. */

@@ -12,7 +12,7 @@ import { Sts } from './sts.ts'
 export type { RecordedRequest } from './http.ts'
 export type { FaultSpec } from './faults.ts'
 export type { Job, JobInit, JobState } from './codepipeline-jobs.ts'
-export type { Run, RunInit, JobInit as GitHubJobInit } from './github-store.ts'
+export type { Run, RunInit, JobInit as GitHubJobInit } from './github-types.ts'
 
 export interface EmulatorOptions {
   /** Added before every request is handled, to make benchmarks feel a network. */

@@ -5,6 +5,7 @@ import { verifyJwt } from './jwt.ts'
 import { GITHUB_OIDC_ISSUER } from './oidc.ts'
 import type { OidcProvider } from './oidc.ts'
 import { Violations } from './validation.ts'
+import { stsError, webIdentityResponse } from './sts-xml.ts'
 
 export interface RoleInit {
   arn: string
@@ -52,14 +53,6 @@ export interface Principal {
 }
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/
-const ERROR_STATUS: Record<string, number> = { AccessDenied: 403 }
-
-function xmlEscape(s: string): string {
-  return s.replace(
-    /[<>&'"]/g,
-    c => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c
-  )
-}
 
 function randomId(prefix: string, length: number): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
@@ -72,23 +65,6 @@ function likeToRegExp(pattern: string): RegExp {
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.')
   return new RegExp(`^${body}$`)
-}
-
-export function stsError(
-  code: string,
-  message: string,
-  requestId: string,
-  status?: number,
-  type = 'Sender'
-): Reply {
-  return {
-    status: status ?? ERROR_STATUS[code] ?? 400,
-    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-    body:
-      `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>${type}</Type>` +
-      `<Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>` +
-      `<RequestId>${requestId}</RequestId></ErrorResponse>`
-  }
 }
 
 export class Sts implements ServiceHandler {
@@ -236,20 +212,11 @@ export class Sts implements ServiceHandler {
     }
     this.issued.push(creds)
     record.accessKeyId = creds.accessKeyId
-    const x = xmlEscape
-    const body =
-      '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">' +
-      '<AssumeRoleWithWebIdentityResult><Credentials>' +
-      `<AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${x(creds.secretAccessKey)}</SecretAccessKey>` +
-      `<SessionToken>${x(creds.sessionToken)}</SessionToken>` +
-      `<Expiration>${creds.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}</Expiration></Credentials>` +
-      `<SubjectFromWebIdentityToken>${x(sub)}</SubjectFromWebIdentityToken>` +
-      `<AssumedRoleUser><AssumedRoleId>${randomId('AROA', 21)}:${x(creds.sessionName)}</AssumedRoleId>` +
-      `<Arn>${x(creds.assumedRoleArn)}</Arn></AssumedRoleUser>` +
-      `<Provider>arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com</Provider>` +
-      `<Audience>${x(role.audience)}</Audience></AssumeRoleWithWebIdentityResult>` +
-      `<ResponseMetadata><RequestId>${rid}</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`
-    return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': rid }, body }
+    return webIdentityResponse(creds, {
+      assumedRoleId: `${randomId('AROA', 21)}:${creds.sessionName}`,
+      provider: `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`,
+      requestId: rid
+    })
   }
 
   fault(kind: 'throttle' | 'server-error', record: RecordedRequest, status?: number): Reply {
