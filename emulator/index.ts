@@ -1,5 +1,5 @@
 import { createServer } from 'node:http'
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CodePipeline } from './codepipeline.ts'
 import { Faults } from './faults.ts'
@@ -42,50 +42,65 @@ function serve(
   faults: Faults,
   latencyMs: number
 ): Server {
-  return createServer(async (req, res) => {
-    const raw = await readBody(req)
-    const { operation, body } = handler.identify(req, raw)
-    const path = new URL(req.url ?? '/', 'http://x').pathname
-    const record: RecordedRequest = {
-      service: handler.service,
-      operation,
-      method: req.method ?? 'GET',
-      path,
-      headers: req.headers,
-      body,
-      status: 0,
-      requestId: newRequestId(),
-      at: new Date()
-    }
-    requests.push(record)
-    if (latencyMs > 0) await sleep(latencyMs)
-    const fault = faults.take(handler.service, [operation, `${record.method} ${path}`])
-    if (fault) record.fault = fault.kind
-    if (fault?.kind === 'delay') await sleep(fault.delayMs ?? 0)
-    if (fault?.kind === 'drop') {
-      req.socket.destroy()
-      return
-    }
-    let reply: Reply
-    try {
-      reply =
-        fault?.kind === 'throttle' || fault?.kind === 'server-error'
-          ? handler.fault(fault.kind, record, fault.status, fault.retryAfterSeconds)
-          : await handler.handle(req, record, raw)
-    } catch (e) {
-      // A bug in the emulator must not look like a protocol answer.
-      console.error(`emulator: ${handler.service} ${operation} crashed:`, e)
-      reply = {
-        status: 500,
-        headers: { 'content-type': 'text/plain' },
-        body: `emulator crashed: ${String(e)}`
-      }
-    }
-    const idHeader = handler.service === 'github' ? 'x-github-request-id' : 'x-amzn-requestid'
-    record.status = reply.status
-    res.writeHead(reply.status, { [idHeader]: record.requestId, ...reply.headers })
-    res.end(reply.body ?? '')
+  return createServer((req, res) => {
+    handleOne(handler, requests, faults, latencyMs, req, res).catch(e => {
+      // A client that went away mid-request must not take the emulator down with it.
+      console.error(`emulator: ${handler.service} request failed:`, e)
+      res.destroy()
+    })
   })
+}
+
+async function handleOne(
+  handler: ServiceHandler,
+  requests: RecordedRequest[],
+  faults: Faults,
+  latencyMs: number,
+  req: IncomingMessage,
+  res: ServerResponse
+): Promise<void> {
+  const raw = await readBody(req)
+  const { operation, body } = handler.identify(req, raw)
+  const path = new URL(req.url ?? '/', 'http://x').pathname
+  const record: RecordedRequest = {
+    service: handler.service,
+    operation,
+    method: req.method ?? 'GET',
+    path,
+    headers: req.headers,
+    body,
+    status: 0,
+    requestId: newRequestId(),
+    at: new Date()
+  }
+  requests.push(record)
+  if (latencyMs > 0) await sleep(latencyMs)
+  const fault = faults.take(handler.service, [operation, `${record.method} ${path}`])
+  if (fault) record.fault = fault.kind
+  if (fault?.kind === 'delay') await sleep(fault.delayMs ?? 0)
+  if (fault?.kind === 'drop') {
+    req.socket.destroy()
+    return
+  }
+  let reply: Reply
+  try {
+    reply =
+      fault?.kind === 'throttle' || fault?.kind === 'server-error'
+        ? handler.fault(fault.kind, record, fault.status, fault.retryAfterSeconds)
+        : await handler.handle(req, record, raw)
+  } catch (e) {
+    // Plain text, not an AWS- or GitHub-shaped body, so nobody mistakes an emulator bug for a service answer.
+    console.error(`emulator: ${handler.service} ${operation} crashed:`, e)
+    reply = {
+      status: 500,
+      headers: { 'content-type': 'text/plain' },
+      body: `emulator crashed: ${String(e)}`
+    }
+  }
+  const idHeader = handler.service === 'github' ? 'x-github-request-id' : 'x-amzn-requestid'
+  record.status = reply.status
+  res.writeHead(reply.status, { [idHeader]: record.requestId, ...reply.headers })
+  res.end(reply.body ?? '')
 }
 
 function listen(server: Server, port: number): Promise<string> {
