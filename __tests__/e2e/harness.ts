@@ -159,7 +159,12 @@ interface ActionYml {
 }
 
 async function loadAction(path: string): Promise<ActionYml> {
-  return parseYaml(await readFile(path, 'utf8')) as ActionYml
+  try {
+    return parseYaml(await readFile(path, 'utf8')) as ActionYml
+  } catch (e) {
+    // The runner refuses an action whose metadata does not parse; say which file, since tests rarely do.
+    throw new Error(`${path} is not valid YAML, so the runner could not load this action: ${String(e)}`)
+  }
 }
 
 // Only the contexts an action.yml default can reasonably use; anything else fails loudly rather than guess.
