@@ -1,0 +1,147 @@
+import { expect, test } from '@jest/globals'
+import type { Job } from '@aws-sdk/client-codepipeline'
+import { planJob } from '../../src/poll/job.ts'
+
+const JOB = '0123abcd-4567-89ab-cdef-0123456789ab'
+const settings = { fallbacks: {}, jobIdInput: 'codepipeline-job-id' }
+
+function job(configuration: Record<string, string>, continuationToken?: string): Job {
+  return {
+    id: JOB,
+    nonce: 'n1',
+    data: {
+      actionConfiguration: { configuration },
+      pipelineContext: { pipelineName: 'web', stage: { name: 'Build' }, action: { name: 'Compile' } },
+      artifactCredentials: { accessKeyId: 'ASIA', secretAccessKey: 'secret', sessionToken: 'token' },
+      ...(continuationToken ? { continuationToken } : {})
+    }
+  }
+}
+
+const rejection = (configuration: Record<string, string>, fallbacks = {}) => {
+  const { action } = planJob(job(configuration), { ...settings, fallbacks })
+  if (action.kind !== 'reject') throw new Error(`expected a rejection, got ${action.kind}`)
+  return action.message
+}
+
+test('a job with Repository, Workflow, Ref and Inputs becomes a dispatch with the job ID as an input', () => {
+  const plan = planJob(
+    job({
+      Repository: 'octo-org/app',
+      Workflow: 'build.yml',
+      Ref: 'v1.2',
+      Inputs: '{"env": "prod", "n": 2, "dry": false}'
+    }),
+    settings
+  )
+  expect(plan).toEqual({
+    jobId: JOB,
+    nonce: 'n1',
+    pipeline: {
+      pipelineName: 'web',
+      stageName: 'Build',
+      actionName: 'Compile',
+      pipelineExecutionId: undefined
+    },
+    repository: 'octo-org/app',
+    workflow: 'build.yml',
+    ref: 'v1.2',
+    action: {
+      kind: 'dispatch',
+      target: {
+        owner: 'octo-org',
+        repo: 'app',
+        workflow: 'build.yml',
+        ref: 'v1.2',
+        inputs: { 'codepipeline-job-id': JOB, env: 'prod', n: 2, dry: false }
+      }
+    }
+  })
+  // Nothing of the job data but its coordinates is kept.
+  expect(JSON.stringify(plan)).not.toContain('secret')
+})
+
+test('the poller inputs fill in what the configuration leaves out; no ref means the default branch', () => {
+  const plan = planJob(job({ Inputs: '' }), {
+    fallbacks: { repository: 'octo-org/app', workflow: '42' },
+    jobIdInput: 'job'
+  })
+  expect(plan.action).toEqual({
+    kind: 'dispatch',
+    target: { owner: 'octo-org', repo: 'app', workflow: '42', inputs: { job: JOB } }
+  })
+  const configured = planJob(job({ Repository: 'octo-org/own', Workflow: 'own.yml' }), {
+    fallbacks: { repository: 'octo-org/app', workflow: 'x.yml', ref: 'dev' },
+    jobIdInput: 'job'
+  })
+  expect(configured).toMatchObject({ repository: 'octo-org/own', workflow: 'own.yml', ref: 'dev' })
+})
+
+test('a continuation job is tracked, whatever its configuration says', () => {
+  const plan = planJob(
+    job({ Repository: 'octo-org/app', Workflow: 'build.yml' }, 'gha-run:1:octo-org/other:123'),
+    settings
+  )
+  expect(plan.action).toEqual({ kind: 'track', run: { owner: 'octo-org', repo: 'other', runId: 123 } })
+  expect(plan.repository).toBe('octo-org/other')
+})
+
+test('a continuation token the poller did not issue is a rejection that quotes (a short part of) it', () => {
+  const plan = planJob(job({}, 'x'.repeat(300)), settings)
+  expect(plan.action.kind).toBe('reject')
+  expect(plan.action.kind === 'reject' && plan.action.message).toContain(
+    `"${'x'.repeat(100)}…", which the poll action did not issue`
+  )
+})
+
+test.each([
+  [
+    { Workflow: 'build.yml' },
+    'The action configuration has no Repository, and the poll action has no repository input'
+  ],
+  [
+    { Repository: 'octo-org/app' },
+    'The action configuration has no Workflow, and the poll action has no workflow input'
+  ],
+  [{ Repository: 'app', Workflow: 'build.yml' }, 'The Repository property is "app"; use owner/name'],
+  [
+    { Repository: 'octo-org/app', Workflow: 'ci/build.yml' },
+    'The Workflow property is "ci/build.yml"; use the workflow file name'
+  ],
+  [
+    { Repository: 'octo-org/app', Workflow: 'b.yml', Inputs: 'env=prod' },
+    'The Inputs property is not valid JSON ('
+  ],
+  [
+    { Repository: 'octo-org/app', Workflow: 'b.yml', Inputs: '["a"]' },
+    'The Inputs property must be a JSON object of workflow inputs'
+  ],
+  [
+    { Repository: 'octo-org/app', Workflow: 'b.yml', Inputs: '{"a": null}' },
+    'The Inputs property sets "a" to null; workflow inputs take a string'
+  ],
+  [{ Repository: 'octo-org/app', Workflow: 'b.yml', Inputs: '{"a": {"b": 1}}' }, 'sets "a" to {"b":1}'],
+  [
+    { Repository: 'octo-org/app', Workflow: 'b.yml', Inputs: '{"codepipeline-job-id": "x"}' },
+    'The Inputs property sets "codepipeline-job-id", the input the poll action fills with the CodePipeline job ID'
+  ],
+  [
+    {
+      Repository: 'octo-org/app',
+      Workflow: 'b.yml',
+      Inputs: JSON.stringify(Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`i${i}`, 'v'])))
+    },
+    'The Inputs property has 25 inputs; with the job ID that makes 26, and GitHub accepts at most 25'
+  ]
+])('configuration %j is rejected naming the property', (configuration, message) => {
+  expect(rejection(configuration)).toContain(message)
+})
+
+test('24 extra inputs plus the job ID are exactly GitHub’s 25', () => {
+  const inputs = Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`i${i}`, 'v']))
+  const plan = planJob(
+    job({ Repository: 'octo-org/app', Workflow: 'b.yml', Inputs: JSON.stringify(inputs) }),
+    settings
+  )
+  expect(plan.action.kind === 'dispatch' && Object.keys(plan.action.target.inputs)).toHaveLength(25)
+})

@@ -1,0 +1,87 @@
+import * as core from '@actions/core'
+import { connectCodePipeline } from '../aws/codepipeline.ts'
+import { DeliveryError, errorMessage } from '../errors.ts'
+import { connectGitHub, type GitHubClient } from '../github/client.ts'
+import { runContext } from '../github/context.ts'
+import { defaultBranch } from '../github/dispatch.ts'
+import { fromEnv } from '../inputs.ts'
+import { sleep } from '../retry.ts'
+import { mapLimited } from './batch.ts'
+import { planJob } from './job.ts'
+import { actionTypeName, pollForJobs, pollRequest, type Clock } from './poll-jobs.ts'
+import { parsePollSettings, type PollSettings } from './settings.ts'
+import { logLine, pollOutputs, pollSummary, unreportedMessage } from './summary.ts'
+import { handleJob, type JobRecord, type WorkerDeps } from './worker.ts'
+
+/** Poll once (or for wait-seconds), answer every job, publish what happened; fail only for a job left waiting. */
+export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = { now: Date.now, sleep }) {
+  try {
+    const settings = parsePollSettings(fromEnv(env), env, runContext(env))
+    core.setSecret(settings.githubToken)
+    if (settings.dryRun) {
+      core.info(`Dry run: would call PollForJobs with\n${JSON.stringify(pollRequest(settings), null, 2)}`)
+    }
+    const records = settings.dryRun ? [] : await pollAndAnswer(settings, clock)
+    for (const [name, value] of Object.entries(pollOutputs(records))) core.setOutput(name, value)
+    await core.summary
+      .addRaw(pollSummary(records, actionTypeName(settings.actionType), settings.dryRun))
+      .write()
+    const unreported = unreportedMessage(records)
+    if (unreported) throw new DeliveryError(unreported)
+  } catch (error) {
+    core.setFailed(errorMessage(error))
+  }
+}
+
+async function pollAndAnswer(settings: PollSettings, clock: Clock): Promise<JobRecord[]> {
+  const codepipeline = await connectCodePipeline(settings.aws, {
+    getIDToken: core.getIDToken,
+    setSecret: core.setSecret
+  })
+  try {
+    const jobs = await pollForJobs(codepipeline, settings, clock)
+    if (!jobs.length) {
+      core.info(`No CodePipeline jobs were waiting for ${actionTypeName(settings.actionType)}.`)
+      return []
+    }
+    core.info(`Polled ${jobs.length} job(s) for ${actionTypeName(settings.actionType)}.`)
+    const deps: WorkerDeps = {
+      codepipeline,
+      github: once(() =>
+        connectGitHub(settings.githubToken, settings.apiUrl, settings.aws.maxAttempts, clock.sleep)
+      ),
+      defaultBranch: cachedDefaultBranch(),
+      mode: settings.mode,
+      jobIdInput: settings.jobIdInput
+    }
+    return await mapLimited(jobs, settings.maxConcurrency, async job => {
+      const record = await handleJob(planJob(job, settings), deps)
+      log(record)
+      return record
+    })
+  } finally {
+    codepipeline.destroy()
+  }
+}
+
+function log(record: JobRecord): void {
+  const line = logLine(record)
+  if (record.result === 'unreported') core.error(line)
+  else if (record.result === 'failed' || record.result === 'already-reported') core.warning(line)
+  else core.info(line)
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined
+  return () => (made ??= make())
+}
+
+function cachedDefaultBranch(): WorkerDeps['defaultBranch'] {
+  const branches = new Map<string, Promise<string>>()
+  return (github: GitHubClient, repository) => {
+    const key = `${repository.owner}/${repository.repo}`.toLowerCase()
+    let branch = branches.get(key)
+    if (!branch) branches.set(key, (branch = defaultBranch(github, repository)))
+    return branch
+  }
+}

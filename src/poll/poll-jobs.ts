@@ -1,0 +1,61 @@
+import type { Job, PollForJobsInput } from '@aws-sdk/client-codepipeline'
+import { CodePipelineError, type CodePipeline } from '../aws/codepipeline.ts'
+import { UserError } from '../errors.ts'
+import type { Sleep } from '../retry.ts'
+import type { ActionType, PollSettings } from './settings.ts'
+
+export interface Clock {
+  now: () => number
+  sleep: Sleep
+}
+
+// Often enough for low latency within wait-seconds, rarely enough to stay far below PollForJobs' rate limit
+// when many pollers share an account.
+export const POLL_INTERVAL_MS = 2000
+
+export function pollRequest(settings: Pick<PollSettings, 'actionType' | 'maxBatchSize' | 'queryParam'>) {
+  return {
+    actionTypeId: settings.actionType,
+    maxBatchSize: settings.maxBatchSize,
+    ...(settings.queryParam ? { queryParam: settings.queryParam } : {})
+  } satisfies PollForJobsInput
+}
+
+/** Polls once, or until jobs arrive or wait-seconds are up; at least one poll always happens. */
+export async function pollForJobs(
+  codepipeline: Pick<CodePipeline, 'pollForJobs'>,
+  settings: Pick<PollSettings, 'actionType' | 'maxBatchSize' | 'queryParam' | 'waitSeconds' | 'aws'>,
+  clock: Clock
+): Promise<Job[]> {
+  const input = pollRequest(settings)
+  const deadline = clock.now() + settings.waitSeconds * 1000
+  for (;;) {
+    const jobs = await pollOnce(codepipeline, input, settings.aws.region)
+    const left = deadline - clock.now()
+    if (jobs.length || left <= 0) return jobs
+    await clock.sleep(Math.min(POLL_INTERVAL_MS, left))
+  }
+}
+
+async function pollOnce(
+  codepipeline: Pick<CodePipeline, 'pollForJobs'>,
+  input: PollForJobsInput,
+  region: string
+): Promise<Job[]> {
+  try {
+    return await codepipeline.pollForJobs(input)
+  } catch (error) {
+    if (error instanceof CodePipelineError && error.code === 'ActionTypeNotFoundException') {
+      throw new UserError(
+        `CodePipeline has no custom action type ${actionTypeName(input.actionTypeId as ActionType)} in ${region}. ` +
+          'Check the provider, category and version inputs against the action type, and aws-region.',
+        { cause: error }
+      )
+    }
+    throw error
+  }
+}
+
+export function actionTypeName(type: ActionType): string {
+  return `${type.category}/${type.owner}/${type.provider}/${type.version}`
+}

@@ -1,0 +1,113 @@
+import { parseAwsSettings, type AwsSettings } from '../aws/settings.ts'
+import { UserError } from '../errors.ts'
+import type { RunContext } from '../github/context.ts'
+import { boolean, integer, matching, oneOf, required, type InputReader } from '../inputs.ts'
+import { codepipeline as limits } from '../limits.ts'
+
+export const MODES = ['dispatch', 'track'] as const
+export type Mode = (typeof MODES)[number]
+
+export interface ActionType {
+  category: (typeof limits.categories)[number]
+  owner: 'Custom'
+  provider: string
+  version: string
+}
+
+/** Where a job's workflow lives when its action configuration does not say. */
+export interface Fallbacks {
+  repository?: string
+  workflow?: string
+  ref?: string
+}
+
+/** Everything the poll action was asked to do, validated: no network call happens before this exists. */
+export interface PollSettings {
+  actionType: ActionType
+  maxBatchSize: number
+  queryParam?: Record<string, string>
+  mode: Mode
+  fallbacks: Fallbacks
+  jobIdInput: string
+  waitSeconds: number
+  maxConcurrency: number
+  dryRun: boolean
+  githubToken: string
+  apiUrl: string
+  aws: AwsSettings
+}
+
+export const REPOSITORY = /^[\w.-]+\/[\w.-]+$/
+// A workflow file name or numeric ID: the API takes either as one path segment.
+export const WORKFLOW = /^[^/\s]+$/
+// GitHub's rule for workflow_dispatch input names.
+const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
+
+export const waitSecondsRange = { min: 0, max: 3600 }
+export const maxConcurrencyRange = { min: 1, max: 100 }
+
+export function parsePollSettings(input: InputReader, env: NodeJS.ProcessEnv, run: RunContext): PollSettings {
+  const provider = required(input, 'provider', 'name the custom action type to serve, e.g. GitHubActions.')
+  if (!limits.provider.test(provider)) {
+    throw new UserError(
+      `Input provider is "${provider}"; use 1 to 35 characters of letters, digits, - and _.`
+    )
+  }
+  const githubToken = input('github-token')
+  if (!githubToken) {
+    throw new UserError(
+      'Input github-token is empty: pass a token that may start workflows in the target repositories ' +
+        '(`actions: write`), e.g. ${{ secrets.DISPATCH_TOKEN }} or ${{ github.token }}.'
+    )
+  }
+  return {
+    actionType: {
+      category: oneOf(input, 'category', limits.categories, 'Build'),
+      owner: 'Custom',
+      provider,
+      version:
+        matching(
+          input,
+          'version',
+          limits.actionVersion,
+          'use 1 to 9 characters of letters, digits, - and _'
+        ) ?? '1'
+    },
+    maxBatchSize: integer(input, 'max-batch-size', limits.maxBatchSize, 10) as number,
+    queryParam: parseQueryParam(input('query-param')),
+    mode: oneOf(input, 'mode', MODES, 'dispatch'),
+    fallbacks: {
+      repository: matching(input, 'repository', REPOSITORY, 'use owner/name, e.g. octo-org/octo-repo'),
+      workflow: matching(input, 'workflow', WORKFLOW, 'use the workflow file name (build.yml) or its ID'),
+      ref: input('ref') || undefined
+    },
+    jobIdInput:
+      matching(
+        input,
+        'job-id-input',
+        INPUT_NAME,
+        'use a workflow input name: a letter or _ followed by letters, digits, - and _'
+      ) ?? 'codepipeline-job-id',
+    waitSeconds: integer(input, 'wait-seconds', waitSecondsRange, 0) as number,
+    maxConcurrency: integer(input, 'max-concurrency', maxConcurrencyRange, 10) as number,
+    dryRun: boolean(input, 'dry-run', false),
+    githubToken,
+    apiUrl: run.apiUrl,
+    aws: parseAwsSettings(input, env, run.runId)
+  }
+}
+
+/** `Key=Value`: the one configuration property CodePipeline can filter jobs on. */
+function parseQueryParam(raw: string): Record<string, string> | undefined {
+  if (!raw) return undefined
+  const eq = raw.indexOf('=')
+  const key = raw.slice(0, eq).trim()
+  const value = raw.slice(eq + 1).trim()
+  if (eq <= 0 || !limits.queryParamKey.test(key) || !limits.queryParamValue.test(value)) {
+    throw new UserError(
+      `Input query-param is "${raw}"; use Key=Value, both 1 to 50 characters of letters, digits, - and _ ` +
+        '(the key is a queryable property of the custom action type).'
+    )
+  }
+  return { [key]: value }
+}

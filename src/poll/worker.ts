@@ -1,0 +1,183 @@
+import { CodePipelineError, type CodePipeline } from '../aws/codepipeline.ts'
+import type { PipelineContext } from '../aws/pipeline-context.ts'
+import { errorMessage } from '../errors.ts'
+import type { GitHubClient } from '../github/client.ts'
+import { dispatchWorkflow, type Repository } from '../github/dispatch.ts'
+import { getRun, listAttemptJobs } from '../github/runs.ts'
+import { startProblem, trackProblem, untrackableProblem, type Problem } from './dispatch.ts'
+import type { JobPlan, Target } from './job.ts'
+import { failure, type JobResult } from './result.ts'
+import type { Mode } from './settings.ts'
+import { startedResult, trackedResult, uncheckedResult, type TrackedRun } from './track.ts'
+
+/** What became of one job: `unreported` is the only one that fails the step (the job is left waiting). */
+export type Handled =
+  'dispatched' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'already-reported' | 'unreported'
+
+/** One job's line in the logs, outputs and summary. Never holds job data beyond the pipeline's coordinates. */
+export interface JobRecord {
+  jobId: string
+  pipeline: PipelineContext
+  repository?: string
+  workflow?: string
+  ref?: string
+  runId?: number
+  runUrl?: string
+  result: Handled
+  /** What CodePipeline was told, or why nothing was done. */
+  detail: string
+}
+
+export interface WorkerDeps {
+  codepipeline: Pick<CodePipeline, 'acknowledgeJob' | 'putJobSuccessResult' | 'putJobFailureResult'>
+  /** Connected on first use, so a poll without jobs never loads Octokit. */
+  github: () => Promise<GitHubClient>
+  /** Cached per repository by the caller: a batch for one repository reads it once. */
+  defaultBranch: (github: GitHubClient, repository: Repository) => Promise<string>
+  mode: Mode
+  jobIdInput: string
+}
+
+interface Decision {
+  handled: Handled
+  /** Absent in dispatch mode after a start: the workflow reports with the report action. */
+  result?: JobResult
+  detail?: string
+}
+
+/** Acknowledge, then start or follow the workflow, then tell CodePipeline. Never throws: the batch goes on. */
+export async function handleJob(plan: JobPlan, deps: WorkerDeps): Promise<JobRecord> {
+  const { jobId, pipeline, repository, workflow, ref } = plan
+  const record: JobRecord = { jobId, pipeline, repository, workflow, ref, result: 'skipped', detail: '' }
+  const taken = await acknowledge(plan, deps.codepipeline)
+  if (taken) return { ...record, ...taken }
+  let decision: Decision
+  try {
+    decision = await decide(plan, record, deps)
+  } catch (error) {
+    // Only a bug gets here; the job is still answered rather than left to time out.
+    decision = failedWith(
+      { type: 'JobFailed', message: `The poll action failed: ${errorMessage(error)}` },
+      plan
+    )
+  }
+  return deliver(record, decision, deps.codepipeline)
+}
+
+/** Undefined when this worker now owns the job; otherwise why it leaves the job alone. */
+async function acknowledge(
+  plan: JobPlan,
+  codepipeline: WorkerDeps['codepipeline']
+): Promise<Pick<JobRecord, 'result' | 'detail'> | undefined> {
+  try {
+    const status = await codepipeline.acknowledgeJob(plan.jobId, plan.nonce)
+    if (status === 'InProgress') return undefined
+    return { result: 'skipped', detail: `another worker has it (job status ${status || 'unknown'})` }
+  } catch (error) {
+    if (error instanceof CodePipelineError && error.code === 'InvalidNonceException') {
+      return { result: 'skipped', detail: 'another worker took it (its nonce is no longer valid)' }
+    }
+    return {
+      result: 'unreported',
+      detail: `could not acknowledge it, so it was not started: ${errorMessage(error)}`
+    }
+  }
+}
+
+async function decide(plan: JobPlan, record: JobRecord, deps: WorkerDeps): Promise<Decision> {
+  const action = plan.action
+  switch (action.kind) {
+    case 'reject':
+      return failedWith({ type: 'ConfigurationError', message: action.message }, plan)
+    case 'track':
+      return track(plan, action.run, record, deps)
+    case 'dispatch':
+      return start(plan, action.target, record, deps)
+  }
+}
+
+async function start(plan: JobPlan, target: Target, record: JobRecord, deps: WorkerDeps): Promise<Decision> {
+  const github = await deps.github()
+  let ref = target.ref
+  try {
+    ref ??= await deps.defaultBranch(github, target)
+  } catch (error) {
+    return failedWith(startProblem(error, 'read repository', target, deps.jobIdInput), plan)
+  }
+  record.ref = ref
+  let run
+  try {
+    run = await dispatchWorkflow(github, { ...target, ref })
+  } catch (error) {
+    return failedWith(startProblem(error, 'dispatch', { ...target, ref }, deps.jobIdInput), plan)
+  }
+  const started = run ? `started ${run.url}` : 'started (GitHub did not return the run)'
+  if (run) Object.assign(record, { runId: run.runId, runUrl: run.url })
+  if (deps.mode === 'dispatch') return { handled: 'dispatched', detail: started }
+  if (!run) return failedWith(untrackableProblem({ ...target, ref }), plan)
+  const tracked = { owner: target.owner, repo: target.repo, runId: run.runId }
+  return { handled: 'dispatched', result: startedResult(plan.jobId, tracked, target.workflow, run.url) }
+}
+
+async function track(
+  plan: JobPlan,
+  tracked: TrackedRun,
+  record: JobRecord,
+  deps: WorkerDeps
+): Promise<Decision> {
+  record.runId = tracked.runId
+  const repository = { owner: tracked.owner, repo: tracked.repo }
+  const github = await deps.github()
+  let run, jobs
+  try {
+    run = await getRun(github, repository, tracked.runId)
+    jobs = await listAttemptJobs(github, repository, tracked.runId, run.attempt)
+  } catch (error) {
+    const problem = trackProblem(error, tracked)
+    if (problem) return failedWith(problem, plan, tracked.runId)
+    return { handled: 'running', result: uncheckedResult(plan.jobId, tracked, errorMessage(error)) }
+  }
+  record.runUrl = run.url
+  const result = trackedResult(plan.jobId, tracked, run, jobs)
+  const handled = run.status !== 'completed' ? 'running' : result.kind === 'success' ? 'succeeded' : 'failed'
+  return { handled, result }
+}
+
+function failedWith(problem: Problem, plan: JobPlan, runId?: number): Decision {
+  return {
+    handled: 'failed',
+    result: failure(plan.jobId, problem.type, problem.message, runId ? String(runId) : undefined)
+  }
+}
+
+async function deliver(
+  record: JobRecord,
+  decision: Decision,
+  codepipeline: WorkerDeps['codepipeline']
+): Promise<JobRecord> {
+  const { result } = decision
+  if (!result) return { ...record, result: decision.handled, detail: decision.detail ?? '' }
+  const told =
+    result.kind === 'success'
+      ? (result.input.executionDetails?.summary ?? '')
+      : `${result.input.failureDetails?.type}: ${result.input.failureDetails?.message}`
+  try {
+    if (result.kind === 'success') await codepipeline.putJobSuccessResult(result.input)
+    else await codepipeline.putJobFailureResult(result.input)
+  } catch (error) {
+    if (error instanceof CodePipelineError && error.code === 'InvalidJobStateException') {
+      return {
+        ...record,
+        result: 'already-reported',
+        detail: `the job already had a result; not sent: ${told}`
+      }
+    }
+    const what = result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult'
+    return {
+      ...record,
+      result: 'unreported',
+      detail: `${what} failed: ${errorMessage(error)} (it would say ${told})`
+    }
+  }
+  return { ...record, result: decision.handled, detail: told }
+}
