@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4989);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4080);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4989:
+/***/ 4080:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31741,7 +31741,34 @@ function fit(head, middle, tail, max) {
     return head + truncate(middle, room) + tail;
 }
 
+;// CONCATENATED MODULE: ./src/messages.ts
+
+
+function runLabel(run) {
+    return `GitHub workflow "${run.workflow}" run #${run.runNumber} (attempt ${run.runAttempt})`;
+}
+function successSummary(run) {
+    return `${runLabel(run)} succeeded: ${run.runUrl}`;
+}
+/** Names the workflow, run, failed jobs and steps, and links the run; always within CodePipeline's 5000 characters. */
+function failureMessage(outcome, run) {
+    if (outcome.unknown) {
+        return fit(`${runLabel(run)} could not be judged: `, outcome.unknown.reason, `. Run: ${run.runUrl}`, codepipeline.failureMessage.max);
+    }
+    const verb = outcome.cancelled ? 'was cancelled' : 'failed';
+    const details = outcome.failedJobs.map(describeJob).join('; ');
+    return fit(`${runLabel(run)} ${verb}`, details ? `: ${details}` : '', `. Run: ${run.runUrl}`, codepipeline.failureMessage.max);
+}
+function describeJob(job) {
+    const how = job.conclusion === 'timed_out' ? 'timed out' : job.conclusion === 'cancelled' ? 'was cancelled' : 'failed';
+    if (job.steps.length === 0)
+        return `job "${job.name}" ${how}`;
+    const steps = job.steps.map(s => `"${s.name}"${s.conclusion === 'failure' ? '' : ` (${s.conclusion.replace('_', ' ')})`}`);
+    return `job "${job.name}" ${how} at step ${steps.join(', ')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/request.ts
+
 
 
 /** The exact request CodePipeline will receive, within every limit of its API. */
@@ -31776,28 +31803,6 @@ function buildRequest(settings, outcome, run) {
             }
         }
     };
-}
-function runLabel(run) {
-    return `GitHub workflow "${run.workflow}" run #${run.runNumber} (attempt ${run.runAttempt})`;
-}
-function successSummary(run) {
-    return `${runLabel(run)} succeeded: ${run.runUrl}`;
-}
-/** Names the workflow, run, failed jobs and steps, and links the run; always within CodePipeline's 5000 characters. */
-function failureMessage(outcome, run) {
-    if (outcome.unknown) {
-        return fit(`${runLabel(run)} could not be judged: `, outcome.unknown.reason, `. Run: ${run.runUrl}`, codepipeline.failureMessage.max);
-    }
-    const verb = outcome.cancelled ? 'was cancelled' : 'failed';
-    const details = outcome.failedJobs.map(describeJob).join('; ');
-    return fit(`${runLabel(run)} ${verb}`, details ? `: ${details}` : '', `. Run: ${run.runUrl}`, codepipeline.failureMessage.max);
-}
-function describeJob(job) {
-    const how = job.conclusion === 'timed_out' ? 'timed out' : job.conclusion === 'cancelled' ? 'was cancelled' : 'failed';
-    if (job.steps.length === 0)
-        return `job "${job.name}" ${how}`;
-    const steps = job.steps.map(s => `"${s.name}"${s.conclusion === 'failure' ? '' : ` (${s.conclusion.replace('_', ' ')})`}`);
-    return `job "${job.name}" ${how} at step ${steps.join(', ')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -32017,7 +32022,7 @@ async function getRun(github, repository, runId) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/outcome.ts
+;// CONCATENATED MODULE: ./src/outcome.ts
 const BAD = new Set(['failure', 'cancelled', 'timed_out', 'startup_failure']);
 function notJudged(reason, failureType) {
     return { ok: false, cancelled: false, failedJobs: [], unknown: { reason, failureType } };
@@ -32143,7 +32148,7 @@ function defaultSessionName(runId) {
 function parseOutputVariables(raw) {
     if (!raw.trim())
         return undefined;
-    const variables = raw.trim().startsWith('{') ? fromJson(raw) : fromLines(raw);
+    const variables = /^[[{]/.test(raw.trim()) ? fromJson(raw) : fromLines(raw);
     let bytes = 0;
     for (const [name, value] of Object.entries(variables)) {
         if (!codepipeline.outputVariableName.test(name)) {
