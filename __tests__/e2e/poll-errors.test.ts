@@ -61,7 +61,7 @@ describe('poll action: jobs that cannot be started', () => {
     )
     expect(failureOf(badJson.id)).toMatchObject({ type: 'ConfigurationError' })
     expect(failureOf(badJson.id).message).toMatch(
-      /^The Inputs property is not valid JSON \(.+\): write a JSON object/
+      /^The Inputs property is not valid JSON \(Unexpected token 'p'\): write a JSON object/
     )
     expect(failureOf(nested.id)).toEqual({
       type: 'ConfigurationError',

@@ -110,7 +110,7 @@ test.each([
   ],
   [
     { Repository: 'octo-org/app', Workflow: 'b.yml', Inputs: 'env=prod' },
-    'The Inputs property is not valid JSON ('
+    "The Inputs property is not valid JSON (Unexpected token 'e'): write a JSON object"
   ],
   [
     { Repository: 'octo-org/app', Workflow: 'b.yml', Inputs: '["a"]' },
@@ -135,6 +135,21 @@ test.each([
   ]
 ])('configuration %j is rejected naming the property', (configuration, message) => {
   expect(rejection(configuration)).toContain(message)
+})
+
+test('a JSON error says where, never quoting the text', () => {
+  const long = 'x'.repeat(40)
+  for (const text of [
+    '{"token": "s3cr3t",',
+    '{"token": s3cr3t}',
+    's3cr3t',
+    `{"${long}": s3cr3t, "${long}": 1}`,
+    `s3cr3t${long}`
+  ]) {
+    const message = rejection({ Repository: 'octo-org/app', Workflow: 'b.yml', Inputs: text })
+    expect(message).toMatch(/^The Inputs property is not valid JSON \(.+\): write a JSON object/)
+    expect(message).not.toContain('s3cr3t')
+  }
 })
 
 test('24 extra inputs plus the job ID are exactly GitHub’s 25', () => {

@@ -107,9 +107,10 @@ function extraInputs(raw: string | undefined, jobIdInput: string): Record<string
   try {
     parsed = JSON.parse(raw)
   } catch (error) {
-    throw new Rejection(
-      `The Inputs property is not valid JSON (${(error as Error).message}): write a JSON object, ${example}.`
-    )
+    // V8 quotes the text in some messages ("Unexpected token 'p', "{…}" is not valid JSON"); drop the quote,
+    // since resolved pipeline variables may be in it.
+    const reason = (error as Error).message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
+    throw new Rejection(`The Inputs property is not valid JSON (${reason}): write a JSON object, ${example}.`)
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Rejection(`The Inputs property must be a JSON object of workflow inputs, ${example}.`)
