@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9920);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5289);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9920:
+/***/ 5289:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32100,30 +32100,29 @@ class Rejection extends Error {
 function planJob(job, settings) {
     const jobId = job.id ?? '';
     const configuration = job.data?.actionConfiguration?.configuration ?? {};
-    const plan = {
-        jobId,
-        nonce: job.nonce ?? '',
-        pipeline: pipelineContext(job.data),
+    const named = {
         repository: configuration.Repository || settings.fallbacks.repository,
         workflow: configuration.Workflow || settings.fallbacks.workflow,
-        ref: configuration.Ref || settings.fallbacks.ref,
-        action: { kind: 'reject', message: '' }
+        ref: configuration.Ref || settings.fallbacks.ref
     };
+    // A continuation job is always tracked, whatever the mode: starting its workflow again would run the build twice.
+    const token = job.data?.continuationToken;
+    const action = rejectionsCaught(() => token
+        ? { kind: 'track', run: trackedRun(token) }
+        : { kind: 'dispatch', target: target(named, configuration.Inputs, settings.jobIdInput, jobId) });
+    if (action.kind === 'track')
+        named.repository = `${action.run.owner}/${action.run.repo}`;
+    return { jobId, nonce: job.nonce ?? '', pipeline: pipelineContext(job.data), ...named, action };
+}
+function rejectionsCaught(decide) {
     try {
-        // A continuation job is always tracked, whatever the mode: starting its workflow again would run the build twice.
-        const token = job.data?.continuationToken;
-        plan.action = token
-            ? { kind: 'track', run: trackedRun(token) }
-            : { kind: 'dispatch', target: target(plan, configuration.Inputs, settings.jobIdInput, jobId) };
-        if (plan.action.kind === 'track')
-            plan.repository = `${plan.action.run.owner}/${plan.action.run.repo}`;
+        return decide();
     }
     catch (error) {
         if (!(error instanceof Rejection))
             throw error;
-        plan.action = { kind: 'reject', message: error.message };
+        return { kind: 'reject', message: error.message };
     }
-    return plan;
 }
 function trackedRun(token) {
     const run = parseRunToken(token);
@@ -32134,14 +32133,13 @@ function trackedRun(token) {
         `"gha-run:1:owner/repo:runID" in track mode), so it cannot tell which GitHub run to follow. ` +
         'Make sure only the poll action answers jobs of this action type with a continuation token, then retry the stage.');
 }
-function target(plan, rawInputs, jobIdInput, jobId) {
-    const repository = plan.repository;
+function target(named, rawInputs, jobIdInput, jobId) {
+    const { repository, workflow, ref } = named;
     if (!repository)
         throw missing('Repository', 'repository', 'owner/name, e.g. octo-org/octo-repo');
     if (!REPOSITORY.test(repository)) {
         throw new Rejection(`The Repository property is "${repository}"; use owner/name, e.g. octo-org/octo-repo.`);
     }
-    const workflow = plan.workflow;
     if (!workflow)
         throw missing('Workflow', 'workflow', 'the workflow file name (build.yml) or its ID');
     if (!WORKFLOW.test(workflow)) {
@@ -32149,7 +32147,7 @@ function target(plan, rawInputs, jobIdInput, jobId) {
     }
     const [owner, repo] = repository.split('/');
     const inputs = { [jobIdInput]: jobId, ...extraInputs(rawInputs, jobIdInput) };
-    return { owner, repo, workflow, ...(plan.ref ? { ref: plan.ref } : {}), inputs };
+    return { owner, repo, workflow, ...(ref ? { ref } : {}), inputs };
 }
 function missing(property, input, what) {
     return new Rejection(`The action configuration has no ${property}, and the poll action has no ${input} input: set the ` +
@@ -32348,7 +32346,7 @@ async function getRun(github, repository, runId) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/poll/dispatch.ts
+;// CONCATENATED MODULE: ./src/poll/problems.ts
 
 
 /** Why a workflow could not be started; `step` says whether reading the repository or the dispatch failed. */

@@ -38,27 +38,31 @@ class Rejection extends Error {}
 export function planJob(job: Job, settings: Pick<PollSettings, 'fallbacks' | 'jobIdInput'>): JobPlan {
   const jobId = job.id ?? ''
   const configuration = job.data?.actionConfiguration?.configuration ?? {}
-  const plan: JobPlan = {
-    jobId,
-    nonce: job.nonce ?? '',
-    pipeline: pipelineContext(job.data),
+  const named: Named = {
     repository: configuration.Repository || settings.fallbacks.repository,
     workflow: configuration.Workflow || settings.fallbacks.workflow,
-    ref: configuration.Ref || settings.fallbacks.ref,
-    action: { kind: 'reject', message: '' }
+    ref: configuration.Ref || settings.fallbacks.ref
   }
-  try {
-    // A continuation job is always tracked, whatever the mode: starting its workflow again would run the build twice.
-    const token = job.data?.continuationToken
-    plan.action = token
+  // A continuation job is always tracked, whatever the mode: starting its workflow again would run the build twice.
+  const token = job.data?.continuationToken
+  const action = rejectionsCaught(() =>
+    token
       ? { kind: 'track', run: trackedRun(token) }
-      : { kind: 'dispatch', target: target(plan, configuration.Inputs, settings.jobIdInput, jobId) }
-    if (plan.action.kind === 'track') plan.repository = `${plan.action.run.owner}/${plan.action.run.repo}`
+      : { kind: 'dispatch', target: target(named, configuration.Inputs, settings.jobIdInput, jobId) }
+  )
+  if (action.kind === 'track') named.repository = `${action.run.owner}/${action.run.repo}`
+  return { jobId, nonce: job.nonce ?? '', pipeline: pipelineContext(job.data), ...named, action }
+}
+
+type Named = Pick<JobPlan, 'repository' | 'workflow' | 'ref'>
+
+function rejectionsCaught(decide: () => Action): Action {
+  try {
+    return decide()
   } catch (error) {
     if (!(error instanceof Rejection)) throw error
-    plan.action = { kind: 'reject', message: error.message }
+    return { kind: 'reject', message: error.message }
   }
-  return plan
 }
 
 function trackedRun(token: string): TrackedRun {
@@ -72,15 +76,14 @@ function trackedRun(token: string): TrackedRun {
   )
 }
 
-function target(plan: JobPlan, rawInputs: string | undefined, jobIdInput: string, jobId: string): Target {
-  const repository = plan.repository
+function target(named: Named, rawInputs: string | undefined, jobIdInput: string, jobId: string): Target {
+  const { repository, workflow, ref } = named
   if (!repository) throw missing('Repository', 'repository', 'owner/name, e.g. octo-org/octo-repo')
   if (!REPOSITORY.test(repository)) {
     throw new Rejection(
       `The Repository property is "${repository}"; use owner/name, e.g. octo-org/octo-repo.`
     )
   }
-  const workflow = plan.workflow
   if (!workflow) throw missing('Workflow', 'workflow', 'the workflow file name (build.yml) or its ID')
   if (!WORKFLOW.test(workflow)) {
     throw new Rejection(
@@ -89,7 +92,7 @@ function target(plan: JobPlan, rawInputs: string | undefined, jobIdInput: string
   }
   const [owner, repo] = repository.split('/')
   const inputs = { [jobIdInput]: jobId, ...extraInputs(rawInputs, jobIdInput) }
-  return { owner, repo, workflow, ...(plan.ref ? { ref: plan.ref } : {}), inputs }
+  return { owner, repo, workflow, ...(ref ? { ref } : {}), inputs }
 }
 
 function missing(property: string, input: string, what: string): Rejection {

@@ -43,8 +43,8 @@ export const WORKFLOW = /^[^/\s]+$/
 // GitHub's rule for workflow_dispatch input names.
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
 
-export const waitSecondsRange = { min: 0, max: 3600 }
-export const maxConcurrencyRange = { min: 1, max: 100 }
+const waitSecondsRange = { min: 0, max: 3600 }
+const maxConcurrencyRange = { min: 1, max: 100 }
 
 export function parsePollSettings(input: InputReader, env: NodeJS.ProcessEnv, run: RunContext): PollSettings {
   const provider = required(input, 'provider', 'name the custom action type to serve, e.g. GitHubActions.')

@@ -1,6 +1,6 @@
 import { expect, test } from '@jest/globals'
 import { GitHubError } from '../../src/github/client.ts'
-import { startProblem, trackProblem, untrackableProblem } from '../../src/poll/dispatch.ts'
+import { startProblem, trackProblem, untrackableProblem } from '../../src/poll/problems.ts'
 
 const target = { owner: 'octo-org', repo: 'app', workflow: 'build.yml', ref: 'main', inputs: {} }
 const gitHubError = (status: number | undefined, said: string) =>
