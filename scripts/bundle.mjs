@@ -3,10 +3,12 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, rmSync } from 'node:fs'
 
-const entries = { report: "src/report/index.ts", poll: "src/poll/index.ts" }
+const entries = { report: 'src/report/index.ts', poll: 'src/poll/index.ts' }
 
 rmSync('dist', { recursive: true, force: true })
 for (const [name, entry] of Object.entries(entries)) {
   if (!existsSync(entry)) continue
-  execFileSync('ncc', ['build', entry, '-o', `dist/${name}`, '--license', 'licenses.txt', '-q'], { stdio: 'inherit' })
+  execFileSync('ncc', ['build', entry, '-o', `dist/${name}`, '--license', 'licenses.txt', '-q'], {
+    stdio: 'inherit'
+  })
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from '../runner.ts'
 import { connectCodePipeline, CodePipelineError, type CodePipeline } from '../aws/codepipeline.ts'
 import { describePlace, pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
 import { DeliveryError } from '../errors.ts'
@@ -8,7 +8,10 @@ import { buildRequest, type ReportRequest } from './request.ts'
 import type { ReportSettings } from './settings.ts'
 import { reportOutputs, reportSummary, type ReportRecord } from './summary.ts'
 
-export const credentialDeps = { getIDToken: core.getIDToken, setSecret: core.setSecret }
+export const credentialDeps = {
+  getIDToken: async (audience: string) => (await import('@actions/core')).getIDToken(audience),
+  setSecret: core.setSecret
+}
 
 /**
  * Sends the outcome to CodePipeline, then writes outputs and the job summary. A result that cannot be
@@ -55,7 +58,7 @@ export async function deliver(
     if (record.result !== 'already-reported') core.info(describe(record))
   }
   for (const [name, value] of Object.entries(reportOutputs(record))) core.setOutput(name, value)
-  await core.summary.addRaw(reportSummary(record)).write()
+  core.appendSummary(reportSummary(record))
   return record
 }
 

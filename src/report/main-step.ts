@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from '../runner.ts'
 import { connectCodePipeline } from '../aws/codepipeline.ts'
 import { describePlace, pipelineContext } from '../aws/pipeline-context.ts'
 import { UserError } from '../errors.ts'

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from '../runner.ts'
 import { runMainStep } from './main-step.ts'
 import { runPostStep } from './post-step.ts'
 import { isPost, markMainStarted } from './state.ts'

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from '../runner.ts'
 import { runContext } from '../github/context.ts'
 import { fromEnv } from '../inputs.ts'
 import { deliver } from './deliver.ts'
