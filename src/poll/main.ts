@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from '../runner.ts'
 import { connectCodePipeline } from '../aws/codepipeline.ts'
 import { DeliveryError, errorMessage } from '../errors.ts'
 import { connectGitHub, type GitHubClient } from '../github/client.ts'
@@ -23,9 +23,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = {
     }
     const records = settings.dryRun ? [] : await pollAndAnswer(settings, clock)
     for (const [name, value] of Object.entries(pollOutputs(records))) core.setOutput(name, value)
-    await core.summary
-      .addRaw(pollSummary(records, actionTypeName(settings.actionType), settings.dryRun))
-      .write()
+    core.appendSummary(pollSummary(records, actionTypeName(settings.actionType), settings.dryRun))
     const unreported = unreportedMessage(records)
     if (unreported) throw new DeliveryError(unreported)
   } catch (error) {
@@ -35,7 +33,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = {
 
 async function pollAndAnswer(settings: PollSettings, clock: Clock): Promise<JobRecord[]> {
   const codepipeline = await connectCodePipeline(settings.aws, {
-    getIDToken: core.getIDToken,
+    getIDToken: async (audience: string) => (await import('@actions/core')).getIDToken(audience),
     setSecret: core.setSecret
   })
   try {
