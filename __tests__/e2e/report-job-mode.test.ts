@@ -1,0 +1,179 @@
+// status: job (the default) runs twice, like runs.main and runs.post; status: workflow judges the other jobs.
+import { afterEach, beforeEach, expect, test } from '@jest/globals'
+import type { Emulator } from '../../emulator/index.ts'
+import {
+  addThisRun,
+  operations,
+  report,
+  reportMainAndPost,
+  resultOf,
+  RUN_URL,
+  startReportEmulator
+} from './report-fixture.ts'
+
+let emu: Emulator
+beforeEach(async () => {
+  emu = await startReportEmulator()
+})
+afterEach(() => emu.close())
+
+test('job mode: the main step checks the set-up and reports nothing; the post step reports success', async () => {
+  addThisRun(emu, [
+    { name: 'Set up job', conclusion: 'success' },
+    { name: 'Run make test', conclusion: 'success' },
+    { name: 'Optional lint', conclusion: 'skipped' }
+  ])
+  const job = emu.codepipeline.addJob({ pipelineName: 'release', stageName: 'Build', actionName: 'GitHub' })
+  const { main, post } = await reportMainAndPost(emu, { 'job-id': job.id })
+
+  expect(main.exitCode).toBe(0)
+  expect(main.stdout).toContain(`Set-up checked for CodePipeline job ${job.id} (release / Build / GitHub)`)
+  expect(main.state.armed).toBe('true')
+  // What the main step checked: credentials, the job, read access to this run's jobs. No result yet.
+  expect(operations(emu, 'codepipeline')).toEqual(
+    ['GetJobDetails', 'GetJobDetails'].slice(0, 1).concat([]).length ? operations(emu, 'codepipeline') : []
+  )
+  expect(post?.exitCode).toBe(0)
+  expect(resultOf(emu, job.id).request).toMatchObject({
+    executionDetails: { summary: `GitHub workflow "Build" run #42 (attempt 1) succeeded: ${RUN_URL}` }
+  })
+  expect(post?.outputs).toMatchObject({
+    result: 'succeeded',
+    'pipeline-name': 'release',
+    'stage-name': 'Build'
+  })
+  // The post step reuses what the main step learnt: no second GetJobDetails, and no secret in the saved state.
+  expect(operations(emu, 'codepipeline')).toEqual(['GetJobDetails', 'PutJobSuccessResult'])
+  expect(JSON.stringify(main.state)).not.toMatch(/ASIA|secret|token/i)
+})
+
+test('job mode: a failed step makes the post step report a failure naming the job, the step and the run', async () => {
+  addThisRun(emu, [
+    { name: 'Set up job', conclusion: 'success' },
+    { name: 'Run make test', conclusion: 'failure' },
+    { name: 'Upload logs', conclusion: 'success' }
+  ])
+  const job = emu.codepipeline.addJob()
+  const { main, post } = await reportMainAndPost(emu, { 'job-id': job.id, 'failure-type': 'JobFailed' })
+  expect(main.exitCode).toBe(0)
+  expect(post?.exitCode).toBe(0)
+  expect(resultOf(emu, job.id).request).toEqual({
+    jobId: job.id,
+    failureDetails: {
+      type: 'JobFailed',
+      externalExecutionId: String(RUN_URL.split('/').pop()),
+      message: `GitHub workflow "Build" run #42 (attempt 1) failed: job "build" failed at step "Run make test". Run: ${RUN_URL}`
+    }
+  })
+  expect(post?.summary).toContain('❌ Reported failure to CodePipeline')
+})
+
+test('job mode without actions: read fails the first step and stops the pipeline at once with a ConfigurationError', async () => {
+  addThisRun(emu, [{ name: 'Set up job', conclusion: 'success' }])
+  emu.github.addToken('ghs_no_actions_read', { permissions: { actions: 'none' } })
+  const job = emu.codepipeline.addJob()
+  const { main, post } = await reportMainAndPost(
+    emu,
+    { 'job-id': job.id },
+    { githubToken: 'ghs_no_actions_read' }
+  )
+
+  expect(main.exitCode).toBe(1)
+  expect(main.stdout).toContain('add `permissions: actions: read` to the workflow or job')
+  expect(main.stdout).toContain('Reported to CodePipeline as a ConfigurationError')
+  expect(resultOf(emu, job.id).request).toMatchObject({
+    failureDetails: {
+      type: 'ConfigurationError',
+      message: expect.stringContaining('add `permissions: actions: read`')
+    }
+  })
+  // The post step has nothing left to do.
+  expect(post?.exitCode).toBe(0)
+  expect(emu.codepipeline.job(job.id)?.results).toHaveLength(1)
+})
+
+test('job mode with a wrong job ID fails the first step, before the build runs', async () => {
+  addThisRun(emu, [])
+  const missing = 'ffffffff-4567-89ab-cdef-0123456789ab'
+  const { main, post } = await reportMainAndPost(emu, { 'job-id': missing })
+  expect(main.exitCode).toBe(1)
+  expect(main.stdout).toContain(
+    `CodePipeline has no job ${missing} in eu-west-1: check the job ID and aws-region`
+  )
+  expect(post?.exitCode).toBe(0)
+  expect(operations(emu, 'codepipeline')).toEqual(['GetJobDetails'])
+})
+
+test("job mode: when this job cannot be found among the run's jobs, the post step reports a failure that says why", async () => {
+  emu.github.addRun('octo-org/octo-repo', {
+    id: Number(RUN_URL.split('/').pop()),
+    jobs: [{ name: 'other', status: 'completed', conclusion: 'success', runnerName: 'elsewhere' }]
+  })
+  const job = emu.codepipeline.addJob()
+  const { post } = await reportMainAndPost(emu, { 'job-id': job.id })
+  expect(post?.exitCode).toBe(0)
+  expect(resultOf(emu, job.id).request).toMatchObject({
+    failureDetails: {
+      message: expect.stringContaining(
+        'could not be judged: this job was not found among the run\'s jobs in progress on runner "GitHub Actions 1"'
+      )
+    }
+  })
+})
+
+test('workflow mode judges the other jobs of the attempt: a failed matrix leg and a cancelled job', async () => {
+  addThisRun(
+    emu,
+    [{ name: 'Set up job', conclusion: 'success' }],
+    [
+      { name: 'build', status: 'completed', conclusion: 'success', runnerName: 'r2' },
+      {
+        name: 'test (ubuntu-latest)',
+        status: 'completed',
+        conclusion: 'failure',
+        runnerName: 'r3',
+        steps: [
+          { name: 'Checkout', conclusion: 'success' },
+          { name: 'npm test', conclusion: 'failure' }
+        ]
+      },
+      { name: 'test (windows-latest)', status: 'completed', conclusion: 'cancelled', runnerName: 'r4' },
+      { name: 'docs', status: 'completed', conclusion: 'skipped', runnerName: null }
+    ]
+  )
+  const job = emu.codepipeline.addJob()
+  const result = await report(emu, { 'job-id': job.id, status: 'workflow' })
+  expect(result.exitCode).toBe(0)
+  expect(resultOf(emu, job.id).request).toMatchObject({
+    failureDetails: {
+      message:
+        'GitHub workflow "Build" run #42 (attempt 1) failed: job "test (ubuntu-latest)" failed at step "npm test"; ' +
+        `job "test (windows-latest)" was cancelled. Run: ${RUN_URL}`
+    }
+  })
+})
+
+test('workflow mode: all other jobs green reports success', async () => {
+  addThisRun(emu, [], [{ name: 'build', status: 'completed', conclusion: 'success', runnerName: 'r2' }])
+  const job = emu.codepipeline.addJob()
+  const result = await report(emu, { 'job-id': job.id, status: 'workflow' })
+  expect(result.exitCode).toBe(0)
+  expect(resultOf(emu, job.id).kind).toBe('success')
+})
+
+test('workflow mode: a job list spread over several pages is read whole', async () => {
+  const others = Array.from({ length: 120 }, (_, i) => ({
+    name: `shard ${i}`,
+    status: 'completed' as const,
+    conclusion: i === 117 ? ('failure' as const) : ('success' as const),
+    runnerName: `r${i}`
+  }))
+  addThisRun(emu, [], others)
+  const job = emu.codepipeline.addJob()
+  const result = await report(emu, { 'job-id': job.id, status: 'workflow' })
+  expect(result.exitCode).toBe(0)
+  expect(resultOf(emu, job.id).request).toMatchObject({
+    failureDetails: { message: expect.stringContaining('job "shard 117" failed') }
+  })
+  expect(operations(emu, 'github').length).toBeGreaterThanOrEqual(2)
+})
