@@ -12,7 +12,7 @@ afterEach(() => emu.close())
 
 const JOB = '0123abcd-4567-89ab-cdef-0123456789ab'
 
-test.each([
+test.each<[Record<string, string>, string]>([
   [{ 'job-id': 'build-42' }, 'Input job-id is "build-42", which is not a CodePipeline job ID'],
   [
     { status: 'passed' },
