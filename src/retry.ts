@@ -1,4 +1,4 @@
-// Retries for calls the AWS SDK does not retry itself (GitHub REST, STS's IDPCommunicationError).
+// The one retry loop: AWS calls (src/aws/retries.ts), the OIDC token and GitHub REST.
 // Only transient failures are retried; a permanent error is thrown at once so the user sees it without delay.
 
 export type Sleep = (ms: number) => Promise<void>
@@ -10,7 +10,8 @@ export interface RetryOptions {
   isTransient: (error: unknown) => boolean
   /** Tests pass a recorder here instead of waiting. */
   sleep?: Sleep
-  baseDelayMs?: number
+  /** The first backoff ceiling, doubled each attempt; may depend on the error (AWS waits longer after throttling). */
+  baseDelayMs?: number | ((error: unknown) => number)
   maxDelayMs?: number
 }
 
@@ -23,7 +24,8 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
     } catch (error) {
       if (attempt >= attempts || !isTransient(error)) throw error
       // Full jitter, like the AWS SDK, so many runners throttled together do not retry in lockstep.
-      await wait(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)))
+      const base = typeof baseDelayMs === 'function' ? baseDelayMs(error) : baseDelayMs
+      await wait(Math.random() * Math.min(maxDelayMs, base * 2 ** (attempt - 1)))
     }
   }
 }

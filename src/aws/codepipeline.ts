@@ -1,16 +1,22 @@
 import type {
-  CodePipelineClient,
+  AcknowledgeJobOutput,
+  GetJobDetailsOutput,
+  Job,
   JobData,
-  PutJobFailureResultInput,
-  PutJobSuccessResultInput,
   PollForJobsInput,
-  Job
+  PollForJobsOutput,
+  PutJobFailureResultInput,
+  PutJobSuccessResultInput
 } from '@aws-sdk/client-codepipeline'
-import { clientConfig } from './client-config.ts'
-import { resolveCredentials, type CredentialDeps } from './credentials.ts'
+import { AwsJsonClient } from './aws-json.ts'
+import { resolveCredentials, type AwsCredentials, type CredentialDeps } from './credentials.ts'
+import { endpointUrl } from './endpoints.ts'
+import { HttpConnection } from './http.ts'
+import { withAwsRetry } from './retries.ts'
 import type { AwsSettings } from './settings.ts'
 
-type Sdk = typeof import('@aws-sdk/client-codepipeline')
+// The SDK's types only (erased at build time): its client costs ~45 ms and ~25 MiB to load, so the calls
+// go through the small awsJson1_1 client next door.
 
 /** A CodePipeline call that failed; `code` is the service's error name, e.g. InvalidJobStateException. */
 export class CodePipelineError extends Error {
@@ -22,87 +28,102 @@ export class CodePipelineError extends Error {
   }
 }
 
+export interface CodePipelineOptions extends CredentialDeps {
+  /** Per attempt; tests shorten it. */
+  timeoutMs?: number
+  /** Tests skew the clock with it. */
+  now?: () => number
+}
+
 /** The CodePipeline job-worker calls the bridge makes, with AWS errors turned into messages that say what to fix. */
 export class CodePipeline {
-  private readonly sdk: Sdk
-  private readonly client: CodePipelineClient
-  private readonly region: string
-  private readonly setSecret: (value: string) => void
+  private readonly connection: HttpConnection
+  private readonly client: AwsJsonClient
+  private readonly settings: AwsSettings
+  private readonly options: CodePipelineOptions
 
-  constructor(sdk: Sdk, client: CodePipelineClient, region: string, setSecret: (value: string) => void) {
-    this.sdk = sdk
-    this.client = client
-    this.region = region
-    this.setSecret = setSecret
+  constructor(settings: AwsSettings, credentials: AwsCredentials, options: CodePipelineOptions) {
+    this.settings = settings
+    this.options = options
+    const endpoint = endpointUrl('codepipeline', settings.region, options.env ?? process.env)
+    this.connection = new HttpConnection(endpoint, options.timeoutMs)
+    this.client = new AwsJsonClient({
+      connection: this.connection,
+      targetPrefix: 'CodePipeline_20150709',
+      scope: { region: settings.region, service: 'codepipeline' },
+      credentials,
+      now: options.now
+    })
   }
 
   /** Job data includes artifactCredentials; they are masked here, before anything can log them. */
   async getJobDetails(jobId: string): Promise<JobData> {
-    const out = await this.call('GetJobDetails', jobId, () =>
-      this.client.send(new this.sdk.GetJobDetailsCommand({ jobId }))
-    )
-    const data = out.jobDetails?.data ?? {}
+    const { output } = await this.call<GetJobDetailsOutput>('GetJobDetails', { jobId }, jobId)
+    const data = output.jobDetails?.data ?? {}
     this.maskArtifactCredentials(data)
     return data
   }
 
   async putJobSuccessResult(input: PutJobSuccessResultInput): Promise<string> {
-    const out = await this.call('PutJobSuccessResult', input.jobId, () =>
-      this.client.send(new this.sdk.PutJobSuccessResultCommand(input))
-    )
-    return out.$metadata.requestId ?? ''
+    return (await this.call('PutJobSuccessResult', input, input.jobId)).requestId
   }
 
   async putJobFailureResult(input: PutJobFailureResultInput): Promise<string> {
-    const out = await this.call('PutJobFailureResult', input.jobId, () =>
-      this.client.send(new this.sdk.PutJobFailureResultCommand(input))
-    )
-    return out.$metadata.requestId ?? ''
+    return (await this.call('PutJobFailureResult', input, input.jobId)).requestId
   }
 
   async pollForJobs(input: PollForJobsInput): Promise<Job[]> {
-    const out = await this.call('PollForJobs', undefined, () =>
-      this.client.send(new this.sdk.PollForJobsCommand(input))
-    )
-    const jobs = out.jobs ?? []
+    const { output } = await this.call<PollForJobsOutput>('PollForJobs', input, undefined)
+    const jobs = output.jobs ?? []
     for (const job of jobs) this.maskArtifactCredentials(job.data)
     return jobs
   }
 
   /** Returns the job's status after the acknowledgement; only InProgress means this worker owns it. */
   async acknowledgeJob(jobId: string, nonce: string): Promise<string> {
-    const out = await this.call('AcknowledgeJob', jobId, () =>
-      this.client.send(new this.sdk.AcknowledgeJobCommand({ jobId, nonce }))
-    )
-    return out.status ?? ''
+    const { output } = await this.call<AcknowledgeJobOutput>('AcknowledgeJob', { jobId, nonce }, jobId)
+    return output.status ?? ''
+  }
+
+  destroy(): void {
+    this.connection.destroy()
   }
 
   private maskArtifactCredentials(data: JobData | undefined): void {
     const c = data?.artifactCredentials
     for (const secret of [c?.accessKeyId, c?.secretAccessKey, c?.sessionToken])
-      if (secret) this.setSecret(secret)
+      if (secret) this.options.setSecret(secret)
   }
 
-  destroy(): void {
-    this.client.destroy()
-  }
-
-  private async call<T>(operation: string, jobId: string | undefined, send: () => Promise<T>): Promise<T> {
+  private async call<T>(
+    operation: string,
+    input: object,
+    jobId: string | undefined
+  ): Promise<{ output: T; requestId: string }> {
+    let attempts = 0
     try {
-      return await send()
+      const { output, requestId } = await withAwsRetry(
+        () => {
+          attempts++
+          return this.client.call(operation, input)
+        },
+        { attempts: this.settings.maxAttempts, sleep: this.options.sleep }
+      )
+      return { output: output as T, requestId }
     } catch (error) {
-      throw explain(error as AwsError, operation, jobId, this.region)
+      throw explain(error as AwsError, operation, jobId, this.settings.region, attempts)
     }
   }
 }
 
-type AwsError = Error & { $metadata?: { attempts?: number }; code?: string }
+type AwsError = Error & { code?: string }
 
 function explain(
   error: AwsError,
   operation: string,
   jobId: string | undefined,
-  region: string
+  region: string,
+  attempts: number
 ): CodePipelineError {
   const said = `${error.name}: ${error.message}`
   const code = error.name
@@ -128,25 +149,19 @@ function explain(
     case 'OutputVariablesSizeExceededException':
       return fix('The request was refused as invalid; it is not retried.')
     default: {
-      const attempts = error.$metadata?.attempts
-      const network = error.code ?? (error.cause as { code?: string } | undefined)?.code
+      const network = error.code
       const detail = network && !said.includes(network) ? ` [${network}]` : ''
       return fix(
-        `Gave up${attempts ? ` after ${attempts} attempts` : ''}${detail}; CodePipeline or the network may be unavailable.`
+        `Gave up${attempts > 1 ? ` after ${attempts} attempts` : ''}${detail}; CodePipeline or the network may be unavailable.`
       )
     }
   }
 }
 
-/** The single factory: credentials (OIDC role or ambient), region and retries, then a ready client. */
+/** The single factory: credentials (OIDC role or ambient), then a client that signs with them. */
 export async function connectCodePipeline(
   settings: AwsSettings,
   deps: CredentialDeps
 ): Promise<CodePipeline> {
-  const [credentials, sdk] = await Promise.all([
-    resolveCredentials(settings, deps),
-    import('@aws-sdk/client-codepipeline')
-  ])
-  const client = new sdk.CodePipelineClient(clientConfig(settings, credentials))
-  return new CodePipeline(sdk, client, settings.region, deps.setSecret)
+  return new CodePipeline(settings, await resolveCredentials(settings, deps), deps)
 }

@@ -1,73 +1,107 @@
-import type { AwsCredentialIdentity } from '@smithy/types'
 import { UserError } from '../errors.ts'
-import { withRetry } from '../retry.ts'
+import { getIDToken, oidcEndpoint } from '../github/oidc.ts'
+import type { Sleep } from '../retry.ts'
+import { endpointUrl } from './endpoints.ts'
+import { HttpConnection } from './http.ts'
+import { withAwsRetry } from './retries.ts'
 import type { AwsSettings } from './settings.ts'
-import { clientConfig } from './client-config.ts'
+import { assumeRoleWithWebIdentity, type SessionCredentials } from './sts.ts'
+
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  expiration?: Date
+}
 
 export interface CredentialDeps {
-  getIDToken: (audience: string) => Promise<string>
   setSecret: (value: string) => void
+  /** Default process.env. */
+  env?: NodeJS.ProcessEnv
+  /** Tests pass a recorder instead of waiting between retries. */
+  sleep?: Sleep
 }
+
+const NO_CREDENTIALS =
+  'No AWS credentials: set role-to-assume (with permissions: id-token: write) or configure credentials ' +
+  'earlier in the job (aws-actions/configure-aws-credentials)'
 
 /**
  * Credentials for this action only: with role-to-assume, the job's OIDC token exchanged for a role session
- * (masked before anything else can print it); without it, undefined, so the SDK's default chain is used.
+ * (token and session masked before anything else can print them); without it, the ambient credentials.
  * They are never exported to later steps.
  */
 export async function resolveCredentials(
   settings: AwsSettings,
   deps: CredentialDeps
-): Promise<AwsCredentialIdentity | undefined> {
+): Promise<AwsCredentials> {
+  const env = deps.env ?? process.env
   const role = settings.role
-  if (!role) return undefined
-  const token = await oidcToken(role.audience, deps.getIDToken)
-  deps.setSecret(token)
-
-  const { STSClient, AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts')
-  const sts = new STSClient(clientConfig(settings))
-  const command = new AssumeRoleWithWebIdentityCommand({
-    RoleArn: role.arn,
-    RoleSessionName: role.sessionName,
-    DurationSeconds: role.durationSeconds,
-    WebIdentityToken: token
-  })
-  let response
+  if (!role) return ambientCredentials(settings, env)
+  const endpoint = oidcEndpoint(env)
+  if (!endpoint) {
+    throw new UserError(
+      'role-to-assume is set, but this job cannot get a GitHub OIDC token: add `permissions: id-token: write` ' +
+        'to the workflow or to this job.'
+    )
+  }
+  let token: string
   try {
-    // STS reports a slow identity provider as IDPCommunicationError, a 400 the SDK does not retry.
-    response = await withRetry(() => sts.send(command), {
-      attempts: settings.maxAttempts,
-      isTransient: error => (error as Error).name === 'IDPCommunicationError'
-    })
+    token = await getIDToken(endpoint, role.audience, { setSecret: deps.setSecret, sleep: deps.sleep })
   } catch (error) {
-    throw assumeRoleError(error as Error & { Code?: string }, role.arn, role.audience)
+    throw new Error(
+      `Could not get a GitHub OIDC token for audience "${role.audience}": ${(error as Error).message}`,
+      {
+        cause: error
+      }
+    )
+  }
+
+  const sts = new HttpConnection(endpointUrl('sts', settings.region, env))
+  let session: SessionCredentials
+  try {
+    session = await withAwsRetry(
+      () =>
+        assumeRoleWithWebIdentity(sts, {
+          roleArn: role.arn,
+          sessionName: role.sessionName,
+          durationSeconds: role.durationSeconds,
+          webIdentityToken: token
+        }),
+      {
+        attempts: settings.maxAttempts,
+        sleep: deps.sleep,
+        // STS's name for an identity provider that was slow to answer: worth another try.
+        alsoRetry: error => (error as Error).name === 'IDPCommunicationError'
+      }
+    )
+  } catch (error) {
+    throw assumeRoleError(error as Error, role.arn, role.audience)
   } finally {
     sts.destroy()
   }
-  const c = response.Credentials
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-    throw new Error(`STS returned no credentials for ${role.arn}.`)
-  }
-  for (const secret of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken]) deps.setSecret(secret)
-  return {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
-    expiration: c.Expiration
-  }
+  for (const secret of [session.accessKeyId, session.secretAccessKey, session.sessionToken])
+    deps.setSecret(secret)
+  return session
 }
 
-async function oidcToken(audience: string, getIDToken: CredentialDeps['getIDToken']): Promise<string> {
+/**
+ * What aws-actions/configure-aws-credentials exports, read directly; only without it is the SDK's default
+ * chain (profiles, SSO, web identity file, ECS, EC2 metadata) loaded, since loading it costs ~50 ms.
+ */
+async function ambientCredentials(settings: AwsSettings, env: NodeJS.ProcessEnv): Promise<AwsCredentials> {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env
+  if (accessKeyId && secretAccessKey) {
+    return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined }
+  }
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
   try {
-    return await getIDToken(audience)
+    // The region is for the chain's own STS calls (web identity file, assume-role profiles).
+    return await defaultProvider({ clientConfig: { region: settings.region } })()
   } catch (error) {
-    const message = (error as Error).message
-    if (/ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)/.test(message)) {
-      throw new UserError(
-        'role-to-assume is set, but this job cannot get a GitHub OIDC token: add `permissions: id-token: write` ' +
-          'to the workflow or to this job.'
-      )
-    }
-    throw new Error(`Could not get a GitHub OIDC token for audience "${audience}": ${message}`, {
+    if ((error as Error).name === 'CredentialsProviderError')
+      throw new UserError(NO_CREDENTIALS, { cause: error })
+    throw new Error(`Could not load the ambient AWS credentials: ${(error as Error).message}`, {
       cause: error
     })
   }
