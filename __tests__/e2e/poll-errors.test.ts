@@ -135,7 +135,7 @@ describe('poll action: jobs that cannot be started', () => {
     expect(result.exitCode).toBe(0)
   })
 
-  it('GitHub unavailable after retries is SystemUnavailable; nothing was started', async () => {
+  it('GitHub failing a dispatch is SystemUnavailable and is not retried, so no build can start twice', async () => {
     const job = queue(emu)
     emu.faults.add({
       service: 'github',
@@ -145,15 +145,27 @@ describe('poll action: jobs that cannot be started', () => {
       times: 2
     })
 
-    const result = await runPoll(emu, { 'max-attempts': '2' })
+    const result = await runPoll(emu, { 'max-attempts': '3' })
 
     expect(result.exitCode).toBe(0)
-    expect(emu.requests.filter(r => r.operation === DISPATCH_ROUTE)).toHaveLength(2)
+    expect(emu.requests.filter(r => r.operation === DISPATCH_ROUTE)).toHaveLength(1)
     expect(emu.github.dispatches).toEqual([])
     expect(failureOf(job.id)).toMatchObject({ type: 'SystemUnavailable' })
     expect(failureOf(job.id).message).toMatch(
-      /^GitHub was unavailable, so workflow "build.yml" in octo-org\/octo-repo was not started \(.*HTTP 503.*\)\. Retry the stage/
+      /^GitHub was unavailable when asked to start workflow "build.yml" in octo-org\/octo-repo \(.*HTTP 503.*\); it was not asked again, so that no build starts twice\. Retry the stage/
     )
+  })
+
+  it('a rate-limited dispatch (GitHub did nothing) is retried and the workflow starts once', async () => {
+    const job = queue(emu)
+    emu.faults.add({ service: 'github', operation: DISPATCH_ROUTE, kind: 'throttle' })
+
+    const result = await runPoll(emu)
+
+    expect(result.exitCode).toBe(0)
+    expect(emu.requests.filter(r => r.operation === DISPATCH_ROUTE)).toHaveLength(2)
+    expect(emu.github.dispatches).toHaveLength(1)
+    expect(emu.github.dispatches[0].inputs).toEqual({ 'codepipeline-job-id': job.id })
   })
 
   it('a continuation token the poller did not issue is a ConfigurationError, never a second dispatch', async () => {

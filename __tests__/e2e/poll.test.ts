@@ -2,7 +2,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import type { Emulator } from '../../emulator/index.ts'
 import {
-  DISPATCH_ROUTE,
   REPO,
   expectNoSecrets,
   jobsOutput,
@@ -241,16 +240,5 @@ describe('poll action: polling and dispatching', () => {
     // The other job of the batch went ahead.
     expect(emu.github.dispatches.map(d => d.inputs['codepipeline-job-id'])).toEqual([fine.id])
     expect(result.outputs).toMatchObject({ dispatched: '1', failed: '1' })
-  })
-
-  it('a dispatch GitHub answers with 502 once is retried and starts one run', async () => {
-    queue(emu)
-    emu.faults.add({ service: 'github', operation: DISPATCH_ROUTE, kind: 'server-error', status: 502 })
-
-    const result = await runPoll(emu)
-
-    expect(result.exitCode).toBe(0)
-    expect(emu.github.dispatches).toHaveLength(1)
-    expect(result.outputs.dispatched).toBe('1')
   })
 })

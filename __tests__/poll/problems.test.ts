@@ -49,6 +49,12 @@ test.each([
     502,
     'dispatch',
     'SystemUnavailable',
+    'GitHub was unavailable when asked to start workflow "build.yml" in octo-org/app (GitHub API x failed (HTTP 502): Not Found); it was not asked again, so that no build starts twice. Retry the stage'
+  ],
+  [
+    502,
+    'read repository',
+    'SystemUnavailable',
     'GitHub was unavailable, so workflow "build.yml" in octo-org/app was not started (GitHub API x failed (HTTP 502): Not Found). Retry the stage'
   ],
   [undefined, 'dispatch', 'SystemUnavailable', 'GitHub was unavailable']

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(474);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5558);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 474:
+/***/ 5558:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81,17 +81,188 @@ function appendSummary(markdown) {
         (0,external_node_fs_.appendFileSync)(path, markdown + external_node_os_.EOL, 'utf8');
 }
 
-;// CONCATENATED MODULE: ./src/aws/client-config.ts
-// The one place that decides region, credentials and retries for every AWS client. Endpoints are left to
-// the SDK, which honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (local emulators, VPC endpoints).
-function clientConfig(settings, credentials) {
-    return {
-        region: settings.region,
-        maxAttempts: settings.maxAttempts,
-        retryMode: 'standard',
-        customUserAgent: 'codepipeline-github-actions-bridge',
-        ...(credentials ? { credentials } : {})
-    };
+;// CONCATENATED MODULE: ./src/aws/service-error.ts
+/**
+ * An error answer from an AWS service: `name` is the service's error code (ThrottlingException,
+ * AccessDenied, ...), as the SDK names its exceptions. Never carries request content, so never a secret.
+ */
+class AwsServiceError extends Error {
+    status;
+    requestId;
+    constructor(code, message, status, requestId) {
+        super(message);
+        this.name = code;
+        this.status = status;
+        this.requestId = requestId;
+    }
+}
+/** What an error answer that names no error code is called, as in the SDK. */
+const UNKNOWN_ERROR = 'UnknownError';
+/** The start of a body that is not the service's error format (say, a proxy's HTML page), for the message. */
+function unexpectedBody(status, body) {
+    const text = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+    return `HTTP ${status}${text ? `: ${text}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/aws/sigv4.ts
+
+function sha256Hex(data) {
+    return (0,external_node_crypto_.createHash)('sha256').update(data, 'utf8').digest('hex');
+}
+function hmac(key, data) {
+    return (0,external_node_crypto_.createHmac)('sha256', key).update(data, 'utf8').digest();
+}
+/** RFC 3986: unreserved characters stay, every other UTF-8 byte becomes %XX (upper-case hex). */
+function uriEncode(value) {
+    return encodeURIComponent(value).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+// Services other than S3 normalise the path (drop "." and empty segments, resolve "..") and encode each
+// segment once more, so a wire path of /a%20b is signed as /a%2520b.
+function canonicalUri(path) {
+    const segments = [];
+    for (const segment of path.split('/')) {
+        if (segment === '..')
+            segments.pop();
+        else if (segment !== '' && segment !== '.')
+            segments.push(segment);
+    }
+    const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
+    return '/' + segments.map(uriEncode).join('/') + trailing;
+}
+/** `20150830T123600Z`: ISO 8601 basic format, whole seconds, UTC. */
+function amzDate(at) {
+    return at.toISOString().replace(/[-:]|\.\d{3}/g, '');
+}
+function canonicalRequest(request, payloadHash) {
+    const headers = Object.entries(request.headers)
+        .map(([name, value]) => [name.toLowerCase(), value.trim().replace(/\s+/g, ' ')])
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return [
+        request.method.toUpperCase(),
+        canonicalUri(request.path),
+        '', // no query string
+        ...headers.map(([name, value]) => `${name}:${value}`),
+        '',
+        headers.map(([name]) => name).join(';'),
+        payloadHash
+    ].join('\n');
+}
+/**
+ * Returns the request's headers plus x-amz-date, x-amz-security-token (temporary credentials) and
+ * Authorization. A caller-set x-amz-content-sha256 is used as the payload hash, as the spec allows.
+ */
+function sign(request, credentials, scope, at) {
+    const date = amzDate(at);
+    const headers = { ...request.headers, 'x-amz-date': date };
+    if (credentials.sessionToken)
+        headers['x-amz-security-token'] = credentials.sessionToken;
+    const payloadHash = headers['x-amz-content-sha256'] ?? sha256Hex(request.body);
+    const creq = canonicalRequest({ ...request, headers }, payloadHash);
+    const day = date.slice(0, 8);
+    const credentialScope = `${day}/${scope.region}/${scope.service}/aws4_request`;
+    const stringToSign = ['AWS4-HMAC-SHA256', date, credentialScope, sha256Hex(creq)].join('\n');
+    const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), scope.region), scope.service), 'aws4_request');
+    const signedHeaders = Object.keys(headers)
+        .map(name => name.toLowerCase())
+        .sort()
+        .join(';');
+    headers.authorization =
+        `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${credentialScope}, ` +
+            `SignedHeaders=${signedHeaders}, Signature=${hmac(key, stringToSign).toString('hex')}`;
+    return headers;
+}
+
+;// CONCATENATED MODULE: ./src/aws/aws-json.ts
+
+
+// The awsJson1_1 protocol: POST / with the operation in x-amz-target, JSON in and out, SigV4-signed.
+// One call here is one attempt (plus at most one clock-skew correction); retries are the caller's.
+// Error codes AWS gives a request whose signing time is too far from its own clock.
+const SKEW_CODES = new Set([
+    'RequestTimeTooSkewed',
+    'RequestExpired',
+    'RequestInTheFuture',
+    'InvalidSignatureException',
+    'SignatureDoesNotMatch',
+    'AuthFailure'
+]);
+/** AWS refuses signatures more than 15 minutes off; a smaller difference is not what went wrong. */
+const SKEW_MS = 5 * 60 * 1000;
+class AwsJsonClient {
+    options;
+    now;
+    /** Server time minus local time, learnt from a skew refusal; AWS compares signing time with its clock. */
+    clockOffsetMs = 0;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+    }
+    async call(operation, input) {
+        const body = JSON.stringify(input);
+        let response = await this.send(operation, body);
+        let error = response.status === 200 ? undefined : parseError(response);
+        if (error && this.correctClock(error, response)) {
+            response = await this.send(operation, body);
+            error = response.status === 200 ? undefined : parseError(response);
+        }
+        if (error)
+            throw error;
+        const requestId = requestIdOf(response) ?? '';
+        if (response.body.trim() === '')
+            return { output: {}, requestId };
+        try {
+            return { output: JSON.parse(response.body), requestId };
+        }
+        catch {
+            throw new AwsServiceError(UNKNOWN_ERROR, `The answer to ${operation} is not JSON (${unexpectedBody(200, response.body)})`, 200, requestId);
+        }
+    }
+    send(operation, body) {
+        const { connection, targetPrefix, scope, credentials } = this.options;
+        const unsigned = {
+            method: 'POST',
+            path: connection.endpoint.pathname,
+            headers: {
+                host: connection.endpoint.host,
+                'content-type': 'application/x-amz-json-1.1',
+                'x-amz-target': `${targetPrefix}.${operation}`,
+                'x-amz-content-sha256': sha256Hex(body)
+            },
+            body
+        };
+        const at = new Date(this.now() + this.clockOffsetMs);
+        return connection.request('POST', sign(unsigned, credentials, scope, at), body);
+    }
+    /** True when the refusal was about time and the server's Date shows our clock is off: retry once. */
+    correctClock(error, response) {
+        const serverMs = Date.parse(response.headers.date ?? '');
+        if (!SKEW_CODES.has(error.name) || Number.isNaN(serverMs))
+            return false;
+        const local = this.now();
+        if (Math.abs(serverMs - (local + this.clockOffsetMs)) < SKEW_MS)
+            return false;
+        this.clockOffsetMs = serverMs - local;
+        return true;
+    }
+}
+function requestIdOf(response) {
+    const id = response.headers['x-amzn-requestid'] ?? response.headers['x-amz-request-id'];
+    return Array.isArray(id) ? id[0] : id;
+}
+/** `{"__type": "ns#Name:extra", "message": ...}` (or `Message`), the code possibly in x-amzn-errortype. */
+function parseError(response) {
+    let body = {};
+    try {
+        body = JSON.parse(response.body) ?? {};
+    }
+    catch {
+        // Not the service talking (a proxy or load balancer); the status decides whether to retry.
+    }
+    const header = response.headers['x-amzn-errortype'];
+    const raw = [Array.isArray(header) ? header[0] : header, body.code, body.__type].find((v) => typeof v === 'string' && v !== '');
+    const code = raw?.split(':')[0].split('#').pop() || UNKNOWN_ERROR;
+    const message = [body.message, body.Message].find((v) => typeof v === 'string');
+    return new AwsServiceError(code, message ?? unexpectedBody(response.status, raw ? '' : response.body), response.status, requestIdOf(response));
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -111,8 +282,78 @@ function errorMessage(error) {
     return String(error);
 }
 
+;// CONCATENATED MODULE: ./src/aws/http.ts
+// One HTTP exchange at a time over node:http or node:https, whichever the endpoint needs, loaded on first
+// use: the AWS SDK and fetch (undici) cost more to load than this action's whole start-up budget.
+/** Kept equal to package.json's version by a test. */
+const USER_AGENT = 'codepipeline-github-actions-bridge/1.0.0';
+/** Long enough for any answer from AWS or GitHub; short enough that a hung connection is retried. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** No response arrived in time; `code` makes it retryable like any dropped connection. */
+class TimeoutError extends Error {
+    name = 'TimeoutError';
+    code = 'ETIMEDOUT';
+}
+/** Requests to one endpoint over kept-alive connections, until destroy(). */
+class HttpConnection {
+    endpoint;
+    timeoutMs;
+    transport;
+    agent;
+    constructor(endpoint, timeoutMs = DEFAULT_TIMEOUT_MS) {
+        this.endpoint = endpoint;
+        this.timeoutMs = timeoutMs;
+    }
+    /** To the endpoint URL itself; host and user-agent are added (Node adds content-length for the body). */
+    async request(method, headers, body = '') {
+        const { request, agent } = await (this.transport ??= this.load());
+        const url = this.endpoint;
+        return new Promise((resolve, reject) => {
+            const req = request({
+                method,
+                protocol: url.protocol,
+                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+                port: url.port,
+                path: url.pathname + url.search,
+                agent,
+                headers: {
+                    host: url.host,
+                    'user-agent': USER_AGENT,
+                    ...headers
+                }
+            }, res => {
+                const chunks = [];
+                res.on('data', (chunk) => chunks.push(chunk));
+                res.on('error', fail);
+                res.on('end', () => {
+                    clearTimeout(timer);
+                    const text = Buffer.concat(chunks).toString('utf8');
+                    resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
+                });
+            });
+            // A whole-exchange deadline: a socket idle timeout would not catch a server that trickles bytes.
+            const timer = setTimeout(() => req.destroy(new TimeoutError(`no response within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+            function fail(error) {
+                clearTimeout(timer);
+                reject(error);
+            }
+            req.on('error', fail);
+            req.end(body);
+        });
+    }
+    /** Closes kept-alive sockets so the process can exit at once. */
+    destroy() {
+        this.agent?.destroy();
+    }
+    async load() {
+        const module = this.endpoint.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+        this.agent = new module.Agent({ keepAlive: true });
+        return { request: module.request, agent: this.agent };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/retry.ts
-// Retries for calls the AWS SDK does not retry itself (GitHub REST, STS's IDPCommunicationError).
+// The one retry loop: AWS calls (src/aws/retries.ts), the OIDC token and GitHub REST.
 // Only transient failures are retried; a permanent error is thrown at once so the user sees it without delay.
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 async function withRetry(call, options) {
@@ -126,40 +367,280 @@ async function withRetry(call, options) {
             if (attempt >= attempts || !isTransient(error))
                 throw error;
             // Full jitter, like the AWS SDK, so many runners throttled together do not retry in lockstep.
-            await wait(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
+            const base = typeof baseDelayMs === 'function' ? baseDelayMs(error) : baseDelayMs;
+            await wait(Math.random() * Math.min(maxDelayMs, base * 2 ** (attempt - 1)));
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/aws/retries.ts
+
+
+// The AWS SDK's standard retry mode, which users of max-attempts expect: retry throttling, 5xx except 501,
+// timeouts and dropped connections; never another 4xx. Full-jitter exponential backoff from 100 ms
+// (500 ms after throttling), at most 20 s.
+const THROTTLING = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'ThrottledException',
+    'RequestThrottledException',
+    'TooManyRequestsException',
+    'ProvisionedThroughputExceededException',
+    'TransactionInProgressException',
+    'RequestLimitExceeded',
+    'BandwidthLimitExceeded',
+    'LimitExceededException',
+    'RequestThrottled',
+    'SlowDown',
+    'PriorRequestNotComplete',
+    'EC2ThrottledException'
+]);
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+function isThrottling(error) {
+    return error instanceof AwsServiceError && (error.status === 429 || THROTTLING.has(error.name));
+}
+/** No complete answer: refused, reset or dropped connection, or no response in time. */
+function isConnectionFailure(error) {
+    const { code, message } = error;
+    return (code !== undefined && CONNECTION_CODES.has(code)) || /socket hang up/i.test(message ?? '');
+}
+function isTransient(error) {
+    if (error instanceof AwsServiceError) {
+        return isThrottling(error) || TRANSIENT_STATUS.has(error.status) || TRANSIENT_NAMES.has(error.name);
+    }
+    return isConnectionFailure(error);
+}
+function withAwsRetry(call, options) {
+    const { attempts, sleep, alsoRetry } = options;
+    return withRetry(call, {
+        attempts,
+        sleep,
+        isTransient: error => isTransient(error) || (alsoRetry?.(error) ?? false),
+        baseDelayMs: error => (isThrottling(error) ? 500 : 100),
+        maxDelayMs: 20_000
+    });
+}
+
+;// CONCATENATED MODULE: ./src/github/oidc.ts
+
+
+
+/** A refusal by the token service; 502, 503 and 504 are retried. */
+class OidcTokenError extends Error {
+    name = 'OidcTokenError';
+    status;
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
+}
+/** Undefined when the job has no id-token permission (the runner then sets neither variable). */
+function oidcEndpoint(env) {
+    const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    return url && requestToken ? { url, requestToken } : undefined;
+}
+/** Gets a token for `audience` and masks it before returning it. */
+async function getIDToken(endpoint, audience, options) {
+    // The runner's URL already carries ?api-version=...; @actions/core appends the audience the same way.
+    const separator = endpoint.url.includes('?') ? '&' : '?';
+    let url;
+    try {
+        url = new URL(`${endpoint.url}${separator}audience=${encodeURIComponent(audience)}`);
+    }
+    catch {
+        throw new Error('ACTIONS_ID_TOKEN_REQUEST_URL is not a URL.');
+    }
+    const connection = new HttpConnection(url, options.timeoutMs);
+    const headers = { accept: 'application/json', authorization: `Bearer ${endpoint.requestToken}` };
+    try {
+        // @actions/core's schedule: 11 tries, waits doubling from 10 ms to at most about 5 s.
+        const response = await withRetry(async () => {
+            const answer = await connection.request('GET', headers);
+            if (answer.status !== 200)
+                throw new OidcTokenError(refusal(answer.status, answer.body), answer.status);
+            return answer;
+        }, {
+            attempts: 11,
+            sleep: options.sleep,
+            baseDelayMs: 10,
+            maxDelayMs: 5120,
+            isTransient: error => error instanceof OidcTokenError
+                ? [502, 503, 504].includes(error.status)
+                : isConnectionFailure(error)
+        });
+        const token = parseToken(response.body);
+        options.setSecret(token);
+        return token;
+    }
+    finally {
+        connection.destroy();
+    }
+}
+function parseToken(body) {
+    let value;
+    try {
+        value = JSON.parse(body)?.value;
+    }
+    catch {
+        // reported below
+    }
+    if (typeof value !== 'string' || value === '') {
+        throw new Error("GitHub's OIDC token service answered without a token.");
+    }
+    return value;
+}
+function refusal(status, body) {
+    let message;
+    try {
+        message = JSON.parse(body)?.message;
+    }
+    catch {
+        message = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+    }
+    return `GitHub's OIDC token service answered HTTP ${status}${message ? `: ${String(message)}` : ''}.`;
+}
+
+;// CONCATENATED MODULE: ./src/aws/endpoints.ts
+
+function endpointUrl(service, region, env) {
+    const specific = `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
+    const ignored = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true';
+    const name = ignored
+        ? undefined
+        : env[specific]
+            ? specific
+            : env.AWS_ENDPOINT_URL
+                ? 'AWS_ENDPOINT_URL'
+                : undefined;
+    if (!name) {
+        const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+        return new URL(`https://${service}.${region}.${suffix}/`);
+    }
+    const value = env[name] ?? '';
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors_UserError(`${name} is "${value}", which is not a URL (for example https://localhost:4566).`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new errors_UserError(`${name} is "${value}"; use an http:// or https:// URL.`);
+    }
+    // The requests are signed without a query string (SigV4 would have to cover it), so none is sent.
+    url.search = '';
+    url.hash = '';
+    return url;
+}
+
+;// CONCATENATED MODULE: ./src/aws/sts.ts
+
+/** One attempt; retries are the caller's. Error answers become AwsServiceError named by STS's Code. */
+async function assumeRoleWithWebIdentity(connection, request) {
+    const body = new URLSearchParams({
+        Action: 'AssumeRoleWithWebIdentity',
+        Version: '2011-06-15',
+        RoleArn: request.roleArn,
+        RoleSessionName: request.sessionName,
+        WebIdentityToken: request.webIdentityToken,
+        DurationSeconds: String(request.durationSeconds)
+    }).toString();
+    const response = await connection.request('POST', { 'content-type': 'application/x-www-form-urlencoded' }, body);
+    if (response.status !== 200)
+        throw stsError(response);
+    const credentials = sts_element(response.body, 'Credentials') ?? '';
+    const accessKeyId = sts_element(credentials, 'AccessKeyId');
+    const secretAccessKey = sts_element(credentials, 'SecretAccessKey');
+    const sessionToken = sts_element(credentials, 'SessionToken');
+    const expiration = new Date(sts_element(credentials, 'Expiration') ?? '');
+    if (!accessKeyId || !secretAccessKey || !sessionToken || Number.isNaN(expiration.getTime())) {
+        // The body is not quoted: it would hold whatever credentials it does have.
+        throw new AwsServiceError(UNKNOWN_ERROR, 'STS answered without complete credentials', 200, requestId(response));
+    }
+    return { accessKeyId, secretAccessKey, sessionToken, expiration };
+}
+/** `<ErrorResponse><Error><Code/><Message/></Error><RequestId/></ErrorResponse>` */
+function stsError(response) {
+    const error = sts_element(response.body, 'Error') ?? '';
+    const code = sts_element(error, 'Code');
+    const message = sts_element(error, 'Message') ?? unexpectedBody(response.status, code ? '' : response.body);
+    return new AwsServiceError(code || UNKNOWN_ERROR, message, response.status, requestId(response));
+}
+function requestId(response) {
+    const header = response.headers['x-amzn-requestid'];
+    return (Array.isArray(header) ? header[0] : header) ?? sts_element(response.body, 'RequestId');
+}
+/**
+ * The text of the first `<name>` element (attributes ignored), entities and CDATA decoded;
+ * enough for STS's flat, well-known documents, not a general XML parser.
+ */
+function sts_element(xml, name) {
+    const match = new RegExp(`<${name}(?:\\s[^>]*?)?(?:/>|>([\\s\\S]*?)</${name}\\s*>)`).exec(xml);
+    if (!match)
+        return undefined;
+    const inner = match[1] ?? '';
+    const cdata = /^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/.exec(inner);
+    return cdata ? cdata[1] : decodeEntities(inner);
+}
+const NAMED = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+function decodeEntities(text) {
+    return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity) => {
+        if (entity[0] !== '#')
+            return NAMED[entity] ?? whole;
+        const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1));
+        return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/aws/credentials.ts
 
 
 
+
+
+
+const NO_CREDENTIALS = 'No AWS credentials: set role-to-assume (with permissions: id-token: write) or configure credentials ' +
+    'earlier in the job (aws-actions/configure-aws-credentials)';
 /**
  * Credentials for this action only: with role-to-assume, the job's OIDC token exchanged for a role session
- * (masked before anything else can print it); without it, undefined, so the SDK's default chain is used.
+ * (token and session masked before anything else can print them); without it, the ambient credentials.
  * They are never exported to later steps.
  */
 async function resolveCredentials(settings, deps) {
+    const env = deps.env ?? process.env;
     const role = settings.role;
     if (!role)
-        return undefined;
-    const token = await oidcToken(role.audience, deps.getIDToken);
-    deps.setSecret(token);
-    const { STSClient, AssumeRoleWithWebIdentityCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(695)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19));
-    const sts = new STSClient(clientConfig(settings));
-    const command = new AssumeRoleWithWebIdentityCommand({
-        RoleArn: role.arn,
-        RoleSessionName: role.sessionName,
-        DurationSeconds: role.durationSeconds,
-        WebIdentityToken: token
-    });
-    let response;
+        return ambientCredentials(settings, env);
+    const endpoint = oidcEndpoint(env);
+    if (!endpoint) {
+        throw new errors_UserError('role-to-assume is set, but this job cannot get a GitHub OIDC token: add `permissions: id-token: write` ' +
+            'to the workflow or to this job.');
+    }
+    let token;
     try {
-        // STS reports a slow identity provider as IDPCommunicationError, a 400 the SDK does not retry.
-        response = await withRetry(() => sts.send(command), {
+        token = await getIDToken(endpoint, role.audience, { setSecret: deps.setSecret, sleep: deps.sleep });
+    }
+    catch (error) {
+        throw new Error(`Could not get a GitHub OIDC token for audience "${role.audience}": ${error.message}`, {
+            cause: error
+        });
+    }
+    const sts = new HttpConnection(endpointUrl('sts', settings.region, env));
+    let session;
+    try {
+        session = await withAwsRetry(() => assumeRoleWithWebIdentity(sts, {
+            roleArn: role.arn,
+            sessionName: role.sessionName,
+            durationSeconds: role.durationSeconds,
+            webIdentityToken: token
+        }), {
             attempts: settings.maxAttempts,
-            isTransient: error => error.name === 'IDPCommunicationError'
+            sleep: deps.sleep,
+            // STS's name for an identity provider that was slow to answer: worth another try.
+            alsoRetry: error => error.name === 'IDPCommunicationError'
         });
     }
     catch (error) {
@@ -168,30 +649,28 @@ async function resolveCredentials(settings, deps) {
     finally {
         sts.destroy();
     }
-    const c = response.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-        throw new Error(`STS returned no credentials for ${role.arn}.`);
-    }
-    for (const secret of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken])
+    for (const secret of [session.accessKeyId, session.secretAccessKey, session.sessionToken])
         deps.setSecret(secret);
-    return {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration
-    };
+    return session;
 }
-async function oidcToken(audience, getIDToken) {
+/**
+ * What aws-actions/configure-aws-credentials exports, read directly; only without it is the SDK's default
+ * chain (profiles, SSO, web identity file, ECS, EC2 metadata) loaded, since loading it costs ~50 ms.
+ */
+async function ambientCredentials(settings, env) {
+    const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+    if (accessKeyId && secretAccessKey) {
+        return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
+    }
+    const { defaultProvider } = await __nccwpck_require__.e(/* import() */ 861).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5861, 19));
     try {
-        return await getIDToken(audience);
+        // The region is for the chain's own STS calls (web identity file, assume-role profiles).
+        return await defaultProvider({ clientConfig: { region: settings.region } })();
     }
     catch (error) {
-        const message = error.message;
-        if (/ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)/.test(message)) {
-            throw new errors_UserError('role-to-assume is set, but this job cannot get a GitHub OIDC token: add `permissions: id-token: write` ' +
-                'to the workflow or to this job.');
-        }
-        throw new Error(`Could not get a GitHub OIDC token for audience "${audience}": ${message}`, {
+        if (error.name === 'CredentialsProviderError')
+            throw new errors_UserError(NO_CREDENTIALS, { cause: error });
+        throw new Error(`Could not load the ambient AWS credentials: ${error.message}`, {
             cause: error
         });
     }
@@ -217,6 +696,11 @@ function assumeRoleError(error, roleArn, audience) {
 ;// CONCATENATED MODULE: ./src/aws/codepipeline.ts
 
 
+
+
+
+// The SDK's types only (erased at build time): its client costs ~45 ms and ~25 MiB to load, so the calls
+// go through the small awsJson1_1 client next door.
 /** A CodePipeline call that failed; `code` is the service's error name, e.g. InvalidJobStateException. */
 class CodePipelineError extends Error {
     name = 'CodePipelineError';
@@ -228,62 +712,72 @@ class CodePipelineError extends Error {
 }
 /** The CodePipeline job-worker calls the bridge makes, with AWS errors turned into messages that say what to fix. */
 class CodePipeline {
-    sdk;
+    connection;
     client;
-    region;
-    setSecret;
-    constructor(sdk, client, region, setSecret) {
-        this.sdk = sdk;
-        this.client = client;
-        this.region = region;
-        this.setSecret = setSecret;
+    settings;
+    options;
+    constructor(settings, credentials, options) {
+        this.settings = settings;
+        this.options = options;
+        const endpoint = endpointUrl('codepipeline', settings.region, options.env ?? process.env);
+        this.connection = new HttpConnection(endpoint, options.timeoutMs);
+        this.client = new AwsJsonClient({
+            connection: this.connection,
+            targetPrefix: 'CodePipeline_20150709',
+            scope: { region: settings.region, service: 'codepipeline' },
+            credentials,
+            now: options.now
+        });
     }
     /** Job data includes artifactCredentials; they are masked here, before anything can log them. */
     async getJobDetails(jobId) {
-        const out = await this.call('GetJobDetails', jobId, () => this.client.send(new this.sdk.GetJobDetailsCommand({ jobId })));
-        const data = out.jobDetails?.data ?? {};
+        const { output } = await this.call('GetJobDetails', { jobId }, jobId);
+        const data = output.jobDetails?.data ?? {};
         this.maskArtifactCredentials(data);
         return data;
     }
     async putJobSuccessResult(input) {
-        const out = await this.call('PutJobSuccessResult', input.jobId, () => this.client.send(new this.sdk.PutJobSuccessResultCommand(input)));
-        return out.$metadata.requestId ?? '';
+        return (await this.call('PutJobSuccessResult', input, input.jobId)).requestId;
     }
     async putJobFailureResult(input) {
-        const out = await this.call('PutJobFailureResult', input.jobId, () => this.client.send(new this.sdk.PutJobFailureResultCommand(input)));
-        return out.$metadata.requestId ?? '';
+        return (await this.call('PutJobFailureResult', input, input.jobId)).requestId;
     }
     async pollForJobs(input) {
-        const out = await this.call('PollForJobs', undefined, () => this.client.send(new this.sdk.PollForJobsCommand(input)));
-        const jobs = out.jobs ?? [];
+        const { output } = await this.call('PollForJobs', input, undefined);
+        const jobs = output.jobs ?? [];
         for (const job of jobs)
             this.maskArtifactCredentials(job.data);
         return jobs;
     }
     /** Returns the job's status after the acknowledgement; only InProgress means this worker owns it. */
     async acknowledgeJob(jobId, nonce) {
-        const out = await this.call('AcknowledgeJob', jobId, () => this.client.send(new this.sdk.AcknowledgeJobCommand({ jobId, nonce })));
-        return out.status ?? '';
+        const { output } = await this.call('AcknowledgeJob', { jobId, nonce }, jobId);
+        return output.status ?? '';
+    }
+    destroy() {
+        this.connection.destroy();
     }
     maskArtifactCredentials(data) {
         const c = data?.artifactCredentials;
         for (const secret of [c?.accessKeyId, c?.secretAccessKey, c?.sessionToken])
             if (secret)
-                this.setSecret(secret);
+                this.options.setSecret(secret);
     }
-    destroy() {
-        this.client.destroy();
-    }
-    async call(operation, jobId, send) {
+    async call(operation, input, jobId) {
+        let attempts = 0;
         try {
-            return await send();
+            const { output, requestId } = await withAwsRetry(() => {
+                attempts++;
+                return this.client.call(operation, input);
+            }, { attempts: this.settings.maxAttempts, sleep: this.options.sleep });
+            return { output: output, requestId };
         }
         catch (error) {
-            throw explain(error, operation, jobId, this.region);
+            throw explain(error, operation, jobId, this.settings.region, attempts);
         }
     }
 }
-function explain(error, operation, jobId, region) {
+function explain(error, operation, jobId, region, attempts) {
     const said = `${error.name}: ${error.message}`;
     const code = error.name;
     const fix = (text) => new CodePipelineError(`codepipeline:${operation} failed (${said}). ${text}`, code, { cause: error });
@@ -305,21 +799,15 @@ function explain(error, operation, jobId, region) {
         case 'OutputVariablesSizeExceededException':
             return fix('The request was refused as invalid; it is not retried.');
         default: {
-            const attempts = error.$metadata?.attempts;
-            const network = error.code ?? error.cause?.code;
+            const network = error.code;
             const detail = network && !said.includes(network) ? ` [${network}]` : '';
-            return fix(`Gave up${attempts ? ` after ${attempts} attempts` : ''}${detail}; CodePipeline or the network may be unavailable.`);
+            return fix(`Gave up${attempts > 1 ? ` after ${attempts} attempts` : ''}${detail}; CodePipeline or the network may be unavailable.`);
         }
     }
 }
-/** The single factory: credentials (OIDC role or ambient), region and retries, then a ready client. */
+/** The single factory: credentials (OIDC role or ambient), then a client that signs with them. */
 async function connectCodePipeline(settings, deps) {
-    const [credentials, sdk] = await Promise.all([
-        resolveCredentials(settings, deps),
-        Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(232)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8232, 19))
-    ]);
-    const client = new sdk.CodePipelineClient(clientConfig(settings, credentials));
-    return new CodePipeline(sdk, client, settings.region, deps.setSecret);
+    return new CodePipeline(settings, await resolveCredentials(settings, deps), deps);
 }
 
 ;// CONCATENATED MODULE: ./src/github/client.ts
@@ -335,13 +823,17 @@ class GitHubError extends Error {
 }
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
 async function connectGitHub(token, apiUrl, attempts, sleep) {
-    const { getOctokit } = await Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(413)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(token, { baseUrl: apiUrl });
     return {
         octokit,
-        async call(what, send) {
+        async call(what, send, options) {
             try {
-                return await withRetry(() => send(octokit), { attempts, isTransient, sleep });
+                return await withRetry(() => send(octokit), {
+                    attempts,
+                    isTransient: options?.retry === 'unsent' ? isUnsent : client_isTransient,
+                    sleep
+                });
             }
             catch (error) {
                 const status = error.status;
@@ -353,7 +845,17 @@ async function connectGitHub(token, apiUrl, attempts, sleep) {
         }
     };
 }
-function isTransient(error) {
+/** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
+function isUnsent(error) {
+    if (error.status === 429)
+        return true;
+    for (let e = error; e; e = e.cause) {
+        if (e.code === 'ECONNREFUSED')
+            return true;
+    }
+    return false;
+}
+function client_isTransient(error) {
     const status = error.status;
     // Octokit reports a dropped connection as status 500 with no response, so both land here.
     return status === undefined || status === 429 || status >= 500;
@@ -395,7 +897,9 @@ async function dispatchWorkflow(github, dispatch) {
         ref,
         inputs,
         return_run_details: true
-    }));
+    }), 
+    // A 5xx or a dropped connection may come after GitHub started the run: retrying could start a second build.
+    { retry: 'unsent' });
     // Octokit's types know only the 204 of a dispatch without run details.
     const details = response.data;
     if (!details?.workflow_run_id || !details.html_url)
@@ -1133,8 +1637,12 @@ function startProblem(error, step, target, jobIdInput) {
         default:
             return {
                 type: 'SystemUnavailable',
-                message: `GitHub was unavailable, so workflow "${target.workflow}" in ${repository} was not started ` +
-                    `(${messageOf(error)}). Retry the stage once GitHub answers again (https://www.githubstatus.com).`
+                message: step === 'dispatch'
+                    ? `GitHub was unavailable when asked to start workflow "${target.workflow}" in ${repository} ` +
+                        `(${messageOf(error)}); it was not asked again, so that no build starts twice. Retry the stage ` +
+                        'once GitHub answers again (https://www.githubstatus.com).'
+                    : `GitHub was unavailable, so workflow "${target.workflow}" in ${repository} was not started ` +
+                        `(${messageOf(error)}). Retry the stage once GitHub answers again (https://www.githubstatus.com).`
             };
     }
 }
@@ -1364,10 +1872,7 @@ async function run(env = process.env, clock = { now: Date.now, sleep: sleep }) {
     }
 }
 async function pollAndAnswer(settings, clock) {
-    const codepipeline = await connectCodePipeline(settings.aws, {
-        getIDToken: async (audience) => (await Promise.all(/* import() */[__nccwpck_require__.e(119), __nccwpck_require__.e(421)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6421))).getIDToken(audience),
-        setSecret: setSecret
-    });
+    const codepipeline = await connectCodePipeline(settings.aws, { setSecret: setSecret });
     try {
         const jobs = await pollForJobs(codepipeline, settings, clock);
         if (!jobs.length) {
@@ -1423,20 +1928,6 @@ function cachedDefaultBranch() {
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
@@ -1671,24 +2162,10 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
 /***/ 3193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 3557:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
 
 /***/ }),
 

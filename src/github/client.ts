@@ -14,8 +14,11 @@ export class GitHubError extends Error {
 
 export interface GitHubClient {
   octokit: Octokit
-  /** Runs one API call with retries for 429, 5xx and dropped connections; `what` names it in errors. */
-  call<T>(what: string, send: (octokit: Octokit) => Promise<T>): Promise<T>
+  /**
+   * Runs one API call with retries for 429, 5xx and dropped connections; `what` names it in errors.
+   * A call that must not run twice passes `retry: 'unsent'` to retry only what GitHub surely did not act on.
+   */
+  call<T>(what: string, send: (octokit: Octokit) => Promise<T>, options?: { retry?: 'unsent' }): Promise<T>
 }
 
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
@@ -29,9 +32,13 @@ export async function connectGitHub(
   const octokit = getOctokit(token, { baseUrl: apiUrl })
   return {
     octokit,
-    async call(what, send) {
+    async call(what, send, options) {
       try {
-        return await withRetry(() => send(octokit), { attempts, isTransient, sleep })
+        return await withRetry(() => send(octokit), {
+          attempts,
+          isTransient: options?.retry === 'unsent' ? isUnsent : isTransient,
+          sleep
+        })
       } catch (error) {
         const status = (error as { status?: number }).status
         const message = (error as Error).message
@@ -45,6 +52,15 @@ export async function connectGitHub(
       }
     }
   }
+}
+
+/** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
+function isUnsent(error: unknown): boolean {
+  if ((error as { status?: number }).status === 429) return true
+  for (let e = error as { cause?: unknown; code?: string } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === 'ECONNREFUSED') return true
+  }
+  return false
 }
 
 function isTransient(error: unknown): boolean {

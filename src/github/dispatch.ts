@@ -24,15 +24,19 @@ export async function dispatchWorkflow(
   dispatch: WorkflowDispatch
 ): Promise<StartedRun | undefined> {
   const { owner, repo, workflow, ref, inputs } = dispatch
-  const response = await github.call(`start workflow ${workflow} in ${owner}/${repo} at ${ref}`, octokit =>
-    octokit.rest.actions.createWorkflowDispatch({
-      owner,
-      repo,
-      workflow_id: workflow,
-      ref,
-      inputs,
-      return_run_details: true
-    })
+  const response = await github.call(
+    `start workflow ${workflow} in ${owner}/${repo} at ${ref}`,
+    octokit =>
+      octokit.rest.actions.createWorkflowDispatch({
+        owner,
+        repo,
+        workflow_id: workflow,
+        ref,
+        inputs,
+        return_run_details: true
+      }),
+    // A 5xx or a dropped connection may come after GitHub started the run: retrying could start a second build.
+    { retry: 'unsent' }
   )
   // Octokit's types know only the 204 of a dispatch without run details.
   const details = (response as { data?: { workflow_run_id?: number; html_url?: string } }).data

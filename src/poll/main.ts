@@ -32,10 +32,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = {
 }
 
 async function pollAndAnswer(settings: PollSettings, clock: Clock): Promise<JobRecord[]> {
-  const codepipeline = await connectCodePipeline(settings.aws, {
-    getIDToken: async (audience: string) => (await import('@actions/core')).getIDToken(audience),
-    setSecret: core.setSecret
-  })
+  const codepipeline = await connectCodePipeline(settings.aws, { setSecret: core.setSecret })
   try {
     const jobs = await pollForJobs(codepipeline, settings, clock)
     if (!jobs.length) {

@@ -60,8 +60,12 @@ export function startProblem(
       return {
         type: 'SystemUnavailable',
         message:
-          `GitHub was unavailable, so workflow "${target.workflow}" in ${repository} was not started ` +
-          `(${messageOf(error)}). Retry the stage once GitHub answers again (https://www.githubstatus.com).`
+          step === 'dispatch'
+            ? `GitHub was unavailable when asked to start workflow "${target.workflow}" in ${repository} ` +
+              `(${messageOf(error)}); it was not asked again, so that no build starts twice. Retry the stage ` +
+              'once GitHub answers again (https://www.githubstatus.com).'
+            : `GitHub was unavailable, so workflow "${target.workflow}" in ${repository} was not started ` +
+              `(${messageOf(error)}). Retry the stage once GitHub answers again (https://www.githubstatus.com).`
       }
   }
 }

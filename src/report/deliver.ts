@@ -8,10 +8,7 @@ import { buildRequest, type ReportRequest } from './request.ts'
 import type { ReportSettings } from './settings.ts'
 import { reportOutputs, reportSummary, type ReportRecord } from './summary.ts'
 
-export const credentialDeps = {
-  getIDToken: async (audience: string) => (await import('@actions/core')).getIDToken(audience),
-  setSecret: core.setSecret
-}
+export const credentialDeps = { setSecret: core.setSecret }
 
 /**
  * Sends the outcome to CodePipeline, then writes outputs and the job summary. A result that cannot be
