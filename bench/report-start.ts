@@ -5,11 +5,12 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { startEmulator, type Emulator } from '../emulator/index.ts'
 
 const ROLE = 'arn:aws:iam::123456789012:role/github-codepipeline'
 const ENTRY = resolve('dist/report/index.js')
-const RSS_HOOK = resolve('bench/peak-rss.cjs')
+const RSS_HOOK = pathToFileURL(resolve('bench/peak-rss.mjs')).href
 
 export interface StartFigures {
   runs: number
@@ -67,7 +68,7 @@ function reportEnv(emu: Emulator, dir: string, extra: NodeJS.ProcessEnv = {}): N
 
 function peakRss(args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<number> {
   const file = join(dir, 'rss')
-  return timed(['--require', RSS_HOOK, ...args], { ...env, BENCH_RSS_FILE: file }).then(
+  return timed(['--import', RSS_HOOK, ...args], { ...env, BENCH_RSS_FILE: file }).then(
     () => Number(readFileSync(file, 'utf8')) / 1024
   )
 }
