@@ -119,10 +119,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 function setUp(world: World): void {
   const { emu, out } = world
   emu.sts.addRole({ arn: POLLER_ROLE, subject: `repo:${POLLER_REPO}:ref:refs/heads/main` })
-  emu.sts.addRole({ arn: REPORTER_ROLE, subject: `repo:${APP_REPO}:ref:refs/heads/*` })
-  // Least privilege, as templates/bridge.yml grants it: the reporter may answer jobs, never take them.
+  emu.sts.addRole({ arn: REPORTER_ROLE, subject: `repo:${APP_REPO}:ref:refs/heads/main` })
+  // Least privilege, as templates/bridge.yml grants it: the reporter may answer jobs, never take them; the
+  // poller has no use for GetJobDetails.
   emu.codepipeline.deny(REPORTER_ROLE, 'PollForJobs')
   emu.codepipeline.deny(REPORTER_ROLE, 'AcknowledgeJob')
+  emu.codepipeline.deny(POLLER_ROLE, 'GetJobDetails')
   emu.github.addRepo(POLLER_REPO)
   emu.github.addRepo(APP_REPO)
   emu.github.addWorkflow(APP_REPO, {
@@ -148,10 +150,10 @@ function setUp(world: World): void {
   )
   out.line(`${label('IAM')}poller role   ${POLLER_ROLE}`)
   out.line(
-    `${label('')}  trusts repo:${POLLER_REPO}:ref:refs/heads/main; PollForJobs, AcknowledgeJob, GetJobDetails, PutJob*Result`
+    `${label('')}  trusts repo:${POLLER_REPO}:ref:refs/heads/main; PollForJobs, AcknowledgeJob, PutJob*Result`
   )
   out.line(`${label('')}reporter role ${REPORTER_ROLE}`)
-  out.line(`${label('')}  trusts repo:${APP_REPO}:ref:refs/heads/*; GetJobDetails, PutJob*Result only`)
+  out.line(`${label('')}  trusts repo:${APP_REPO}:ref:refs/heads/main; GetJobDetails, PutJob*Result only`)
   out.line(
     `${label('GitHub')}${POLLER_REPO}: the poll workflow (schedule), github-token may start workflows in ${APP_REPO}`
   )
