@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5558);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2748);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5558:
+/***/ 2748:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1477,7 +1477,19 @@ function actionTypeName(type) {
     return `${type.category}/${type.owner}/${type.provider}/${type.version}`;
 }
 
+;// CONCATENATED MODULE: ./src/markdown.ts
+// Job summary Markdown: values from users and APIs must not break the table they sit in.
+/** Text safe inside a table cell: pipes escaped, line breaks kept as <br>. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/** Inline code; backticks are dropped because they would end it. */
+function code(text) {
+    return `\`${text.replace(/`/g, '')}\``;
+}
+
 ;// CONCATENATED MODULE: ./src/poll/summary.ts
+
 
 // What the user sees of a poll: one log line per job, the step's outputs and the job summary. Pure.
 /** The step's outputs; names are part of the action's contract (poll/action.yml). */
@@ -1550,12 +1562,6 @@ function workflowAt(record) {
 }
 function count(records, ...results) {
     return records.filter(r => results.includes(r.result)).length;
-}
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function code(text) {
-    return `\`${text.replace(/`/g, '')}\``;
 }
 
 ;// CONCATENATED MODULE: ./src/github/runs.ts

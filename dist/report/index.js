@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7269);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3333);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7269:
+/***/ 3333:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1037,7 +1037,19 @@ function buildRequest(settings, outcome, run) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/markdown.ts
+// Job summary Markdown: values from users and APIs must not break the table they sit in.
+/** Text safe inside a table cell: pipes escaped, line breaks kept as <br>. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/** Inline code; backticks are dropped because they would end it. */
+function code(text) {
+    return `\`${text.replace(/`/g, '')}\``;
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 /** The step's outputs; names are part of the action's contract (action.yml). */
 function reportOutputs(record) {
@@ -1086,12 +1098,6 @@ function reportSummary(record) {
         rows.push(['AWS request ID', code(record.requestId)]);
     const table = rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n');
     return `### ${HEADLINE[record.result]}\n\n| | |\n|---|---|\n${table}\n`;
-}
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function code(text) {
-    return `\`${text.replace(/`/g, '')}\``;
 }
 
 ;// CONCATENATED MODULE: ./src/report/deliver.ts

@@ -1,5 +1,6 @@
 import { describePlace } from '../aws/pipeline-context.ts'
 import type { Handled, JobRecord } from './worker.ts'
+import { cell, code } from '../markdown.ts'
 
 // What the user sees of a poll: one log line per job, the step's outputs and the job summary. Pure.
 
@@ -80,12 +81,4 @@ function workflowAt(record: JobRecord): string {
 
 function count(records: JobRecord[], ...results: Handled[]): number {
   return records.filter(r => results.includes(r.result)).length
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, '')}\``
 }

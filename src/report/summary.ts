@@ -1,5 +1,6 @@
 import { consoleUrl, type PipelineContext } from '../aws/pipeline-context.ts'
 import type { ReportRequest } from './request.ts'
+import { cell, code } from '../markdown.ts'
 
 export type ReportResult = 'succeeded' | 'failed' | 'already-reported' | 'dry-run'
 
@@ -63,12 +64,4 @@ export function reportSummary(record: ReportRecord): string {
   if (record.requestId) rows.push(['AWS request ID', code(record.requestId)])
   const table = rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')
   return `### ${HEADLINE[record.result]}\n\n| | |\n|---|---|\n${table}\n`
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, '')}\``
 }
