@@ -2,7 +2,7 @@ import { expect, test } from '@jest/globals'
 import { CodePipelineError } from '../../src/aws/codepipeline.ts'
 import type { GitHubClient } from '../../src/github/client.ts'
 import type { JobPlan } from '../../src/poll/job.ts'
-import type { JobResult } from '../../src/poll/result.ts'
+import type { JobResult } from '../../src/job-result.ts'
 import { handleJob, type WorkerDeps } from '../../src/poll/worker.ts'
 
 const JOB = '0123abcd-4567-89ab-cdef-0123456789ab'
@@ -51,12 +51,8 @@ function deps(over: Partial<WorkerDeps> & { ack?: () => Promise<string>; put?: (
   const d: WorkerDeps = {
     codepipeline: {
       acknowledgeJob: over.ack ?? (async () => 'InProgress'),
-      putJobSuccessResult: async input => {
-        sent.push({ kind: 'success', input })
-        return over.put ? over.put() : 'req-1'
-      },
-      putJobFailureResult: async input => {
-        sent.push({ kind: 'failure', input })
+      putJobResult: async result => {
+        sent.push(result)
         return over.put ? over.put() : 'req-1'
       }
     },

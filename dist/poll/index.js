@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2748);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3234);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2748:
+/***/ 3234:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -742,6 +742,12 @@ class CodePipeline {
     async putJobFailureResult(input) {
         return (await this.call('PutJobFailureResult', input, input.jobId)).requestId;
     }
+    /** Sends a job's result, whichever kind it is; returns the AWS request ID. */
+    putJobResult(result) {
+        return result.kind === 'success'
+            ? this.putJobSuccessResult(result.input)
+            : this.putJobFailureResult(result.input);
+    }
     async pollForJobs(input) {
         const { output } = await this.call('PollForJobs', input, undefined);
         const jobs = output.jobs ?? [];
@@ -1227,10 +1233,10 @@ function badSteps(job) {
         .map(step => ({ name: step.name, conclusion: step.conclusion }));
 }
 
-;// CONCATENATED MODULE: ./src/poll/result.ts
+;// CONCATENATED MODULE: ./src/job-result.ts
 
 
-function success(jobId, details, continuationToken) {
+function success(jobId, details, continuationToken, outputVariables) {
     return {
         kind: 'success',
         input: {
@@ -1240,7 +1246,8 @@ function success(jobId, details, continuationToken) {
                 ...externalId(details.externalExecutionId),
                 ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
             },
-            ...(continuationToken ? { continuationToken } : {})
+            ...(continuationToken ? { continuationToken } : {}),
+            ...(outputVariables ? { outputVariables } : {})
         }
     };
 }
@@ -1259,6 +1266,9 @@ function failure(jobId, type, message, externalExecutionId) {
 }
 function externalId(id) {
     return id ? { externalExecutionId: truncate(id, codepipeline.externalExecutionId.max) } : {};
+}
+function operationOf(result) {
+    return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
 }
 
 ;// CONCATENATED MODULE: ./src/poll/track.ts
@@ -1819,10 +1829,7 @@ async function deliver(record, decision, codepipeline) {
         ? (result.input.executionDetails?.summary ?? '')
         : `${result.input.failureDetails?.type}: ${result.input.failureDetails?.message}`;
     try {
-        if (result.kind === 'success')
-            await codepipeline.putJobSuccessResult(result.input);
-        else
-            await codepipeline.putJobFailureResult(result.input);
+        await codepipeline.putJobResult(result);
     }
     catch (error) {
         if (error instanceof CodePipelineError && error.code === 'InvalidJobStateException') {
@@ -1832,11 +1839,10 @@ async function deliver(record, decision, codepipeline) {
                 detail: `the job already had a result; not sent: ${told}`
             };
         }
-        const what = result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
         return {
             ...record,
             result: 'unreported',
-            detail: `${what} failed: ${errorMessage(error)} (it would say ${told})`
+            detail: `${operationOf(result)} failed: ${errorMessage(error)} (it would say ${told})`
         };
     }
     return { ...record, result: decision.handled, detail: told };

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3333);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6734);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3333:
+/***/ 6734:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -742,6 +742,12 @@ class CodePipeline {
     async putJobFailureResult(input) {
         return (await this.call('PutJobFailureResult', input, input.jobId)).requestId;
     }
+    /** Sends a job's result, whichever kind it is; returns the AWS request ID. */
+    putJobResult(result) {
+        return result.kind === 'success'
+            ? this.putJobSuccessResult(result.input)
+            : this.putJobFailureResult(result.input);
+    }
     async pollForJobs(input) {
         const { output } = await this.call('PollForJobs', input, undefined);
         const jobs = output.jobs ?? [];
@@ -973,6 +979,44 @@ function fit(head, middle, tail, max) {
     return head + truncate(middle, room) + tail;
 }
 
+;// CONCATENATED MODULE: ./src/job-result.ts
+
+
+function success(jobId, details, continuationToken, outputVariables) {
+    return {
+        kind: 'success',
+        input: {
+            jobId,
+            executionDetails: {
+                summary: truncate(details.summary, codepipeline.summary.max),
+                ...externalId(details.externalExecutionId),
+                ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
+            },
+            ...(continuationToken ? { continuationToken } : {}),
+            ...(outputVariables ? { outputVariables } : {})
+        }
+    };
+}
+function failure(jobId, type, message, externalExecutionId) {
+    return {
+        kind: 'failure',
+        input: {
+            jobId,
+            failureDetails: {
+                type,
+                message: truncate(message, codepipeline.failureMessage.max),
+                ...externalId(externalExecutionId)
+            }
+        }
+    };
+}
+function externalId(id) {
+    return id ? { externalExecutionId: truncate(id, codepipeline.externalExecutionId.max) } : {};
+}
+function operationOf(result) {
+    return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
+}
+
 ;// CONCATENATED MODULE: ./src/messages.ts
 
 
@@ -1002,39 +1046,16 @@ function describeJob(job) {
 ;// CONCATENATED MODULE: ./src/report/request.ts
 
 
-
 /** The exact request CodePipeline will receive, within every limit of its API. */
 function buildRequest(settings, outcome, run) {
-    const externalExecutionId = truncate(settings.externalExecutionId ?? run.runId, codepipeline.externalExecutionId.max);
+    const externalExecutionId = settings.externalExecutionId ?? run.runId;
     if (outcome.ok) {
-        return {
-            kind: 'success',
-            input: {
-                jobId: settings.jobId,
-                executionDetails: {
-                    summary: truncate(settings.summary ?? successSummary(run), codepipeline.summary.max),
-                    externalExecutionId,
-                    ...(settings.percentComplete !== undefined ? { percentComplete: settings.percentComplete } : {})
-                },
-                ...(settings.continuationToken ? { continuationToken: settings.continuationToken } : {}),
-                ...(settings.outputVariables ? { outputVariables: settings.outputVariables } : {})
-            }
-        };
+        const { summary = successSummary(run), percentComplete, continuationToken, outputVariables } = settings;
+        return success(settings.jobId, { summary, externalExecutionId, percentComplete }, continuationToken, outputVariables);
     }
-    return {
-        kind: 'failure',
-        input: {
-            jobId: settings.jobId,
-            failureDetails: {
-                type: outcome.unknown?.failureType ?? settings.failureType,
-                // A run that could not be judged explains why, even over a custom message: that is what needs fixing.
-                message: settings.message && !outcome.unknown
-                    ? truncate(settings.message, codepipeline.failureMessage.max)
-                    : failureMessage(outcome, run),
-                externalExecutionId
-            }
-        }
-    };
+    // A run that could not be judged explains why, even over a custom message: that is what needs fixing.
+    const message = settings.message && !outcome.unknown ? settings.message : failureMessage(outcome, run);
+    return failure(settings.jobId, outcome.unknown?.failureType ?? settings.failureType, message, externalExecutionId);
 }
 
 ;// CONCATENATED MODULE: ./src/markdown.ts
@@ -1107,6 +1128,7 @@ function reportSummary(record) {
 
 
 
+
 const credentialDeps = { setSecret: setSecret };
 /**
  * Sends the outcome to CodePipeline, then writes outputs and the job summary. A result that cannot be
@@ -1122,7 +1144,7 @@ async function deliver(settings, run, outcome, known) {
         pipeline: known?.pipeline ?? {}
     };
     if (settings.dryRun) {
-        info(`Dry run: would call ${operation(request)} with\n${JSON.stringify(request.input, null, 2)}`);
+        info(`Dry run: would call ${operationOf(request)} with\n${JSON.stringify(request.input, null, 2)}`);
         record.result = 'dry-run';
     }
     else {
@@ -1130,7 +1152,7 @@ async function deliver(settings, run, outcome, known) {
         try {
             // The job's place in the pipeline is only for outputs and the summary: fetched alongside, never required.
             const [sent, details] = await Promise.allSettled([
-                send(codepipeline, request),
+                codepipeline.putJobResult(request),
                 known?.pipeline ?? codepipeline.getJobDetails(settings.jobId).then(pipelineContext)
             ]);
             if (details.status === 'fulfilled')
@@ -1165,14 +1187,6 @@ async function connect(settings) {
     catch (error) {
         throw new DeliveryError(`${error.message}\nCodePipeline job ${settings.jobId} was not told the result and waits until it times out.`, { cause: error });
     }
-}
-function send(codepipeline, request) {
-    return request.kind === 'success'
-        ? codepipeline.putJobSuccessResult(request.input)
-        : codepipeline.putJobFailureResult(request.input);
-}
-function operation(request) {
-    return request.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
 }
 function undelivered(jobId, request, error) {
     return new DeliveryError(`Could not deliver the ${request.kind} of CodePipeline job ${jobId}: ${error.message}\n` +

@@ -14,6 +14,7 @@ import { endpointUrl } from './endpoints.ts'
 import { HttpConnection } from './http.ts'
 import { withAwsRetry } from './retries.ts'
 import type { AwsSettings } from './settings.ts'
+import type { JobResult } from '../job-result.ts'
 
 // The SDK's types only (erased at build time): its client costs ~45 ms and ~25 MiB to load, so the calls
 // go through the small awsJson1_1 client next door.
@@ -70,6 +71,13 @@ export class CodePipeline {
 
   async putJobFailureResult(input: PutJobFailureResultInput): Promise<string> {
     return (await this.call('PutJobFailureResult', input, input.jobId)).requestId
+  }
+
+  /** Sends a job's result, whichever kind it is; returns the AWS request ID. */
+  putJobResult(result: JobResult): Promise<string> {
+    return result.kind === 'success'
+      ? this.putJobSuccessResult(result.input)
+      : this.putJobFailureResult(result.input)
   }
 
   async pollForJobs(input: PollForJobsInput): Promise<Job[]> {

@@ -2,7 +2,7 @@ import type { RunJob, RunStatus } from '../github/runs.ts'
 import { codepipeline as limits } from '../limits.ts'
 import { failureMessage, runLabel, successSummary, type RunRef } from '../messages.ts'
 import { judgeOtherJobs, type Outcome } from '../outcome.ts'
-import { failure, success, type JobResult } from './result.ts'
+import { failure, success, type JobResult } from '../job-result.ts'
 
 // Track mode keeps a CodePipeline action running while its GitHub run runs: the continuation token names the
 // run, and each follow-up job looks it up again. Pure: the run's state comes in, CodePipeline's answer goes out.

@@ -6,7 +6,7 @@ import { dispatchWorkflow, type Repository } from '../github/dispatch.ts'
 import { getRun, listAttemptJobs } from '../github/runs.ts'
 import { startProblem, trackProblem, untrackableProblem, type Problem } from './problems.ts'
 import type { JobPlan, Target } from './job.ts'
-import { failure, type JobResult } from './result.ts'
+import { failure, operationOf, type JobResult } from '../job-result.ts'
 import type { Mode } from './settings.ts'
 import { startedResult, trackedResult, uncheckedResult, type TrackedRun } from './track.ts'
 
@@ -29,7 +29,7 @@ export interface JobRecord {
 }
 
 export interface WorkerDeps {
-  codepipeline: Pick<CodePipeline, 'acknowledgeJob' | 'putJobSuccessResult' | 'putJobFailureResult'>
+  codepipeline: Pick<CodePipeline, 'acknowledgeJob' | 'putJobResult'>
   /** Connected on first use, so a poll without jobs never loads Octokit. */
   github: () => Promise<GitHubClient>
   /** Cached per repository by the caller: a batch for one repository reads it once. */
@@ -162,8 +162,7 @@ async function deliver(
       ? (result.input.executionDetails?.summary ?? '')
       : `${result.input.failureDetails?.type}: ${result.input.failureDetails?.message}`
   try {
-    if (result.kind === 'success') await codepipeline.putJobSuccessResult(result.input)
-    else await codepipeline.putJobFailureResult(result.input)
+    await codepipeline.putJobResult(result)
   } catch (error) {
     if (error instanceof CodePipelineError && error.code === 'InvalidJobStateException') {
       return {
@@ -172,11 +171,10 @@ async function deliver(
         detail: `the job already had a result; not sent: ${told}`
       }
     }
-    const what = result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult'
     return {
       ...record,
       result: 'unreported',
-      detail: `${what} failed: ${errorMessage(error)} (it would say ${told})`
+      detail: `${operationOf(result)} failed: ${errorMessage(error)} (it would say ${told})`
     }
   }
   return { ...record, result: decision.handled, detail: told }

@@ -2,6 +2,7 @@ import * as core from '../runner.ts'
 import { connectCodePipeline, CodePipelineError, type CodePipeline } from '../aws/codepipeline.ts'
 import { describePlace, pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
 import { DeliveryError } from '../errors.ts'
+import { operationOf } from '../job-result.ts'
 import type { RunContext } from '../github/context.ts'
 import type { Outcome } from '../outcome.ts'
 import { buildRequest, type ReportRequest } from './request.ts'
@@ -29,14 +30,14 @@ export async function deliver(
     pipeline: known?.pipeline ?? {}
   }
   if (settings.dryRun) {
-    core.info(`Dry run: would call ${operation(request)} with\n${JSON.stringify(request.input, null, 2)}`)
+    core.info(`Dry run: would call ${operationOf(request)} with\n${JSON.stringify(request.input, null, 2)}`)
     record.result = 'dry-run'
   } else {
     const codepipeline = known?.codepipeline ?? (await connect(settings))
     try {
       // The job's place in the pipeline is only for outputs and the summary: fetched alongside, never required.
       const [sent, details] = await Promise.allSettled([
-        send(codepipeline, request),
+        codepipeline.putJobResult(request),
         known?.pipeline ?? codepipeline.getJobDetails(settings.jobId).then(pipelineContext)
       ])
       if (details.status === 'fulfilled') record.pipeline = details.value
@@ -68,16 +69,6 @@ async function connect(settings: ReportSettings): Promise<CodePipeline> {
       { cause: error }
     )
   }
-}
-
-function send(codepipeline: CodePipeline, request: ReportRequest): Promise<string> {
-  return request.kind === 'success'
-    ? codepipeline.putJobSuccessResult(request.input)
-    : codepipeline.putJobFailureResult(request.input)
-}
-
-function operation(request: ReportRequest): string {
-  return request.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult'
 }
 
 function undelivered(jobId: string, request: ReportRequest, error: unknown): DeliveryError {

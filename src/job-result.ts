@@ -1,15 +1,16 @@
 import type { PutJobFailureResultInput, PutJobSuccessResultInput } from '@aws-sdk/client-codepipeline'
-import { codepipeline as limits, type FailureType } from '../limits.ts'
-import { truncate } from '../text.ts'
+import { codepipeline as limits, type FailureType } from './limits.ts'
+import { truncate } from './text.ts'
 
-/** What the poller tells CodePipeline about one job, within every limit of the API. */
+/** What CodePipeline is told about one job, built within every limit of its API (both actions use these). */
 export type JobResult =
   { kind: 'success'; input: PutJobSuccessResultInput } | { kind: 'failure'; input: PutJobFailureResultInput }
 
 export function success(
   jobId: string,
   details: { summary: string; externalExecutionId?: string; percentComplete?: number },
-  continuationToken?: string
+  continuationToken?: string,
+  outputVariables?: Record<string, string>
 ): JobResult {
   return {
     kind: 'success',
@@ -20,7 +21,8 @@ export function success(
         ...externalId(details.externalExecutionId),
         ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
       },
-      ...(continuationToken ? { continuationToken } : {})
+      ...(continuationToken ? { continuationToken } : {}),
+      ...(outputVariables ? { outputVariables } : {})
     }
   }
 }
@@ -46,4 +48,8 @@ export function failure(
 
 function externalId(id: string | undefined) {
   return id ? { externalExecutionId: truncate(id, limits.externalExecutionId.max) } : {}
+}
+
+export function operationOf(result: JobResult): 'PutJobSuccessResult' | 'PutJobFailureResult' {
+  return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult'
 }
