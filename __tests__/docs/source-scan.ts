@@ -30,16 +30,38 @@ export function reachableFiles(entry: string): string[] {
   return [...seen].sort()
 }
 
-/** Method of the CodePipeline client class → the API operation it sends, read from src/aws/codepipeline.ts. */
-export function clientOperations(): Map<string, string> {
+/**
+ * Method of the CodePipeline client class → the API operations it sends, read from src/aws/codepipeline.ts: its
+ * own `this.call('<Operation>', …)` and those of the methods it calls (`putJobResult` → both Put*Result).
+ */
+export function clientOperations(): Map<string, string[]> {
   const text = readFileSync(CLIENT, 'utf8')
-  const heads = [...text.matchAll(/^ {2}(?:public )?async (\w+)\(/gm)]
-  const methods = new Map<string, string>()
+  const heads = [
+    ...text.matchAll(
+      /^ {2}(?:(?:public|private|protected|static|override|async)\s+)*(\w+)\s*(?:<[^>]*>)?\(/gm
+    )
+  ].filter(h => !['constructor', 'if', 'for', 'switch', 'return'].includes(h[1]))
+  const direct = new Map<string, { ops: Set<string>; calls: Set<string> }>()
   heads.forEach((head, i) => {
     const body = text.slice(head.index, heads[i + 1]?.index ?? text.length)
-    const op = /this\.call(?:<[^>]*>)?\(\s*'(\w+)'/.exec(body)?.[1]
-    if (op) methods.set(head[1], op)
+    direct.set(head[1], {
+      ops: new Set([...body.matchAll(/this\.call(?:<[^>]*>)?\(\s*'(\w+)'/g)].map(m => m[1])),
+      calls: new Set([...body.matchAll(/this\.(\w+)\(/g)].map(m => m[1]).filter(m => m !== head[1]))
+    })
   })
+  const resolve = (method: string, seen = new Set<string>()): Set<string> => {
+    const entry = direct.get(method)
+    if (!entry || seen.has(method)) return new Set()
+    seen.add(method)
+    const ops = new Set(entry.ops)
+    for (const callee of entry.calls) for (const op of resolve(callee, seen)) ops.add(op)
+    return ops
+  }
+  const methods = new Map<string, string[]>()
+  for (const name of direct.keys()) {
+    const ops = [...resolve(name)].sort()
+    if (ops.length) methods.set(name, ops)
+  }
   if (methods.size === 0)
     throw new Error('found no CodePipeline operations in src/aws/codepipeline.ts: update this scan')
   return methods
@@ -52,8 +74,8 @@ export function operationsCalledFrom(entry: string): string[] {
   for (const file of reachableFiles(entry)) {
     if (file === CLIENT) continue
     const text = readFileSync(file, 'utf8')
-    for (const [method, operation] of methods)
-      if (new RegExp(`\\.${method}\\(`).test(text)) called.add(operation)
+    for (const [method, operations] of methods)
+      if (new RegExp(`\\.${method}\\(`).test(text)) for (const op of operations) called.add(op)
   }
   return [...called].sort()
 }

@@ -1,0 +1,168 @@
+// README's input and output tables are what users read instead of action.yml: they must list every input and
+// output, with the default and required flag action.yml declares. Also: the commands README promises exist.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from '@jest/globals'
+import { parse } from 'yaml'
+
+interface ActionYml {
+  inputs: Record<string, { description?: string; required?: boolean; default?: unknown }>
+  outputs: Record<string, { description?: string }>
+}
+
+const README = readFileSync('README.md', 'utf8')
+const action = (path: string) => parse(readFileSync(path, 'utf8')) as ActionYml
+
+/** The Markdown table between `<!-- <kind>: <file> -->` and the next `<!-- end -->`, as rows of cells. */
+export function tableAfter(markdown: string, kind: 'inputs' | 'outputs', file: string): string[][] {
+  const start = markdown.indexOf(`<!-- ${kind}: ${file} -->`)
+  if (start < 0) throw new Error(`README has no "<!-- ${kind}: ${file} -->" marker`)
+  const end = markdown.indexOf('<!-- end -->', start)
+  const rows = markdown
+    .slice(start, end)
+    .split('\n')
+    .filter(line => line.startsWith('|'))
+    .map(line =>
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map(cell => cell.trim())
+    )
+  // Header and the |---| separator.
+  return rows.slice(2)
+}
+
+const unquote = (cell: string): string => cell.replace(/^`(.*)`$/, '$1')
+
+/** What README's default column must say for an input: the default in backticks, or — for none. */
+const expectedDefault = (spec: ActionYml['inputs'][string]): string =>
+  spec.default === undefined ? '—' : `\`${String(spec.default)}\``
+
+/** Differences between README's input rows and action.yml, one line each (empty when they agree). */
+function inputDrift(rows: string[][], yml: ActionYml): string[] {
+  const shown = rows.map(
+    ([name, required, dflt]) => `${unquote(name)} | required ${required} | default ${dflt}`
+  )
+  const declared = Object.entries(yml.inputs).map(
+    ([name, spec]) => `${name} | required ${spec.required ? 'yes' : 'no'} | default ${expectedDefault(spec)}`
+  )
+  return [
+    ...shown.filter(row => !declared.includes(row)).map(row => `README says: ${row}`),
+    ...declared.filter(row => !shown.includes(row)).map(row => `action.yml says: ${row}`),
+    ...(shown.join('\n') === declared.join('\n') || shown.length !== declared.length ? [] : ['order differs'])
+  ]
+}
+
+describe.each([
+  ['action.yml', 'report'],
+  ['poll/action.yml', 'poll']
+])('README tables for %s (the %s action)', file => {
+  const yml = action(file)
+
+  it('list every input, once, in action.yml order, with its required flag and default', () => {
+    const rows = tableAfter(README, 'inputs', file)
+    expect(inputDrift(rows, yml)).toEqual([])
+    for (const row of rows) expect(row[3]?.length).toBeGreaterThan(4) // a description, not an empty cell
+  })
+
+  it('list every output, once, in action.yml order', () => {
+    const rows = tableAfter(README, 'outputs', file)
+    expect(rows.map(([name]) => unquote(name))).toEqual(Object.keys(yml.outputs))
+    for (const row of rows) expect(row[1]?.length).toBeGreaterThan(4)
+  })
+
+  it('action.yml describes every input and output (the Marketplace shows these)', () => {
+    for (const spec of [...Object.values(yml.inputs), ...Object.values(yml.outputs)])
+      expect(spec.description?.trim().length).toBeGreaterThan(10)
+  })
+})
+
+describe('README table check', () => {
+  it('notices a drifted default, a missing input and a wrong required flag', () => {
+    const yml = action('action.yml')
+    const rows = tableAfter(README, 'inputs', 'action.yml')
+    const edit = (name: string, change: (row: string[]) => string[] | undefined) =>
+      rows.flatMap(row =>
+        unquote(row[0]) === name ? [change([...row])].filter(r => r !== undefined) : [row]
+      )
+    expect(
+      inputDrift(
+        edit('max-attempts', r => [r[0], r[1], '`3`', r[3]]),
+        yml
+      )
+    ).not.toEqual([])
+    expect(
+      inputDrift(
+        edit('dry-run', () => undefined),
+        yml
+      )
+    ).not.toEqual([])
+    expect(
+      inputDrift(
+        edit('job-id', r => [r[0], 'no', r[2], r[3]]),
+        yml
+      )
+    ).not.toEqual([])
+  })
+})
+
+describe('README', () => {
+  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> })
+    .scripts
+
+  it('gives the two commands on its first screen, and they exist', () => {
+    const firstScreen = README.split('\n').slice(0, 80).join('\n')
+    expect(firstScreen).toContain('npm ci && npm run demo')
+    expect(firstScreen).toContain('npm test')
+    expect(scripts.demo).toBeDefined()
+    expect(scripts.test).toBeDefined()
+  })
+
+  it('every `npm run <script>` it mentions exists', () => {
+    const mentioned = new Set([...README.matchAll(/npm run ([\w:-]+)/g)].map(m => m[1]))
+    expect(mentioned.size).toBeGreaterThan(4)
+    for (const name of mentioned) expect([name, scripts[name] !== undefined]).toEqual([name, true])
+  })
+
+  it('the scripts a contributor expects exist', () => {
+    for (const name of ['bundle', 'test', 'lint', 'format', 'demo', 'emulator', 'bench', 'all'])
+      expect([name, typeof scripts[name]]).toEqual([name, 'string'])
+  })
+
+  it('links only files that exist', () => {
+    const links = [...README.matchAll(/\]\(((?!https?:|#)[^)\s]+)\)/g)].map(m => m[1])
+    expect(links.length).toBeGreaterThan(5)
+    for (const link of links) expect([link, existsSync(link)]).toEqual([link, true])
+  })
+
+  it('quotes error texts the code actually produces', () => {
+    // Troubleshooting headings quote messages; each quoted fragment must appear in src/ (modulo Markdown).
+    const sources = sourceText()
+    const readme = README.replace(/\s+/g, ' ')
+    for (const fragment of [
+      'role-to-assume is set, but this job cannot get a GitHub OIDC token',
+      "Check the role's trust policy",
+      'CodePipeline has no job',
+      "may not read this run's jobs",
+      'Reported to CodePipeline as a ConfigurationError.',
+      'already has a result (a re-run, or the job timed out)',
+      'in the IAM policy of the role this action uses',
+      'The job is left waiting until CodePipeline times it out; re-run this workflow job to report again.',
+      'GitHub found no workflow',
+      'GitHub refused to start workflow',
+      "The poller's github-token may not start workflows in",
+      'CodePipeline has no custom action type'
+    ]) {
+      expect(readme).toContain(fragment)
+      expect([fragment, sources.includes(fragment)]).toEqual([fragment, true])
+    }
+  })
+})
+
+function sourceText(): string {
+  const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('.ts'))
+  // Messages are built from string pieces joined with `+`; join adjacent literals so a fragment spanning two is found.
+  return files
+    .map(f => readFileSync(`src/${f}`, 'utf8'))
+    .join('\n')
+    .replace(/['`]\s*\+\s*\n?\s*['`]/g, '')
+}
