@@ -5,6 +5,9 @@ import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
 
 interface ActionYml {
+  name?: string
+  description?: string
+  branding?: { icon?: string; color?: string }
   inputs: Record<string, { description?: string; required?: boolean; default?: unknown }>
   outputs: Record<string, { description?: string }>
 }
@@ -70,6 +73,12 @@ describe.each([
     for (const row of rows) expect(row[1]?.length).toBeGreaterThan(4)
   })
 
+  it('action.yml has a name, a description and Marketplace branding', () => {
+    expect(yml.name?.length).toBeGreaterThan(5)
+    expect(yml.description?.length).toBeGreaterThan(20)
+    expect(yml.branding).toEqual({ icon: expect.any(String), color: expect.any(String) })
+  })
+
   it('action.yml describes every input and output (the Marketplace shows these)', () => {
     for (const spec of [...Object.values(yml.inputs), ...Object.values(yml.outputs)])
       expect(spec.description?.trim().length).toBeGreaterThan(10)
@@ -110,9 +119,11 @@ describe('README', () => {
     .scripts
 
   it('gives the two commands on its first screen, and they exist', () => {
-    const firstScreen = README.split('\n').slice(0, 80).join('\n')
-    expect(firstScreen).toContain('npm ci && npm run demo')
-    expect(firstScreen).toContain('npm test')
+    // Near the top, before the diagram: the first thing a visitor can act on.
+    const lineOf = (text: string) => README.slice(0, README.indexOf(text)).split('\n').length
+    expect(lineOf('npm ci && npm run demo')).toBeLessThan(30)
+    expect(lineOf('npm test ')).toBeLessThan(30)
+    expect(lineOf('npm ci && npm run demo')).toBeLessThan(lineOf('```mermaid'))
     expect(scripts.demo).toBeDefined()
     expect(scripts.test).toBeDefined()
   })
