@@ -81,8 +81,22 @@ test.each([
   [{ 'max-concurrency': '0' }, /max-concurrency is "0"; use a whole number from 1 to 100/],
   [{ 'dry-run': 'maybe' }, /Input dry-run is "maybe"; use true or false/],
   [{ 'github-token': '' }, /Input github-token is empty: pass a token that may start workflows/],
-  [{ 'role-to-assume': 'poller' }, /Input role-to-assume is "poller"/]
+  [{ 'role-to-assume': 'poller' }, /Input role-to-assume is "poller"/],
+  [
+    { 'role-to-assume': 'arn:aws:iam::123456789012:role/poller', 'wait-seconds': '601' },
+    /Input wait-seconds is 601, but the role session lasts role-duration-seconds \(900\).*at least 901/
+  ]
 ])('%j is refused with a message naming the input', (inputs, message) => {
   expect(() => parse(inputs)).toThrow(UserError)
   expect(() => parse(inputs)).toThrow(message)
+})
+
+test('a long wait fits when the role session is long enough for it and the jobs after it', () => {
+  const s = parse({
+    'role-to-assume': 'arn:aws:iam::123456789012:role/poller',
+    'wait-seconds': '3600',
+    'role-duration-seconds': '3900'
+  })
+  expect(s.waitSeconds).toBe(3600)
+  expect(s.aws.role?.durationSeconds).toBe(3900)
 })

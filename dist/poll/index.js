@@ -1092,6 +1092,7 @@ const WORKFLOW = /^[^/\s]+$/;
 // GitHub's rule for workflow_dispatch input names.
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const waitSecondsRange = { min: 0, max: 3600 };
+const HANDLING_SECONDS = 300;
 const maxConcurrencyRange = { min: 1, max: 100 };
 function parsePollSettings(input, env, run) {
     const provider = required(input, 'provider', 'name the custom action type to serve, e.g. GitHubActions.');
@@ -1102,6 +1103,15 @@ function parsePollSettings(input, env, run) {
     if (!githubToken) {
         throw new errors_UserError('Input github-token is empty: pass a token that may start workflows in the target repositories ' +
             '(`actions: write`), e.g. ${{ secrets.DISPATCH_TOKEN }} or ${{ github.token }}.');
+    }
+    const waitSeconds = integer(input, 'wait-seconds', waitSecondsRange, 0);
+    const aws = parseAwsSettings(input, env, run.runId);
+    // The role is assumed once per run: it must outlive the wait plus the time to answer what arrives last.
+    if (aws.role && waitSeconds + HANDLING_SECONDS > aws.role.durationSeconds) {
+        throw new errors_UserError(`Input wait-seconds is ${waitSeconds}, but the role session lasts role-duration-seconds ` +
+            `(${aws.role.durationSeconds}) and jobs need up to ${HANDLING_SECONDS} s after the wait. Set ` +
+            `role-duration-seconds to at least ${waitSeconds + HANDLING_SECONDS} (within the role's maximum session ` +
+            'duration), or lower wait-seconds.');
     }
     return {
         actionType: {
@@ -1119,12 +1129,12 @@ function parsePollSettings(input, env, run) {
             ref: input('ref') || undefined
         },
         jobIdInput: matching(input, 'job-id-input', INPUT_NAME, 'use a workflow input name: a letter or _ followed by letters, digits, - and _') ?? 'codepipeline-job-id',
-        waitSeconds: integer(input, 'wait-seconds', waitSecondsRange, 0),
+        waitSeconds,
         maxConcurrency: integer(input, 'max-concurrency', maxConcurrencyRange, 10),
         dryRun: inputs_boolean(input, 'dry-run', false),
         githubToken,
         apiUrl: run.apiUrl,
-        aws: parseAwsSettings(input, env, run.runId)
+        aws
     };
 }
 /** `Key=Value`: the one configuration property CodePipeline can filter jobs on. */

@@ -44,6 +44,7 @@ export const WORKFLOW = /^[^/\s]+$/
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
 
 const waitSecondsRange = { min: 0, max: 3600 }
+const HANDLING_SECONDS = 300
 const maxConcurrencyRange = { min: 1, max: 100 }
 
 export function parsePollSettings(input: InputReader, env: NodeJS.ProcessEnv, run: RunContext): PollSettings {
@@ -58,6 +59,17 @@ export function parsePollSettings(input: InputReader, env: NodeJS.ProcessEnv, ru
     throw new UserError(
       'Input github-token is empty: pass a token that may start workflows in the target repositories ' +
         '(`actions: write`), e.g. ${{ secrets.DISPATCH_TOKEN }} or ${{ github.token }}.'
+    )
+  }
+  const waitSeconds = integer(input, 'wait-seconds', waitSecondsRange, 0) as number
+  const aws = parseAwsSettings(input, env, run.runId)
+  // The role is assumed once per run: it must outlive the wait plus the time to answer what arrives last.
+  if (aws.role && waitSeconds + HANDLING_SECONDS > aws.role.durationSeconds) {
+    throw new UserError(
+      `Input wait-seconds is ${waitSeconds}, but the role session lasts role-duration-seconds ` +
+        `(${aws.role.durationSeconds}) and jobs need up to ${HANDLING_SECONDS} s after the wait. Set ` +
+        `role-duration-seconds to at least ${waitSeconds + HANDLING_SECONDS} (within the role's maximum session ` +
+        'duration), or lower wait-seconds.'
     )
   }
   return {
@@ -88,12 +100,12 @@ export function parsePollSettings(input: InputReader, env: NodeJS.ProcessEnv, ru
         INPUT_NAME,
         'use a workflow input name: a letter or _ followed by letters, digits, - and _'
       ) ?? 'codepipeline-job-id',
-    waitSeconds: integer(input, 'wait-seconds', waitSecondsRange, 0) as number,
+    waitSeconds,
     maxConcurrency: integer(input, 'max-concurrency', maxConcurrencyRange, 10) as number,
     dryRun: boolean(input, 'dry-run', false),
     githubToken,
     apiUrl: run.apiUrl,
-    aws: parseAwsSettings(input, env, run.runId)
+    aws
   }
 }
 
