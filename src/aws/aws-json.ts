@@ -56,12 +56,8 @@ export class AwsJsonClient {
     try {
       return { output: JSON.parse(response.body) as Record<string, unknown>, requestId }
     } catch {
-      throw new AwsServiceError(
-        UNKNOWN_ERROR,
-        `The answer to ${operation} is not JSON (${unexpectedBody(200, response.body)})`,
-        200,
-        requestId
-      )
+      // Not quoted: a successful answer may hold job data with artifact credentials, not yet masked.
+      throw new AwsServiceError(UNKNOWN_ERROR, `The answer to ${operation} is not JSON`, 200, requestId)
     }
   }
 

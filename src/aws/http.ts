@@ -1,7 +1,7 @@
 import type { Agent, IncomingHttpHeaders } from 'node:http'
 
-// One HTTP exchange at a time over node:http or node:https, whichever the endpoint needs, loaded on first
-// use: the AWS SDK and fetch (undici) cost more to load than this action's whole start-up budget.
+// HTTP exchanges over node:http or node:https, whichever the endpoint needs, loaded on first use: the AWS
+// SDK and fetch (undici) cost more to load than this action's whole start-up budget.
 
 /** Kept equal to package.json's version by a test. */
 export const USER_AGENT = 'codepipeline-github-actions-bridge/1.0.0'
@@ -21,16 +21,13 @@ export class TimeoutError extends Error {
   readonly code = 'ETIMEDOUT'
 }
 
-interface Transport {
-  request: typeof import('node:http').request
-  Agent: typeof Agent
-}
+type RequestFunction = typeof import('node:http').request
 
 /** Requests to one endpoint over kept-alive connections, until destroy(). */
 export class HttpConnection {
   readonly endpoint: URL
   private readonly timeoutMs: number
-  private transport?: Promise<{ request: Transport['request']; agent: Agent }>
+  private requestFunction?: Promise<RequestFunction>
   private agent?: Agent
 
   constructor(endpoint: URL, timeoutMs = DEFAULT_TIMEOUT_MS) {
@@ -40,7 +37,7 @@ export class HttpConnection {
 
   /** To the endpoint URL itself; host and user-agent are added (Node adds content-length for the body). */
   async request(method: string, headers: Record<string, string>, body = ''): Promise<HttpResponse> {
-    const { request, agent } = await (this.transport ??= this.load())
+    const request = await (this.requestFunction ??= this.load())
     const url = this.endpoint
     return new Promise((resolve, reject) => {
       const req = request(
@@ -50,7 +47,7 @@ export class HttpConnection {
           hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
           port: url.port,
           path: url.pathname + url.search,
-          agent,
+          agent: this.agent,
           headers: {
             host: url.host,
             'user-agent': USER_AGENT,
@@ -82,15 +79,16 @@ export class HttpConnection {
     })
   }
 
-  /** Closes kept-alive sockets so the process can exit at once. */
+  /** Closes the kept-alive sockets, so no connection outlives the action run. */
   destroy(): void {
     this.agent?.destroy()
   }
 
-  private async load() {
-    const module: Transport =
+  private async load(): Promise<RequestFunction> {
+    // node:https has node:http's request and Agent, with TLS added; tls is loaded only for https endpoints.
+    const transport: { request: RequestFunction; Agent: typeof Agent } =
       this.endpoint.protocol === 'https:' ? await import('node:https') : await import('node:http')
-    this.agent = new module.Agent({ keepAlive: true })
-    return { request: module.request, agent: this.agent }
+    this.agent = new transport.Agent({ keepAlive: true })
+    return transport.request
   }
 }
