@@ -214,7 +214,8 @@ class AwsJsonClient {
             return { output: JSON.parse(response.body), requestId };
         }
         catch {
-            throw new AwsServiceError(UNKNOWN_ERROR, `The answer to ${operation} is not JSON (${unexpectedBody(200, response.body)})`, 200, requestId);
+            // Not quoted: a successful answer may hold job data with artifact credentials, not yet masked.
+            throw new AwsServiceError(UNKNOWN_ERROR, `The answer to ${operation} is not JSON`, 200, requestId);
         }
     }
     send(operation, body) {
@@ -283,8 +284,8 @@ function errorMessage(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/aws/http.ts
-// One HTTP exchange at a time over node:http or node:https, whichever the endpoint needs, loaded on first
-// use: the AWS SDK and fetch (undici) cost more to load than this action's whole start-up budget.
+// HTTP exchanges over node:http or node:https, whichever the endpoint needs, loaded on first use: the AWS
+// SDK and fetch (undici) cost more to load than this action's whole start-up budget.
 /** Kept equal to package.json's version by a test. */
 const USER_AGENT = 'codepipeline-github-actions-bridge/1.0.0';
 /** Long enough for any answer from AWS or GitHub; short enough that a hung connection is retried. */
@@ -298,7 +299,7 @@ class TimeoutError extends Error {
 class HttpConnection {
     endpoint;
     timeoutMs;
-    transport;
+    requestFunction;
     agent;
     constructor(endpoint, timeoutMs = DEFAULT_TIMEOUT_MS) {
         this.endpoint = endpoint;
@@ -306,7 +307,7 @@ class HttpConnection {
     }
     /** To the endpoint URL itself; host and user-agent are added (Node adds content-length for the body). */
     async request(method, headers, body = '') {
-        const { request, agent } = await (this.transport ??= this.load());
+        const request = await (this.requestFunction ??= this.load());
         const url = this.endpoint;
         return new Promise((resolve, reject) => {
             const req = request({
@@ -315,7 +316,7 @@ class HttpConnection {
                 hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
                 port: url.port,
                 path: url.pathname + url.search,
-                agent,
+                agent: this.agent,
                 headers: {
                     host: url.host,
                     'user-agent': USER_AGENT,
@@ -341,14 +342,15 @@ class HttpConnection {
             req.end(body);
         });
     }
-    /** Closes kept-alive sockets so the process can exit at once. */
+    /** Closes the kept-alive sockets, so no connection outlives the action run. */
     destroy() {
         this.agent?.destroy();
     }
     async load() {
-        const module = this.endpoint.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-        this.agent = new module.Agent({ keepAlive: true });
-        return { request: module.request, agent: this.agent };
+        // node:https has node:http's request and Agent, with TLS added; tls is loaded only for https endpoints.
+        const transport = this.endpoint.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+        this.agent = new transport.Agent({ keepAlive: true });
+        return transport.request;
     }
 }
 
