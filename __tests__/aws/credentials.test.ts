@@ -132,7 +132,7 @@ describe('role-to-assume: OIDC token, then STS AssumeRoleWithWebIdentity', () =>
     expect(error).toBeInstanceOf(UserError)
     expect(error.message).toBe(
       `Could not assume ${ROLE_ARN}: STS said: ValidationError: The requested DurationSeconds exceeds the ` +
-        'MaxSessionDuration set for this role..'
+        'MaxSessionDuration set for this role.'
     )
   })
 

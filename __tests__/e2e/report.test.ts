@@ -155,6 +155,21 @@ test('a job that already has a result is a warning and result=already-reported, 
   expect(emu.codepipeline.job(job.id)?.state).toBe('Succeeded')
 })
 
+test('a retry that finds a result says it is most likely its own earlier, unanswered attempt', async () => {
+  // As when a first attempt landed but its answer was lost: the retry meets a job that has a result.
+  const job = emu.codepipeline.addJob({ state: 'Failed' })
+  emu.faults.add({ service: 'codepipeline', operation: 'PutJobFailureResult', kind: 'server-error' })
+  const result = await report(emu, { 'job-id': job.id, status: 'failure', message: 'x' })
+  expect(result.exitCode).toBe(0)
+  expect(result.outputs.result).toBe('already-reported')
+  expect(result.commands).toContainEqual(
+    expect.objectContaining({
+      command: 'warning',
+      message: `CodePipeline job ${job.id} already has a result: most likely this failure itself, delivered by an earlier attempt whose answer was lost.`
+    })
+  )
+})
+
 test('an unknown job fails the step and names the job ID', async () => {
   const missing = '0123abcd-4567-89ab-cdef-0123456789ab'
   const result = await report(emu, { 'job-id': missing, status: 'success' })

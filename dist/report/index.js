@@ -678,7 +678,8 @@ async function ambientCredentials(settings, env) {
     }
 }
 function assumeRoleError(error, roleArn, audience) {
-    const reason = `STS said: ${error.name}: ${error.message}`;
+    // STS's messages end with a full stop; the sentences below add their own.
+    const reason = `STS said: ${error.name}: ${error.message.replace(/\.$/, '')}`;
     switch (error.name) {
         case 'AccessDenied':
         case 'AccessDeniedException':
@@ -691,7 +692,7 @@ function assumeRoleError(error, roleArn, audience) {
         case 'ValidationError':
             return new UserError(`Could not assume ${roleArn}: ${reason}.`);
         default:
-            return new Error(`Could not assume ${roleArn}: ${reason}`, { cause: error });
+            return new Error(`Could not assume ${roleArn}: ${reason}.`, { cause: error });
     }
 }
 
@@ -707,9 +708,12 @@ function assumeRoleError(error, roleArn, audience) {
 class CodePipelineError extends Error {
     name = 'CodePipelineError';
     code;
+    /** How many times the call was sent: after a lost answer, a later attempt may meet the first one's effect. */
+    attempts;
     constructor(message, code, options) {
         super(message, options);
         this.code = code;
+        this.attempts = options?.attempts ?? 1;
     }
 }
 /** The CodePipeline job-worker calls the bridge makes, with AWS errors turned into messages that say what to fix. */
@@ -788,7 +792,10 @@ class CodePipeline {
 function explain(error, operation, jobId, region, attempts) {
     const said = `${error.name}: ${error.message}`;
     const code = error.name;
-    const fix = (text) => new CodePipelineError(`codepipeline:${operation} failed (${said}). ${text}`, code, { cause: error });
+    const fix = (text) => new CodePipelineError(`codepipeline:${operation} failed (${said}). ${text}`, code, {
+        cause: error,
+        attempts
+    });
     switch (code) {
         case 'JobNotFoundException':
             return fix(`CodePipeline has no job ${jobId} in ${region}: check the job ID and aws-region.`);
@@ -1164,8 +1171,11 @@ async function deliver(settings, run, outcome, known) {
             if (sent.status === 'fulfilled')
                 record.requestId = sent.value;
             else if (sent.reason instanceof CodePipelineError && sent.reason.code === 'InvalidJobStateException') {
-                warning(`CodePipeline job ${settings.jobId} already has a result (a re-run, or the job timed out); ` +
-                    `this ${request.kind} was not recorded.`);
+                warning(sent.reason.attempts > 1
+                    ? `CodePipeline job ${settings.jobId} already has a result: most likely this ${request.kind} itself, ` +
+                        'delivered by an earlier attempt whose answer was lost.'
+                    : `CodePipeline job ${settings.jobId} already has a result (a re-run, or the job timed out); ` +
+                        `this ${request.kind} was not recorded.`);
                 record.result = 'already-reported';
             }
             else

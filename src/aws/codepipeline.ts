@@ -23,9 +23,12 @@ import type { JobResult } from '../job-result.ts'
 export class CodePipelineError extends Error {
   override name = 'CodePipelineError'
   readonly code: string
-  constructor(message: string, code: string, options?: ErrorOptions) {
+  /** How many times the call was sent: after a lost answer, a later attempt may meet the first one's effect. */
+  readonly attempts: number
+  constructor(message: string, code: string, options?: ErrorOptions & { attempts?: number }) {
     super(message, options)
     this.code = code
+    this.attempts = options?.attempts ?? 1
   }
 }
 
@@ -136,7 +139,10 @@ function explain(
   const said = `${error.name}: ${error.message}`
   const code = error.name
   const fix = (text: string) =>
-    new CodePipelineError(`codepipeline:${operation} failed (${said}). ${text}`, code, { cause: error })
+    new CodePipelineError(`codepipeline:${operation} failed (${said}). ${text}`, code, {
+      cause: error,
+      attempts
+    })
   switch (code) {
     case 'JobNotFoundException':
       return fix(`CodePipeline has no job ${jobId} in ${region}: check the job ID and aws-region.`)

@@ -108,7 +108,8 @@ async function ambientCredentials(settings: AwsSettings, env: NodeJS.ProcessEnv)
 }
 
 function assumeRoleError(error: Error, roleArn: string, audience: string): Error {
-  const reason = `STS said: ${error.name}: ${error.message}`
+  // STS's messages end with a full stop; the sentences below add their own.
+  const reason = `STS said: ${error.name}: ${error.message.replace(/\.$/, '')}`
   switch (error.name) {
     case 'AccessDenied':
     case 'AccessDeniedException':
@@ -125,6 +126,6 @@ function assumeRoleError(error: Error, roleArn: string, audience: string): Error
     case 'ValidationError':
       return new UserError(`Could not assume ${roleArn}: ${reason}.`)
     default:
-      return new Error(`Could not assume ${roleArn}: ${reason}`, { cause: error })
+      return new Error(`Could not assume ${roleArn}: ${reason}.`, { cause: error })
   }
 }

@@ -45,8 +45,11 @@ export async function deliver(
       if (sent.status === 'fulfilled') record.requestId = sent.value
       else if (sent.reason instanceof CodePipelineError && sent.reason.code === 'InvalidJobStateException') {
         core.warning(
-          `CodePipeline job ${settings.jobId} already has a result (a re-run, or the job timed out); ` +
-            `this ${request.kind} was not recorded.`
+          sent.reason.attempts > 1
+            ? `CodePipeline job ${settings.jobId} already has a result: most likely this ${request.kind} itself, ` +
+                'delivered by an earlier attempt whose answer was lost.'
+            : `CodePipeline job ${settings.jobId} already has a result (a re-run, or the job timed out); ` +
+                `this ${request.kind} was not recorded.`
         )
         record.result = 'already-reported'
       } else throw undelivered(settings.jobId, request, sent.reason)
