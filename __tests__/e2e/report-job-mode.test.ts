@@ -175,3 +175,36 @@ test('workflow mode: a job list spread over several pages is read whole', async 
   })
   expect(operations(emu, 'github').length).toBeGreaterThanOrEqual(2)
 })
+
+test('job mode: GitHub failing during the set-up check only warns; the post step reads again and reports', async () => {
+  addThisRun(emu, [{ name: 'Run make test', conclusion: 'success' }])
+  emu.faults.add({ service: 'github', kind: 'server-error', status: 503, times: 2 })
+  const job = emu.codepipeline.addJob()
+  const { main, post } = await reportMainAndPost(emu, { 'job-id': job.id, 'max-attempts': '2' })
+  expect(main.exitCode).toBe(0)
+  expect(main.commands).toContainEqual(
+    expect.objectContaining({
+      command: 'warning',
+      message: expect.stringContaining(
+        "Could not check read access to this run's jobs now; the post step will try again"
+      )
+    })
+  )
+  expect(post?.exitCode).toBe(0)
+  expect(resultOf(emu, job.id).kind).toBe('success')
+})
+
+test('job mode: credentials failing in the first step say that the job is left waiting', async () => {
+  addThisRun(emu, [])
+  const job = emu.codepipeline.addJob()
+  const { main, post } = await reportMainAndPost(
+    emu,
+    { 'job-id': job.id },
+    { env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined } }
+  )
+  expect(main.exitCode).toBe(1)
+  expect(main.stdout).toContain('add `permissions: id-token: write`')
+  expect(main.stdout).toContain(`CodePipeline job ${job.id} was not told and waits until it times out`)
+  expect(post?.exitCode).toBe(0)
+  expect(emu.codepipeline.job(job.id)?.results).toEqual([])
+})

@@ -1157,6 +1157,7 @@ async function deliver(settings, run, outcome, known) {
         record.result = 'dry-run';
     }
     else {
+        // A client handed in belongs to the caller, who closes it.
         const codepipeline = known?.codepipeline ?? (await connect(settings));
         try {
             // The job's place in the pipeline is only for outputs and the summary: fetched alongside, never required.
@@ -1182,7 +1183,8 @@ async function deliver(settings, run, outcome, known) {
                 throw undelivered(settings.jobId, request, sent.reason);
         }
         finally {
-            codepipeline.destroy();
+            if (!known?.codepipeline)
+                codepipeline.destroy();
         }
         if (record.result !== 'already-reported')
             info(describe(record));
@@ -1608,24 +1610,52 @@ async function checkSetUp(settings, run) {
         info('Dry run: inputs are valid; the post step will print the request it would send.');
         return;
     }
-    const codepipeline = await connectCodePipeline(settings.aws, credentialDeps);
+    let codepipeline;
     let pipeline;
+    let denied;
     try {
+        codepipeline = await connectCodePipeline(settings.aws, credentialDeps);
         pipeline = pipelineContext(await codepipeline.getJobDetails(settings.jobId));
-        await readJobs(settings, run);
+        denied = await gitHubReadProblem(settings, run);
+        if (denied) {
+            await deliver(settings, run, notJudged(denied.message, 'ConfigurationError'), {
+                codepipeline,
+                pipeline
+            });
+        }
     }
     catch (error) {
-        if (!isPermissionProblem(error)) {
-            codepipeline.destroy();
-            throw error;
-        }
-        await deliver(settings, run, notJudged(error.message, 'ConfigurationError'), { codepipeline, pipeline });
-        throw new UserError(`${error.message}\nReported to CodePipeline as a ConfigurationError.`);
+        throw waitingIfUnreported(error, settings.jobId);
     }
-    codepipeline.destroy();
+    finally {
+        codepipeline?.destroy();
+    }
+    if (denied)
+        throw new UserError(`${denied.message}\nReported to CodePipeline as a ConfigurationError.`);
     armPostStep(pipeline);
     const place = describePlace(pipeline);
     info(`Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`);
+}
+/** A permission problem reading this run's jobs; a passing GitHub outage only warns (the post step reads again). */
+async function gitHubReadProblem(settings, run) {
+    try {
+        await readJobs(settings, run);
+    }
+    catch (error) {
+        if (isPermissionProblem(error))
+            return error;
+        warning(`Could not check read access to this run's jobs now; the post step will try again: ${errorMessage(error)}`);
+    }
+    return undefined;
+}
+/** Unless the job does not exist or the error already says so, say that the job is left waiting. */
+function waitingIfUnreported(error, jobId) {
+    if (error instanceof DeliveryError)
+        return error;
+    if (error instanceof CodePipelineError && error.code === 'JobNotFoundException')
+        return error;
+    return new DeliveryError(`${errorMessage(error)}\nCodePipeline job ${jobId} was not told and waits until it times out: fix the set-up ` +
+        'and re-run this job.', { cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/report/post-step.ts

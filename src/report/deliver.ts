@@ -33,6 +33,7 @@ export async function deliver(
     core.info(`Dry run: would call ${operationOf(request)} with\n${JSON.stringify(request.input, null, 2)}`)
     record.result = 'dry-run'
   } else {
+    // A client handed in belongs to the caller, who closes it.
     const codepipeline = known?.codepipeline ?? (await connect(settings))
     try {
       // The job's place in the pipeline is only for outputs and the summary: fetched alongside, never required.
@@ -54,7 +55,7 @@ export async function deliver(
         record.result = 'already-reported'
       } else throw undelivered(settings.jobId, request, sent.reason)
     } finally {
-      codepipeline.destroy()
+      if (!known?.codepipeline) codepipeline.destroy()
     }
     if (record.result !== 'already-reported') core.info(describe(record))
   }

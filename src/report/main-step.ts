@@ -1,7 +1,7 @@
 import * as core from '../runner.ts'
-import { connectCodePipeline } from '../aws/codepipeline.ts'
-import { describePlace, pipelineContext } from '../aws/pipeline-context.ts'
-import { UserError } from '../errors.ts'
+import { CodePipelineError, connectCodePipeline, type CodePipeline } from '../aws/codepipeline.ts'
+import { describePlace, pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
+import { DeliveryError, errorMessage, UserError } from '../errors.ts'
 import { runContext, type RunContext } from '../github/context.ts'
 import { fromEnv } from '../inputs.ts'
 import { credentialDeps, deliver } from './deliver.ts'
@@ -76,23 +76,52 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
     core.info('Dry run: inputs are valid; the post step will print the request it would send.')
     return
   }
-  const codepipeline = await connectCodePipeline(settings.aws, credentialDeps)
-  let pipeline
+  let codepipeline: CodePipeline | undefined
+  let pipeline: PipelineContext
+  let denied: Error | undefined
   try {
+    codepipeline = await connectCodePipeline(settings.aws, credentialDeps)
     pipeline = pipelineContext(await codepipeline.getJobDetails(settings.jobId))
-    await readJobs(settings, run)
-  } catch (error) {
-    if (!isPermissionProblem(error)) {
-      codepipeline.destroy()
-      throw error
+    denied = await gitHubReadProblem(settings, run)
+    if (denied) {
+      await deliver(settings, run, notJudged(denied.message, 'ConfigurationError'), {
+        codepipeline,
+        pipeline
+      })
     }
-    await deliver(settings, run, notJudged(error.message, 'ConfigurationError'), { codepipeline, pipeline })
-    throw new UserError(`${error.message}\nReported to CodePipeline as a ConfigurationError.`)
+  } catch (error) {
+    throw waitingIfUnreported(error, settings.jobId)
+  } finally {
+    codepipeline?.destroy()
   }
-  codepipeline.destroy()
+  if (denied) throw new UserError(`${denied.message}\nReported to CodePipeline as a ConfigurationError.`)
   armPostStep(pipeline)
   const place = describePlace(pipeline)
   core.info(
     `Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`
+  )
+}
+
+/** A permission problem reading this run's jobs; a passing GitHub outage only warns (the post step reads again). */
+async function gitHubReadProblem(settings: ReportSettings, run: RunContext): Promise<Error | undefined> {
+  try {
+    await readJobs(settings, run)
+  } catch (error) {
+    if (isPermissionProblem(error)) return error
+    core.warning(
+      `Could not check read access to this run's jobs now; the post step will try again: ${errorMessage(error)}`
+    )
+  }
+  return undefined
+}
+
+/** Unless the job does not exist or the error already says so, say that the job is left waiting. */
+function waitingIfUnreported(error: unknown, jobId: string): unknown {
+  if (error instanceof DeliveryError) return error
+  if (error instanceof CodePipelineError && error.code === 'JobNotFoundException') return error
+  return new DeliveryError(
+    `${errorMessage(error)}\nCodePipeline job ${jobId} was not told and waits until it times out: fix the set-up ` +
+      'and re-run this job.',
+    { cause: error }
   )
 }
