@@ -49,3 +49,8 @@ function describeJob(job: FailedJob): string {
   )
   return `job "${job.name}" ${how} at step ${steps.join(', ')}`
 }
+
+/** "a", "b" and "c": names as they appear in messages. */
+export function quoteList(names: string[]): string {
+  return names.map(name => `"${name}"`).join(', ')
+}

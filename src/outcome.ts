@@ -53,6 +53,18 @@ export function judgeOtherJobs(jobs: RunJob[], current: RunJob | undefined): Out
   return verdict(failed)
 }
 
+/**
+ * Steps of this job before its post steps that GitHub does not show as completed yet. The runner uploads step
+ * results asynchronously, so the post step may read the job before a failed step's result has landed.
+ */
+export function unsettledSteps(job: RunJob): string[] {
+  return job.steps
+    .filter(
+      step => step.status !== 'completed' && !step.name.startsWith('Post ') && step.name !== 'Complete job'
+    )
+    .map(step => step.name)
+}
+
 /** Jobs of the attempt other than this one that have not finished; their result is not known yet. */
 export function unfinishedJobs(jobs: RunJob[], current: RunJob | undefined): string[] {
   return jobs.filter(job => job !== current && job.status !== 'completed').map(job => job.name)

@@ -7,7 +7,9 @@ import {
   report,
   reportMainAndPost,
   resultOf,
+  RUN_ID,
   RUN_URL,
+  RUNNER,
   startReportEmulator
 } from './report-fixture.ts'
 
@@ -102,18 +104,73 @@ test('job mode with a wrong job ID fails the first step, before the build runs',
   expect(operations(emu, 'codepipeline')).toEqual(['GetJobDetails'])
 })
 
-test("job mode: when this job cannot be found among the run's jobs, the post step reports a failure that says why", async () => {
+test("job mode: when this job cannot be found among the run's jobs, the first step says so and reports at once", async () => {
   emu.github.addRun('octo-org/octo-repo', {
-    id: Number(RUN_URL.split('/').pop()),
+    id: RUN_ID,
     jobs: [{ name: 'other', status: 'completed', conclusion: 'success', runnerName: 'elsewhere' }]
   })
+  const job = emu.codepipeline.addJob()
+  const { main, post } = await reportMainAndPost(emu, { 'job-id': job.id, 'failure-type': 'JobFailed' })
+  expect(main.exitCode).toBe(1)
+  expect(main.stdout).toContain(
+    'this job was not found among the run\'s jobs in progress on runner "GitHub Actions 1"'
+  )
+  expect(main.stdout).toContain('Reported to CodePipeline as a JobFailed.')
+  expect(resultOf(emu, job.id).request).toMatchObject({
+    failureDetails: {
+      type: 'JobFailed',
+      message: expect.stringContaining(
+        'could not be judged: this job was not found among the run\'s jobs in progress on runner "GitHub Actions 1"'
+      )
+    }
+  })
+  // Read again over a few seconds first, in case GitHub had not recorded the job yet.
+  expect(operations(emu, 'github').length).toBeGreaterThan(1)
+  expect(post?.exitCode).toBe(0)
+})
+
+test('job mode: the post step waits for GitHub to record a step that just failed, then names it', async () => {
+  const steps = (last: 'in_progress' | 'completed') => [
+    { name: 'Set up job', conclusion: 'success' as const },
+    last === 'completed'
+      ? { name: 'Run make test', conclusion: 'failure' as const }
+      : { name: 'Run make test', status: 'in_progress' as const },
+    { name: 'Post Report to CodePipeline', status: 'in_progress' as const },
+    { name: 'Complete job', status: 'pending' as const }
+  ]
+  addThisRun(emu, steps('in_progress'))
+  const job = emu.codepipeline.addJob()
+  const main = await report(emu, { 'job-id': job.id })
+  expect(main.exitCode).toBe(0)
+  // GitHub records the failed step's result only after the post step has started reading.
+  const recorded = setTimeout(
+    () =>
+      emu.github.setRun(RUN_ID, {
+        jobs: [{ name: 'build', status: 'in_progress', runnerName: RUNNER, steps: steps('completed') }]
+      }),
+    600
+  )
+  const post = await report(emu, { 'job-id': job.id }, { state: main.state })
+  clearTimeout(recorded)
+  expect(post.exitCode).toBe(0)
+  expect(resultOf(emu, job.id).request).toMatchObject({
+    failureDetails: { message: expect.stringContaining('job "build" failed at step "Run make test"') }
+  })
+})
+
+test('job mode: a step GitHub never records as finished is not taken for a success', async () => {
+  addThisRun(emu, [
+    { name: 'Set up job', conclusion: 'success' },
+    { name: 'Run make test', status: 'in_progress' }
+  ])
   const job = emu.codepipeline.addJob()
   const { post } = await reportMainAndPost(emu, { 'job-id': job.id })
   expect(post?.exitCode).toBe(0)
   expect(resultOf(emu, job.id).request).toMatchObject({
     failureDetails: {
+      type: 'SystemUnavailable',
       message: expect.stringContaining(
-        'could not be judged: this job was not found among the run\'s jobs in progress on runner "GitHub Actions 1"'
+        'could not be judged: GitHub still showed step(s) "Run make test" of job "build" as unfinished'
       )
     }
   })
@@ -207,4 +264,19 @@ test('job mode: credentials failing in the first step say that the job is left w
   expect(main.stdout).toContain(`CodePipeline job ${job.id} was not told and waits until it times out`)
   expect(post?.exitCode).toBe(0)
   expect(emu.codepipeline.job(job.id)?.results).toEqual([])
+})
+
+test('workflow mode: another job still running is never taken for a success; the fix is needs:', async () => {
+  addThisRun(emu, [], [{ name: 'deploy', status: 'in_progress', runnerName: 'r2' }])
+  const job = emu.codepipeline.addJob()
+  const result = await report(emu, { 'job-id': job.id, status: 'workflow' })
+  expect(result.exitCode).toBe(0)
+  expect(resultOf(emu, job.id).request).toMatchObject({
+    failureDetails: {
+      type: 'ConfigurationError',
+      message: expect.stringContaining(
+        'could not be judged: job(s) "deploy" had not finished. Make this job depend on every other job with `needs:`'
+      )
+    }
+  })
 })

@@ -1,5 +1,11 @@
 import type { RunJob } from '../../src/github/runs.ts'
-import { findCurrentJob, judgeOtherJobs, judgeOwnSteps, unfinishedJobs } from '../../src/outcome.ts'
+import {
+  findCurrentJob,
+  judgeOtherJobs,
+  judgeOwnSteps,
+  unfinishedJobs,
+  unsettledSteps
+} from '../../src/outcome.ts'
 
 const step = (name: string, conclusion: string | null, status = 'completed') => ({ name, status, conclusion })
 const job = (over: Partial<RunJob>): RunJob => ({
@@ -88,4 +94,19 @@ test('other jobs all cancelled: cancellation; still running jobs are listed as u
   ]
   expect(judgeOtherJobs(jobs, undefined)).toMatchObject({ ok: false, cancelled: true })
   expect(unfinishedJobs(jobs, undefined)).toEqual(['b'])
+})
+
+test('unsettled steps: unfinished steps before the post steps, which GitHub has not recorded yet', () => {
+  const current = job({
+    status: 'in_progress',
+    conclusion: null,
+    steps: [
+      step('Set up job', 'success'),
+      step('Run make test', null, 'in_progress'),
+      step('Deploy', null, 'queued'),
+      step('Post Report to CodePipeline', null, 'in_progress'),
+      step('Complete job', null, 'pending')
+    ]
+  })
+  expect(unsettledSteps(current)).toEqual(['Run make test', 'Deploy'])
 })

@@ -1206,6 +1206,10 @@ function describeJob(job) {
     const steps = job.steps.map(s => `"${s.name}"${s.conclusion === 'failure' ? '' : ` (${s.conclusion.replace('_', ' ')})`}`);
     return `job "${job.name}" ${how} at step ${steps.join(', ')}`;
 }
+/** "a", "b" and "c": names as they appear in messages. */
+function quoteList(names) {
+    return names.map(name => `"${name}"`).join(', ');
+}
 
 ;// CONCATENATED MODULE: ./src/outcome.ts
 const BAD = new Set(['failure', 'cancelled', 'timed_out', 'startup_failure']);
@@ -1236,6 +1240,15 @@ function judgeOtherJobs(jobs, current) {
         .filter(job => job !== current && job.conclusion !== null && BAD.has(job.conclusion))
         .map(job => ({ name: job.name, conclusion: job.conclusion, steps: badSteps(job) }));
     return verdict(failed);
+}
+/**
+ * Steps of this job before its post steps that GitHub does not show as completed yet. The runner uploads step
+ * results asynchronously, so the post step may read the job before a failed step's result has landed.
+ */
+function unsettledSteps(job) {
+    return job.steps
+        .filter(step => step.status !== 'completed' && !step.name.startsWith('Post ') && step.name !== 'Complete job')
+        .map(step => step.name);
 }
 /** Jobs of the attempt other than this one that have not finished; their result is not known yet. */
 function unfinishedJobs(jobs, current) {

@@ -357,10 +357,10 @@ class HttpConnection {
 ;// CONCATENATED MODULE: ./src/retry.ts
 // The one retry loop: AWS calls (src/aws/retries.ts), the OIDC token and GitHub REST.
 // Only transient failures are retried; a permanent error is thrown at once so the user sees it without delay.
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const retry_sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 async function withRetry(call, options) {
     const { attempts, isTransient, baseDelayMs = 500, maxDelayMs = 10_000 } = options;
-    const wait = options.sleep ?? sleep;
+    const wait = options.sleep ?? retry_sleep;
     for (let attempt = 1;; attempt++) {
         try {
             return await call();
@@ -1051,6 +1051,10 @@ function describeJob(job) {
     const steps = job.steps.map(s => `"${s.name}"${s.conclusion === 'failure' ? '' : ` (${s.conclusion.replace('_', ' ')})`}`);
     return `job "${job.name}" ${how} at step ${steps.join(', ')}`;
 }
+/** "a", "b" and "c": names as they appear in messages. */
+function quoteList(names) {
+    return names.map(name => `"${name}"`).join(', ');
+}
 
 ;// CONCATENATED MODULE: ./src/report/request.ts
 
@@ -1332,6 +1336,15 @@ function judgeOtherJobs(jobs, current) {
         .map(job => ({ name: job.name, conclusion: job.conclusion, steps: badSteps(job) }));
     return verdict(failed);
 }
+/**
+ * Steps of this job before its post steps that GitHub does not show as completed yet. The runner uploads step
+ * results asynchronously, so the post step may read the job before a failed step's result has landed.
+ */
+function unsettledSteps(job) {
+    return job.steps
+        .filter(step => step.status !== 'completed' && !step.name.startsWith('Post ') && step.name !== 'Complete job')
+        .map(step => step.name);
+}
 /** Jobs of the attempt other than this one that have not finished; their result is not known yet. */
 function unfinishedJobs(jobs, current) {
     return jobs.filter(job => job !== current && job.status !== 'completed').map(job => job.name);
@@ -1351,19 +1364,36 @@ function badSteps(job) {
 
 
 
+
+
+
+// GitHub records step and job results a little after they happen; re-reading for a few seconds lets them land.
+const SETTLE_DELAYS_MS = [250, 500, 1000, 2000, 2000, 2000];
+/** Reads this run attempt's jobs until nothing is pending, or the settle time is over. */
+async function readSettled(settings, run, pending, sleep = retry_sleep) {
+    for (const delay of [...SETTLE_DELAYS_MS, undefined]) {
+        const jobs = await readJobs(settings, run);
+        const current = findCurrentJob(jobs, run.runnerName);
+        const waiting = pending(jobs, current);
+        if (!waiting.length || delay === undefined)
+            return { jobs, current, pending: waiting };
+        debug(`Waiting ${delay} ms for GitHub to record: ${waiting.join(', ')}`);
+        await sleep(delay);
+    }
+    throw new Error('unreachable');
+}
 /**
  * Reads this run attempt's jobs and judges them. When GitHub cannot be read, the outcome says why and is a
  * failure: an unknown result must neither pass as success nor leave the pipeline waiting.
  */
-async function judgeRun(settings, run, judge) {
+async function judgeRun(settings, run, pending, judge) {
     try {
-        const jobs = await readJobs(settings, run);
-        return judge(jobs, findCurrentJob(jobs, run.runnerName));
+        return judge(await readSettled(settings, run, pending));
     }
     catch (error) {
         if (isPermissionProblem(error))
             return notJudged(error.message, 'ConfigurationError');
-        return notJudged(`GitHub's API could not be read: ${error.message}`, 'SystemUnavailable');
+        return notJudged(`GitHub's API could not be read: ${errorMessage(error)}`, 'SystemUnavailable');
     }
 }
 async function readJobs(settings, run) {
@@ -1558,6 +1588,7 @@ function armedFor() {
 
 
 
+
 /** The main step: report now (explicit status, workflow) or check the set-up and leave the report to the post step. */
 async function runMainStep(env = process.env) {
     const settings = parseReportSettings(fromEnv(env), env);
@@ -1589,14 +1620,10 @@ async function reportStatus(settings, run, status) {
     await deliver(settings, run, outcome);
 }
 async function reportWorkflow(settings, run) {
-    const outcome = await judgeRun(settings, run, (jobs, current) => {
-        const unfinished = unfinishedJobs(jobs, current);
-        if (unfinished.length) {
-            warning(`status: workflow judges finished jobs only; still running: ${unfinished.join(', ')}. ` +
-                'Make this job depend on the others with `needs:` and run it with `if: always()`.');
-        }
-        return judgeOtherJobs(jobs, current);
-    });
+    const outcome = await judgeRun(settings, run, unfinishedJobs, ({ jobs, current, pending }) => pending.length
+        ? notJudged(`job(s) ${quoteList(pending)} had not finished. Make this job depend on every other job with ` +
+            '`needs:` and run it with `if: always()`', 'ConfigurationError')
+        : judgeOtherJobs(jobs, current));
     await deliver(settings, run, outcome);
 }
 /**
@@ -1612,17 +1639,14 @@ async function checkSetUp(settings, run) {
     }
     let codepipeline;
     let pipeline;
-    let denied;
+    let problem;
+    let record;
     try {
         codepipeline = await connectCodePipeline(settings.aws, credentialDeps);
         pipeline = pipelineContext(await codepipeline.getJobDetails(settings.jobId));
-        denied = await gitHubReadProblem(settings, run);
-        if (denied) {
-            await deliver(settings, run, notJudged(denied.message, 'ConfigurationError'), {
-                codepipeline,
-                pipeline
-            });
-        }
+        problem = await gitHubReadProblem(settings, run);
+        if (problem)
+            record = await deliver(settings, run, problem, { codepipeline, pipeline });
     }
     catch (error) {
         throw waitingIfUnreported(error, settings.jobId);
@@ -1630,20 +1654,31 @@ async function checkSetUp(settings, run) {
     finally {
         codepipeline?.destroy();
     }
-    if (denied)
-        throw new UserError(`${denied.message}\nReported to CodePipeline as a ConfigurationError.`);
+    if (problem?.unknown) {
+        const told = record?.result === 'already-reported'
+            ? 'CodePipeline already had a result for the job.'
+            : `Reported to CodePipeline as a ${problem.unknown.failureType}.`;
+        throw new UserError(`${problem.unknown.reason}.\n${told}`);
+    }
     armPostStep(pipeline);
     const place = describePlace(pipeline);
     info(`Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`);
 }
-/** A permission problem reading this run's jobs; a passing GitHub outage only warns (the post step reads again). */
+/**
+ * Why the post step could not judge this job, if that is already clear: a permission problem, or this job not
+ * being found. A passing GitHub outage only warns: the post step reads again.
+ */
 async function gitHubReadProblem(settings, run) {
     try {
-        await readJobs(settings, run);
+        const { current } = await readSettled(settings, run, (_jobs, current) => (current ? [] : ['this job']));
+        if (current)
+            return undefined;
+        return notJudged(`this job was not found among the run's jobs in progress on runner "${run.runnerName}", so its steps ` +
+            'could not be judged when it ends', settings.failureType);
     }
     catch (error) {
         if (isPermissionProblem(error))
-            return error;
+            return notJudged(error.message, 'ConfigurationError');
         warning(`Could not check read access to this run's jobs now; the post step will try again: ${errorMessage(error)}`);
     }
     return undefined;
@@ -1667,6 +1702,7 @@ function waitingIfUnreported(error, jobId) {
 
 
 
+
 /** The post step (post-if: always()): judges this job's steps and reports, when the main step armed it. */
 async function runPostStep(env = process.env) {
     const pipeline = armedFor();
@@ -1678,9 +1714,15 @@ async function runPostStep(env = process.env) {
     const settings = parseReportSettings(fromEnv(env), env);
     const run = runContext(env);
     setSecret(settings.githubToken);
-    const outcome = await judgeRun(settings, run, (_jobs, current) => current
-        ? judgeOwnSteps(current)
-        : notJudged(`this job was not found among the run's jobs in progress on runner "${run.runnerName}"`, settings.failureType));
+    const outcome = await judgeRun(settings, run, (_jobs, current) => (current ? unsettledSteps(current) : ['this job']), ({ current, pending }) => {
+        if (!current) {
+            return notJudged(`this job was not found among the run's jobs in progress on runner "${run.runnerName}"`, settings.failureType);
+        }
+        if (pending.length) {
+            return notJudged(`GitHub still showed step(s) ${quoteList(pending)} of job "${current.name}" as unfinished`, 'SystemUnavailable');
+        }
+        return judgeOwnSteps(current);
+    });
     await deliver(settings, run, outcome, { pipeline });
 }
 

@@ -1,22 +1,58 @@
 import type { RunContext } from '../github/context.ts'
 import { connectGitHub, GitHubError } from '../github/client.ts'
 import { listAttemptJobs, type RunJob } from '../github/runs.ts'
+import { errorMessage } from '../errors.ts'
 import { findCurrentJob, notJudged, type Outcome } from '../outcome.ts'
+import { sleep as defaultSleep, type Sleep } from '../retry.ts'
+import * as core from '../runner.ts'
 import type { ReportSettings } from './settings.ts'
 
-export type Judge = (jobs: RunJob[], current: RunJob | undefined) => Outcome
+/** What GitHub must still record before a verdict holds (names for the message); empty when complete. */
+export type Pending = (jobs: RunJob[], current: RunJob | undefined) => string[]
+
+export interface Reading {
+  jobs: RunJob[]
+  current: RunJob | undefined
+  /** Still unrecorded after the settle time: the judge must not call this a success. */
+  pending: string[]
+}
+
+// GitHub records step and job results a little after they happen; re-reading for a few seconds lets them land.
+const SETTLE_DELAYS_MS = [250, 500, 1000, 2000, 2000, 2000]
+
+/** Reads this run attempt's jobs until nothing is pending, or the settle time is over. */
+export async function readSettled(
+  settings: ReportSettings,
+  run: RunContext,
+  pending: Pending,
+  sleep: Sleep = defaultSleep
+): Promise<Reading> {
+  for (const delay of [...SETTLE_DELAYS_MS, undefined]) {
+    const jobs = await readJobs(settings, run)
+    const current = findCurrentJob(jobs, run.runnerName)
+    const waiting = pending(jobs, current)
+    if (!waiting.length || delay === undefined) return { jobs, current, pending: waiting }
+    core.debug(`Waiting ${delay} ms for GitHub to record: ${waiting.join(', ')}`)
+    await sleep(delay)
+  }
+  throw new Error('unreachable')
+}
 
 /**
  * Reads this run attempt's jobs and judges them. When GitHub cannot be read, the outcome says why and is a
  * failure: an unknown result must neither pass as success nor leave the pipeline waiting.
  */
-export async function judgeRun(settings: ReportSettings, run: RunContext, judge: Judge): Promise<Outcome> {
+export async function judgeRun(
+  settings: ReportSettings,
+  run: RunContext,
+  pending: Pending,
+  judge: (reading: Reading) => Outcome
+): Promise<Outcome> {
   try {
-    const jobs = await readJobs(settings, run)
-    return judge(jobs, findCurrentJob(jobs, run.runnerName))
+    return judge(await readSettled(settings, run, pending))
   } catch (error) {
     if (isPermissionProblem(error)) return notJudged(error.message, 'ConfigurationError')
-    return notJudged(`GitHub's API could not be read: ${(error as Error).message}`, 'SystemUnavailable')
+    return notJudged(`GitHub's API could not be read: ${errorMessage(error)}`, 'SystemUnavailable')
   }
 }
 

@@ -5,15 +5,18 @@ import { DeliveryError, errorMessage, UserError } from '../errors.ts'
 import { runContext, type RunContext } from '../github/context.ts'
 import { fromEnv } from '../inputs.ts'
 import { credentialDeps, deliver } from './deliver.ts'
-import { isPermissionProblem, judgeRun, readJobs } from './judge.ts'
+import { isPermissionProblem, judgeRun, readJobs, readSettled } from './judge.ts'
 import {
   findCurrentJob,
   fromStatus,
   judgeOtherJobs,
   judgeOwnSteps,
   notJudged,
-  unfinishedJobs
+  unfinishedJobs,
+  type Outcome
 } from '../outcome.ts'
+import { quoteList } from '../messages.ts'
+import type { ReportRecord } from './summary.ts'
 import { parseReportSettings, type ReportSettings } from './settings.ts'
 import { armPostStep } from './state.ts'
 
@@ -52,16 +55,15 @@ async function reportStatus(
 }
 
 async function reportWorkflow(settings: ReportSettings, run: RunContext) {
-  const outcome = await judgeRun(settings, run, (jobs, current) => {
-    const unfinished = unfinishedJobs(jobs, current)
-    if (unfinished.length) {
-      core.warning(
-        `status: workflow judges finished jobs only; still running: ${unfinished.join(', ')}. ` +
-          'Make this job depend on the others with `needs:` and run it with `if: always()`.'
-      )
-    }
-    return judgeOtherJobs(jobs, current)
-  })
+  const outcome = await judgeRun(settings, run, unfinishedJobs, ({ jobs, current, pending }) =>
+    pending.length
+      ? notJudged(
+          `job(s) ${quoteList(pending)} had not finished. Make this job depend on every other job with ` +
+            '`needs:` and run it with `if: always()`',
+          'ConfigurationError'
+        )
+      : judgeOtherJobs(jobs, current)
+  )
   await deliver(settings, run, outcome)
 }
 
@@ -78,23 +80,25 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
   }
   let codepipeline: CodePipeline | undefined
   let pipeline: PipelineContext
-  let denied: Error | undefined
+  let problem: Outcome | undefined
+  let record: ReportRecord | undefined
   try {
     codepipeline = await connectCodePipeline(settings.aws, credentialDeps)
     pipeline = pipelineContext(await codepipeline.getJobDetails(settings.jobId))
-    denied = await gitHubReadProblem(settings, run)
-    if (denied) {
-      await deliver(settings, run, notJudged(denied.message, 'ConfigurationError'), {
-        codepipeline,
-        pipeline
-      })
-    }
+    problem = await gitHubReadProblem(settings, run)
+    if (problem) record = await deliver(settings, run, problem, { codepipeline, pipeline })
   } catch (error) {
     throw waitingIfUnreported(error, settings.jobId)
   } finally {
     codepipeline?.destroy()
   }
-  if (denied) throw new UserError(`${denied.message}\nReported to CodePipeline as a ConfigurationError.`)
+  if (problem?.unknown) {
+    const told =
+      record?.result === 'already-reported'
+        ? 'CodePipeline already had a result for the job.'
+        : `Reported to CodePipeline as a ${problem.unknown.failureType}.`
+    throw new UserError(`${problem.unknown.reason}.\n${told}`)
+  }
   armPostStep(pipeline)
   const place = describePlace(pipeline)
   core.info(
@@ -102,12 +106,21 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
   )
 }
 
-/** A permission problem reading this run's jobs; a passing GitHub outage only warns (the post step reads again). */
-async function gitHubReadProblem(settings: ReportSettings, run: RunContext): Promise<Error | undefined> {
+/**
+ * Why the post step could not judge this job, if that is already clear: a permission problem, or this job not
+ * being found. A passing GitHub outage only warns: the post step reads again.
+ */
+async function gitHubReadProblem(settings: ReportSettings, run: RunContext): Promise<Outcome | undefined> {
   try {
-    await readJobs(settings, run)
+    const { current } = await readSettled(settings, run, (_jobs, current) => (current ? [] : ['this job']))
+    if (current) return undefined
+    return notJudged(
+      `this job was not found among the run's jobs in progress on runner "${run.runnerName}", so its steps ` +
+        'could not be judged when it ends',
+      settings.failureType
+    )
   } catch (error) {
-    if (isPermissionProblem(error)) return error
+    if (isPermissionProblem(error)) return notJudged(error.message, 'ConfigurationError')
     core.warning(
       `Could not check read access to this run's jobs now; the post step will try again: ${errorMessage(error)}`
     )

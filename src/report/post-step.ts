@@ -3,7 +3,8 @@ import { runContext } from '../github/context.ts'
 import { fromEnv } from '../inputs.ts'
 import { deliver } from './deliver.ts'
 import { judgeRun } from './judge.ts'
-import { judgeOwnSteps, notJudged } from '../outcome.ts'
+import { judgeOwnSteps, notJudged, unsettledSteps } from '../outcome.ts'
+import { quoteList } from '../messages.ts'
 import { parseReportSettings } from './settings.ts'
 import { armedFor } from './state.ts'
 
@@ -18,13 +19,25 @@ export async function runPostStep(env: NodeJS.ProcessEnv = process.env): Promise
   const settings = parseReportSettings(fromEnv(env), env)
   const run = runContext(env)
   core.setSecret(settings.githubToken)
-  const outcome = await judgeRun(settings, run, (_jobs, current) =>
-    current
-      ? judgeOwnSteps(current)
-      : notJudged(
+  const outcome = await judgeRun(
+    settings,
+    run,
+    (_jobs, current) => (current ? unsettledSteps(current) : ['this job']),
+    ({ current, pending }) => {
+      if (!current) {
+        return notJudged(
           `this job was not found among the run's jobs in progress on runner "${run.runnerName}"`,
           settings.failureType
         )
+      }
+      if (pending.length) {
+        return notJudged(
+          `GitHub still showed step(s) ${quoteList(pending)} of job "${current.name}" as unfinished`,
+          'SystemUnavailable'
+        )
+      }
+      return judgeOwnSteps(current)
+    }
   )
   await deliver(settings, run, outcome, { pipeline })
 }
