@@ -35,3 +35,8 @@ test('the total size limit counts names and values in UTF-8 bytes', () => {
     /total 122881 bytes; CodePipeline allows 122880/
   )
 })
+
+test('a JSON syntax error never quotes the text, which may hold a secret', () => {
+  expect(() => parseOutputVariables('{"TOKEN": s3cr3t-value}')).toThrow(/does not parse: Unexpected token/)
+  expect(() => parseOutputVariables('{"TOKEN": s3cr3t-value}')).not.toThrow(/s3cr3t/)
+})

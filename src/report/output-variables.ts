@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts'
+import { parseJson } from '../json.ts'
 import { codepipeline as limits } from '../limits.ts'
 
 /**
@@ -40,12 +41,10 @@ function fromLines(raw: string): Record<string, string> {
 }
 
 function fromJson(raw: string): Record<string, string> {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch (error) {
-    throw new UserError(`output-variables looks like JSON but does not parse: ${(error as Error).message}`)
-  }
+  const result = parseJson(raw)
+  if ('reason' in result)
+    throw new UserError(`output-variables looks like JSON but does not parse: ${result.reason}`)
+  const parsed = result.value
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UserError(
       'output-variables as JSON must be an object of names to values, e.g. {"IMAGE_TAG": "v1"}.'
