@@ -22,6 +22,9 @@ console.log(
   `  peak memory         ${verdict(start.reportRssMiB < BUDGET.rssMiB)} (budget < ${BUDGET.rssMiB} MiB)`
 )
 
+// A benchmark that only prints would let a regression pass unnoticed.
+if (start.ratio > BUDGET.ratio || start.reportRssMiB >= BUDGET.rssMiB) process.exitCode = 1
+
 const batch = await pollBatchBench()
 console.log(`Poll action: ${batch.jobs} queued jobs acknowledged and dispatched, 20 ms latency per call`)
 console.log(`  concurrent (max-concurrency 10)   ${batch.concurrentMs} ms`)

@@ -69,6 +69,7 @@ test('a missing region names both ways to set it', () => {
 test('AWS_DEFAULT_REGION is the last fallback; the input wins', () => {
   expect(parse({}, { AWS_DEFAULT_REGION: 'ap-south-1' }).aws.region).toBe('ap-south-1')
   expect(parse({ 'aws-region': 'us-gov-west-1' }).aws.region).toBe('us-gov-west-1')
+  expect(parse({ 'aws-region': 'eusc-de-east-1' }).aws.region).toBe('eusc-de-east-1')
 })
 
 test('explicit statuses need no github-token; values are case-insensitive', () => {

@@ -14,7 +14,8 @@ export interface AwsSettings {
   maxAttempts: number
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/
+// Partition prefixes are two to four letters: eu-west-1, us-gov-west-1, cn-north-1, eusc-de-east-1.
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/
 
 export function parseAwsSettings(input: InputReader, env: NodeJS.ProcessEnv, runId: string): AwsSettings {
   const region = input('aws-region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || ''
