@@ -9,6 +9,14 @@ export class UserError extends Error {
 /** A result that could not be delivered: the named job waits until CodePipeline times it out. */
 export class DeliveryError extends Error {
   override name = 'DeliveryError'
+
+  /** The reason, then the one sentence every undelivered result ends with: which job waits, and what to do. */
+  static leftWaiting(reason: string, jobId: string, fix: string, options?: ErrorOptions): DeliveryError {
+    return new DeliveryError(
+      `${reason}\nCodePipeline job ${jobId} is left waiting until CodePipeline times it out; ${fix}.`,
+      options
+    )
+  }
 }
 
 export function errorMessage(error: unknown): string {

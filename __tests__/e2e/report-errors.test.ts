@@ -57,7 +57,9 @@ test('without permissions: id-token: write the error says exactly that, and name
   )
   expect(result.exitCode).toBe(1)
   expect(result.stdout).toContain('add `permissions: id-token: write` to the workflow or to this job')
-  expect(result.stdout).toContain(`CodePipeline job ${job.id} was not told the result`)
+  expect(result.stdout).toContain(
+    `CodePipeline job ${job.id} is left waiting until CodePipeline times it out; re-run this workflow job to report again.`
+  )
   expect(operations(emu, 'codepipeline')).toEqual([])
 })
 
@@ -120,7 +122,9 @@ test('CodePipeline failing on every attempt fails the step loudly and names the 
   const result = await report(emu, { 'job-id': job.id, status: 'failure', message: 'x', 'max-attempts': '3' })
   expect(result.exitCode).toBe(1)
   expect(result.stdout).toContain(`Could not deliver the failure of CodePipeline job ${job.id}`)
-  expect(result.stdout).toContain('The job is left waiting until CodePipeline times it out')
+  expect(result.stdout).toContain(
+    `CodePipeline job ${job.id} is left waiting until CodePipeline times it out`
+  )
   expect(operations(emu, 'codepipeline').filter(op => op === 'PutJobFailureResult')).toHaveLength(3)
   expect(emu.codepipeline.job(job.id)?.state).toBe('InProgress')
 })

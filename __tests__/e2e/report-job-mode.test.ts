@@ -261,7 +261,9 @@ test('job mode: credentials failing in the first step say that the job is left w
   )
   expect(main.exitCode).toBe(1)
   expect(main.stdout).toContain('add `permissions: id-token: write`')
-  expect(main.stdout).toContain(`CodePipeline job ${job.id} was not told and waits until it times out`)
+  expect(main.stdout).toContain(
+    `CodePipeline job ${job.id} is left waiting until CodePipeline times it out; fix the set-up and re-run this job.`
+  )
   expect(post?.exitCode).toBe(0)
   expect(emu.codepipeline.job(job.id)?.results).toEqual([])
 })

@@ -1,7 +1,7 @@
 import * as core from '../runner.ts'
 import { connectCodePipeline, CodePipelineError, type CodePipeline } from '../aws/codepipeline.ts'
 import { describePlace, pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
-import { DeliveryError } from '../errors.ts'
+import { DeliveryError, errorMessage } from '../errors.ts'
 import { operationOf } from '../job-result.ts'
 import type { RunContext } from '../github/context.ts'
 import type { Outcome } from '../outcome.ts'
@@ -42,7 +42,7 @@ export async function deliver(
         known?.pipeline ?? codepipeline.getJobDetails(settings.jobId).then(pipelineContext)
       ])
       if (details.status === 'fulfilled') record.pipeline = details.value
-      else core.debug(`GetJobDetails (for the summary only) failed: ${(details.reason as Error).message}`)
+      else core.debug(`GetJobDetails (for the summary only) failed: ${errorMessage(details.reason)}`)
       if (sent.status === 'fulfilled') record.requestId = sent.value
       else if (sent.reason instanceof CodePipelineError && sent.reason.code === 'InvalidJobStateException') {
         core.warning(
@@ -64,23 +64,19 @@ export async function deliver(
   return record
 }
 
+const REPORT_AGAIN = 're-run this workflow job to report again'
+
 async function connect(settings: ReportSettings): Promise<CodePipeline> {
   try {
     return await connectCodePipeline(settings.aws, credentialDeps)
   } catch (error) {
-    throw new DeliveryError(
-      `${(error as Error).message}\nCodePipeline job ${settings.jobId} was not told the result and waits until it times out.`,
-      { cause: error }
-    )
+    throw DeliveryError.leftWaiting(errorMessage(error), settings.jobId, REPORT_AGAIN, { cause: error })
   }
 }
 
 function undelivered(jobId: string, request: ReportRequest, error: unknown): DeliveryError {
-  return new DeliveryError(
-    `Could not deliver the ${request.kind} of CodePipeline job ${jobId}: ${(error as Error).message}\n` +
-      `The job is left waiting until CodePipeline times it out; re-run this workflow job to report again.`,
-    { cause: error }
-  )
+  const reason = `Could not deliver the ${request.kind} of CodePipeline job ${jobId}: ${errorMessage(error)}`
+  return DeliveryError.leftWaiting(reason, jobId, REPORT_AGAIN, { cause: error })
 }
 
 function describe(record: ReportRecord): string {

@@ -48,7 +48,7 @@ async function reportStatus(
       const current = findCurrentJob(await readJobs(settings, run), run.runnerName)
       if (current) outcome = { ...judgeOwnSteps(current), ok: false, cancelled: status === 'cancelled' }
     } catch (error) {
-      core.info(`Could not read this job's steps for the failure message: ${(error as Error).message}`)
+      core.info(`Could not read this job's steps for the failure message: ${errorMessage(error)}`)
     }
   }
   await deliver(settings, run, outcome)
@@ -132,9 +132,7 @@ async function gitHubReadProblem(settings: ReportSettings, run: RunContext): Pro
 function waitingIfUnreported(error: unknown, jobId: string): unknown {
   if (error instanceof DeliveryError) return error
   if (error instanceof CodePipelineError && error.code === 'JobNotFoundException') return error
-  return new DeliveryError(
-    `${errorMessage(error)}\nCodePipeline job ${jobId} was not told and waits until it times out: fix the set-up ` +
-      'and re-run this job.',
-    { cause: error }
-  )
+  return DeliveryError.leftWaiting(errorMessage(error), jobId, 'fix the set-up and re-run this job', {
+    cause: error
+  })
 }
