@@ -157,7 +157,7 @@ describe('README', () => {
       'Reported to CodePipeline as a ',
       'already has a result (a re-run, or the job timed out)',
       'in the IAM policy of the role this action uses',
-      'is left waiting until CodePipeline times it out; re-run this workflow job to report again.',
+      'is left waiting until CodePipeline times it out',
       'GitHub found no workflow',
       'GitHub refused to start workflow',
       "The poller's github-token may not start workflows in",
