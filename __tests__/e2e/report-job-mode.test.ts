@@ -45,6 +45,7 @@ test('job mode: the main step checks the set-up and reports nothing; the post st
   // The post step reuses what the main step learnt: no second GetJobDetails, and no secret in the saved state.
   expect(operations(emu, 'codepipeline')).toEqual(['GetJobDetails', 'PutJobSuccessResult'])
   expect(JSON.stringify(main.state)).not.toMatch(/ASIA|secret|token/i)
+  expect([main.env, post?.env]).toEqual([{}, {}])
 })
 
 test('job mode: a failed step makes the post step report a failure naming the job, the step and the run', async () => {

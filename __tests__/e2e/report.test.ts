@@ -62,6 +62,9 @@ test('status success: PutJobSuccessResult with the assumed role, outputs and a j
   )
   const [creds] = issued
   expectNoLeak(result, [creds.accessKeyId, creds.secretAccessKey, creds.sessionToken, emu.github.token])
+  // The role's credentials serve this action only: nothing is exported to later steps.
+  expect(result.env).toEqual({})
+  expect(result.path).toBe('')
   // Artifact credentials from GetJobDetails are secrets too.
   const artifacts = job.data.artifactCredentials
   expectNoLeak(result, [artifacts.secretAccessKey, artifacts.sessionToken])
