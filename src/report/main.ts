@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts'
 import * as core from '../runner.ts'
 import { runMainStep } from './main-step.ts'
 import { runPostStep } from './post-step.ts'
@@ -12,6 +13,6 @@ export async function run(): Promise<void> {
       await runMainStep()
     }
   } catch (error) {
-    core.setFailed((error as Error).message)
+    core.setFailed(errorMessage(error))
   }
 }
