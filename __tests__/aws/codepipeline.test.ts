@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { startEmulator, type Emulator } from '../../emulator/index.ts'
 import { CodePipeline, CodePipelineError, type CodePipelineOptions } from '../../src/aws/codepipeline.ts'
-import { USER_AGENT } from '../../src/aws/http.ts'
+import { USER_AGENT } from '../../src/transport/http.ts'
 import { operations, recorders, settings, STATIC } from './fixtures.ts'
 
 const ACTION_TYPE = { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' } as const

@@ -1,11 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 1714:
+/***/ 1049:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6734);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3587);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6734:
+/***/ 3587:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -22,6 +22,27 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+;// CONCATENATED MODULE: ./src/errors.ts
+// Errors that reach the user carry the fix in their message, written where the failure is understood.
+// main.ts only turns them into setFailed; it never rewrites them.
+/** A problem the user can fix (bad input, missing permission); the message says how. */
+class UserError extends Error {
+    name = 'UserError';
+}
+/** A result that could not be delivered: the named job waits until CodePipeline times it out. */
+class DeliveryError extends Error {
+    name = 'DeliveryError';
+    /** The reason, then the one sentence every undelivered result ends with: which job waits, and what to do. */
+    static leftWaiting(reason, jobId, fix, options) {
+        return new DeliveryError(`${reason}\nCodePipeline job ${jobId} is left waiting until CodePipeline times it out; ${fix}.`, options);
+    }
+}
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -79,6 +100,86 @@ function appendSummary(markdown) {
     const path = process.env.GITHUB_STEP_SUMMARY;
     if (path)
         (0,external_node_fs_.appendFileSync)(path, markdown + external_node_os_.EOL, 'utf8');
+}
+
+;// CONCATENATED MODULE: ./src/transport/http.ts
+// HTTP exchanges over node:http or node:https, whichever the endpoint needs, loaded on first use: the AWS
+// SDK and fetch (undici) cost more to load than this action's whole start-up budget. Shared by the AWS client
+// (src/aws) and the OIDC token request (src/github/oidc.ts); what is worth retrying at the service level is
+// theirs to say, only the connection failures are classified here.
+/** Kept equal to package.json's version by a test. */
+const USER_AGENT = 'codepipeline-github-actions-bridge/1.0.0';
+/** Long enough for any answer from AWS or GitHub; short enough that a hung connection is retried. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** No response arrived in time; `code` makes it retryable like any dropped connection. */
+class TimeoutError extends Error {
+    name = 'TimeoutError';
+    code = 'ETIMEDOUT';
+}
+const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+/** No complete answer: refused, reset or dropped connection, or no response in time. */
+function isConnectionFailure(error) {
+    const { code, message } = (error ?? {});
+    return ((typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+        (typeof message === 'string' && /socket hang up/i.test(message)));
+}
+/** Requests to one endpoint over kept-alive connections, until destroy(). */
+class HttpConnection {
+    endpoint;
+    timeoutMs;
+    requestFunction;
+    agent;
+    constructor(endpoint, timeoutMs = DEFAULT_TIMEOUT_MS) {
+        this.endpoint = endpoint;
+        this.timeoutMs = timeoutMs;
+    }
+    /** To the endpoint URL itself; host and user-agent are added (Node adds content-length for the body). */
+    async request(method, headers, body = '') {
+        const request = await (this.requestFunction ??= this.load());
+        const url = this.endpoint;
+        return new Promise((resolve, reject) => {
+            const req = request({
+                method,
+                protocol: url.protocol,
+                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+                port: url.port,
+                path: url.pathname + url.search,
+                agent: this.agent,
+                headers: {
+                    host: url.host,
+                    'user-agent': USER_AGENT,
+                    ...headers
+                }
+            }, res => {
+                const chunks = [];
+                res.on('data', (chunk) => chunks.push(chunk));
+                res.on('error', fail);
+                res.on('end', () => {
+                    clearTimeout(timer);
+                    const text = Buffer.concat(chunks).toString('utf8');
+                    resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
+                });
+            });
+            // A whole-exchange deadline: a socket idle timeout would not catch a server that trickles bytes.
+            const timer = setTimeout(() => req.destroy(new TimeoutError(`no response within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+            function fail(error) {
+                clearTimeout(timer);
+                reject(error);
+            }
+            req.on('error', fail);
+            req.end(body);
+        });
+    }
+    /** Closes the kept-alive sockets, so no connection outlives the action run. */
+    destroy() {
+        this.agent?.destroy();
+    }
+    async load() {
+        // node:https has node:http's request and Agent, with TLS added; tls is loaded only for https endpoints.
+        const transport = this.endpoint.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+        this.agent = new transport.Agent({ keepAlive: true });
+        return transport.request;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/aws/service-error.ts
@@ -266,94 +367,6 @@ function parseError(response) {
     return new AwsServiceError(code, message ?? unexpectedBody(response.status, raw ? '' : response.body), response.status, requestIdOf(response));
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
-// Errors that reach the user carry the fix in their message, written where the failure is understood.
-// main.ts only turns them into setFailed; it never rewrites them.
-/** A problem the user can fix (bad input, missing permission); the message says how. */
-class UserError extends Error {
-    name = 'UserError';
-}
-/** A result that could not be delivered: the named job waits until CodePipeline times it out. */
-class DeliveryError extends Error {
-    name = 'DeliveryError';
-}
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
-}
-
-;// CONCATENATED MODULE: ./src/aws/http.ts
-// HTTP exchanges over node:http or node:https, whichever the endpoint needs, loaded on first use: the AWS
-// SDK and fetch (undici) cost more to load than this action's whole start-up budget.
-/** Kept equal to package.json's version by a test. */
-const USER_AGENT = 'codepipeline-github-actions-bridge/1.0.0';
-/** Long enough for any answer from AWS or GitHub; short enough that a hung connection is retried. */
-const DEFAULT_TIMEOUT_MS = 30_000;
-/** No response arrived in time; `code` makes it retryable like any dropped connection. */
-class TimeoutError extends Error {
-    name = 'TimeoutError';
-    code = 'ETIMEDOUT';
-}
-/** Requests to one endpoint over kept-alive connections, until destroy(). */
-class HttpConnection {
-    endpoint;
-    timeoutMs;
-    requestFunction;
-    agent;
-    constructor(endpoint, timeoutMs = DEFAULT_TIMEOUT_MS) {
-        this.endpoint = endpoint;
-        this.timeoutMs = timeoutMs;
-    }
-    /** To the endpoint URL itself; host and user-agent are added (Node adds content-length for the body). */
-    async request(method, headers, body = '') {
-        const request = await (this.requestFunction ??= this.load());
-        const url = this.endpoint;
-        return new Promise((resolve, reject) => {
-            const req = request({
-                method,
-                protocol: url.protocol,
-                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-                port: url.port,
-                path: url.pathname + url.search,
-                agent: this.agent,
-                headers: {
-                    host: url.host,
-                    'user-agent': USER_AGENT,
-                    ...headers
-                }
-            }, res => {
-                const chunks = [];
-                res.on('data', (chunk) => chunks.push(chunk));
-                res.on('error', fail);
-                res.on('end', () => {
-                    clearTimeout(timer);
-                    const text = Buffer.concat(chunks).toString('utf8');
-                    resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
-                });
-            });
-            // A whole-exchange deadline: a socket idle timeout would not catch a server that trickles bytes.
-            const timer = setTimeout(() => req.destroy(new TimeoutError(`no response within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
-            function fail(error) {
-                clearTimeout(timer);
-                reject(error);
-            }
-            req.on('error', fail);
-            req.end(body);
-        });
-    }
-    /** Closes the kept-alive sockets, so no connection outlives the action run. */
-    destroy() {
-        this.agent?.destroy();
-    }
-    async load() {
-        // node:https has node:http's request and Agent, with TLS added; tls is loaded only for https endpoints.
-        const transport = this.endpoint.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-        this.agent = new transport.Agent({ keepAlive: true });
-        return transport.request;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/retry.ts
 // The one retry loop: AWS calls (src/aws/retries.ts), the OIDC token and GitHub REST.
 // Only transient failures are retried; a permanent error is thrown at once so the user sees it without delay.
@@ -375,58 +388,7 @@ async function withRetry(call, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/aws/retries.ts
-
-
-// The AWS SDK's standard retry mode, which users of max-attempts expect: retry throttling, 5xx except 501,
-// timeouts and dropped connections; never another 4xx. Full-jitter exponential backoff from 100 ms
-// (500 ms after throttling), at most 20 s.
-const THROTTLING = new Set([
-    'Throttling',
-    'ThrottlingException',
-    'ThrottledException',
-    'RequestThrottledException',
-    'TooManyRequestsException',
-    'ProvisionedThroughputExceededException',
-    'TransactionInProgressException',
-    'RequestLimitExceeded',
-    'BandwidthLimitExceeded',
-    'LimitExceededException',
-    'RequestThrottled',
-    'SlowDown',
-    'PriorRequestNotComplete',
-    'EC2ThrottledException'
-]);
-const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
-const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
-function isThrottling(error) {
-    return error instanceof AwsServiceError && (error.status === 429 || THROTTLING.has(error.name));
-}
-/** No complete answer: refused, reset or dropped connection, or no response in time. */
-function isConnectionFailure(error) {
-    const { code, message } = error;
-    return (code !== undefined && CONNECTION_CODES.has(code)) || /socket hang up/i.test(message ?? '');
-}
-function isTransient(error) {
-    if (error instanceof AwsServiceError) {
-        return isThrottling(error) || TRANSIENT_STATUS.has(error.status) || TRANSIENT_NAMES.has(error.name);
-    }
-    return isConnectionFailure(error);
-}
-function withAwsRetry(call, options) {
-    const { attempts, sleep, alsoRetry } = options;
-    return withRetry(call, {
-        attempts,
-        sleep,
-        isTransient: error => isTransient(error) || (alsoRetry?.(error) ?? false),
-        baseDelayMs: error => (isThrottling(error) ? 500 : 100),
-        maxDelayMs: 20_000
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/github/oidc.ts
-
 
 
 /** A refusal by the token service; 502, 503 and 504 are retried. */
@@ -536,6 +498,51 @@ function endpointUrl(service, region, env) {
     url.search = '';
     url.hash = '';
     return url;
+}
+
+;// CONCATENATED MODULE: ./src/aws/retries.ts
+
+
+
+// The AWS SDK's standard retry mode, which users of max-attempts expect: retry throttling, 5xx except 501,
+// timeouts and dropped connections; never another 4xx. Full-jitter exponential backoff from 100 ms
+// (500 ms after throttling), at most 20 s.
+const THROTTLING = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'ThrottledException',
+    'RequestThrottledException',
+    'TooManyRequestsException',
+    'ProvisionedThroughputExceededException',
+    'TransactionInProgressException',
+    'RequestLimitExceeded',
+    'BandwidthLimitExceeded',
+    'LimitExceededException',
+    'RequestThrottled',
+    'SlowDown',
+    'PriorRequestNotComplete',
+    'EC2ThrottledException'
+]);
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+function isThrottling(error) {
+    return error instanceof AwsServiceError && (error.status === 429 || THROTTLING.has(error.name));
+}
+function isTransient(error) {
+    if (error instanceof AwsServiceError) {
+        return isThrottling(error) || TRANSIENT_STATUS.has(error.status) || TRANSIENT_NAMES.has(error.name);
+    }
+    return isConnectionFailure(error);
+}
+function withAwsRetry(call, options) {
+    const { attempts, sleep, alsoRetry } = options;
+    return withRetry(call, {
+        attempts,
+        sleep,
+        isTransient: error => isTransient(error) || (alsoRetry?.(error) ?? false),
+        baseDelayMs: error => (isThrottling(error) ? 500 : 100),
+        maxDelayMs: 20_000
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/aws/sts.ts
@@ -664,7 +671,7 @@ async function ambientCredentials(settings, env) {
     if (accessKeyId && secretAccessKey) {
         return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
     }
-    const { defaultProvider } = await __nccwpck_require__.e(/* import() */ 861).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5861, 19));
+    const { defaultProvider } = await __nccwpck_require__.e(/* import() */ 477).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3477, 19));
     try {
         // The region is for the chain's own STS calls (web identity file, assume-role profiles).
         return await defaultProvider({ clientConfig: { region: settings.region } })();
@@ -1172,7 +1179,7 @@ async function deliver(settings, run, outcome, known) {
             if (details.status === 'fulfilled')
                 record.pipeline = details.value;
             else
-                debug(`GetJobDetails (for the summary only) failed: ${details.reason.message}`);
+                debug(`GetJobDetails (for the summary only) failed: ${errorMessage(details.reason)}`);
             if (sent.status === 'fulfilled')
                 record.requestId = sent.value;
             else if (sent.reason instanceof CodePipelineError && sent.reason.code === 'InvalidJobStateException') {
@@ -1198,17 +1205,18 @@ async function deliver(settings, run, outcome, known) {
     appendSummary(reportSummary(record));
     return record;
 }
+const REPORT_AGAIN = 're-run this workflow job to report again';
 async function connect(settings) {
     try {
         return await connectCodePipeline(settings.aws, credentialDeps);
     }
     catch (error) {
-        throw new DeliveryError(`${error.message}\nCodePipeline job ${settings.jobId} was not told the result and waits until it times out.`, { cause: error });
+        throw DeliveryError.leftWaiting(errorMessage(error), settings.jobId, REPORT_AGAIN, { cause: error });
     }
 }
 function undelivered(jobId, request, error) {
-    return new DeliveryError(`Could not deliver the ${request.kind} of CodePipeline job ${jobId}: ${error.message}\n` +
-        `The job is left waiting until CodePipeline times it out; re-run this workflow job to report again.`, { cause: error });
+    const reason = `Could not deliver the ${request.kind} of CodePipeline job ${jobId}: ${errorMessage(error)}`;
+    return DeliveryError.leftWaiting(reason, jobId, REPORT_AGAIN, { cause: error });
 }
 function describe(record) {
     const place = describePlace(record.pipeline);
@@ -1232,7 +1240,7 @@ class GitHubError extends Error {
 }
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
 async function connectGitHub(token, apiUrl, attempts, sleep) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 221).then(__nccwpck_require__.bind(__nccwpck_require__, 7221));
     const octokit = getOctokit(token, { baseUrl: apiUrl });
     return {
         octokit,
@@ -1425,7 +1433,8 @@ function explainReadError(error) {
 
 
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+// Partition prefixes are two to four letters: eu-west-1, us-gov-west-1, cn-north-1, eusc-de-east-1.
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 function parseAwsSettings(input, env, runId) {
     const region = input('aws-region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     if (!region) {
@@ -1448,7 +1457,24 @@ function defaultSessionName(runId) {
     return `github-actions-run-${runId}`.slice(0, sts.roleSessionNameMax);
 }
 
+;// CONCATENATED MODULE: ./src/json.ts
+/**
+ * Parses JSON from an input or a pipeline property. On a syntax error, the reason is returned without the
+ * excerpt V8 quotes ("Unexpected token 's', "{"TOKEN": s3cr…" is not valid JSON"): the text may hold secrets
+ * or resolved pipeline variables, and must not reach a log or a failure message.
+ */
+function parseJson(raw) {
+    try {
+        return { value: JSON.parse(raw) };
+    }
+    catch (error) {
+        const reason = error.message.replace(/,? (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+        return { reason };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/output-variables.ts
+
 
 
 /**
@@ -1486,13 +1512,10 @@ function fromLines(raw) {
     return variables;
 }
 function fromJson(raw) {
-    let parsed;
-    try {
-        parsed = JSON.parse(raw);
-    }
-    catch (error) {
-        throw new UserError(`output-variables looks like JSON but does not parse: ${error.message}`);
-    }
+    const result = parseJson(raw);
+    if ('reason' in result)
+        throw new UserError(`output-variables looks like JSON but does not parse: ${result.reason}`);
+    const parsed = result.value;
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new UserError('output-variables as JSON must be an object of names to values, e.g. {"IMAGE_TAG": "v1"}.');
     }
@@ -1614,7 +1637,7 @@ async function reportStatus(settings, run, status) {
                 outcome = { ...judgeOwnSteps(current), ok: false, cancelled: status === 'cancelled' };
         }
         catch (error) {
-            info(`Could not read this job's steps for the failure message: ${error.message}`);
+            info(`Could not read this job's steps for the failure message: ${errorMessage(error)}`);
         }
     }
     await deliver(settings, run, outcome);
@@ -1689,8 +1712,9 @@ function waitingIfUnreported(error, jobId) {
         return error;
     if (error instanceof CodePipelineError && error.code === 'JobNotFoundException')
         return error;
-    return new DeliveryError(`${errorMessage(error)}\nCodePipeline job ${jobId} was not told and waits until it times out: fix the set-up ` +
-        'and re-run this job.', { cause: error });
+    return DeliveryError.leftWaiting(errorMessage(error), jobId, 'fix the set-up and re-run this job', {
+        cause: error
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/report/post-step.ts
@@ -1731,6 +1755,7 @@ async function runPostStep(env = process.env) {
 
 
 
+
 /** The runner calls the same bundle for the main and the post step; the saved state tells them apart. */
 async function run() {
     try {
@@ -1742,7 +1767,7 @@ async function run() {
         }
     }
     catch (error) {
-        setFailed(error.message);
+        setFailed(errorMessage(error));
     }
 }
 
@@ -2264,6 +2289,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(1714);
+/******/ var __webpack_exports__ = __nccwpck_require__(1049);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

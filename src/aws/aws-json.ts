@@ -1,4 +1,4 @@
-import type { HttpConnection, HttpResponse } from './http.ts'
+import type { HttpConnection, HttpResponse } from '../transport/http.ts'
 import { AwsServiceError, UNKNOWN_ERROR, unexpectedBody } from './service-error.ts'
 import { sha256Hex, sign, type SigningCredentials, type SigningScope } from './sigv4.ts'
 

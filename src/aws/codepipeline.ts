@@ -8,13 +8,13 @@ import type {
   PutJobFailureResultInput,
   PutJobSuccessResultInput
 } from '@aws-sdk/client-codepipeline'
+import type { JobResult } from '../job-result.ts'
+import { HttpConnection } from '../transport/http.ts'
 import { AwsJsonClient } from './aws-json.ts'
 import { resolveCredentials, type AwsCredentials, type CredentialDeps } from './credentials.ts'
 import { endpointUrl } from './endpoints.ts'
-import { HttpConnection } from './http.ts'
 import { withAwsRetry } from './retries.ts'
 import type { AwsSettings } from './settings.ts'
-import type { JobResult } from '../job-result.ts'
 
 // The SDK's types only (erased at build time): its client costs ~45 ms and ~25 MiB to load, so the calls
 // go through the small awsJson1_1 client next door.

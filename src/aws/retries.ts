@@ -1,4 +1,5 @@
 import { withRetry, type Sleep } from '../retry.ts'
+import { isConnectionFailure } from '../transport/http.ts'
 import { AwsServiceError } from './service-error.ts'
 
 // The AWS SDK's standard retry mode, which users of max-attempts expect: retry throttling, 5xx except 501,
@@ -23,16 +24,9 @@ const THROTTLING = new Set([
 ])
 const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException'])
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504])
-const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'])
 
 export function isThrottling(error: unknown): boolean {
   return error instanceof AwsServiceError && (error.status === 429 || THROTTLING.has(error.name))
-}
-
-/** No complete answer: refused, reset or dropped connection, or no response in time. */
-export function isConnectionFailure(error: unknown): boolean {
-  const { code, message } = error as { code?: string; message?: string }
-  return (code !== undefined && CONNECTION_CODES.has(code)) || /socket hang up/i.test(message ?? '')
 }
 
 export function isTransient(error: unknown): boolean {

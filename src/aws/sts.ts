@@ -1,4 +1,4 @@
-import type { HttpConnection, HttpResponse } from './http.ts'
+import type { HttpConnection, HttpResponse } from '../transport/http.ts'
 import { AwsServiceError, UNKNOWN_ERROR, unexpectedBody } from './service-error.ts'
 
 // STS AssumeRoleWithWebIdentity over the query protocol: an unsigned form POST (the web identity token is

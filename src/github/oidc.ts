@@ -1,6 +1,5 @@
-import { HttpConnection } from '../aws/http.ts'
-import { isConnectionFailure } from '../aws/retries.ts'
 import { withRetry, type Sleep } from '../retry.ts'
+import { HttpConnection, isConnectionFailure } from '../transport/http.ts'
 
 // The job's OIDC token from the runner's token service, as @actions/core's getIDToken gets it (which is
 // not loaded: it pulls in undici, ~80 ms). The service is only there with `permissions: id-token: write`.

@@ -1,7 +1,9 @@
 import type { Agent, IncomingHttpHeaders } from 'node:http'
 
 // HTTP exchanges over node:http or node:https, whichever the endpoint needs, loaded on first use: the AWS
-// SDK and fetch (undici) cost more to load than this action's whole start-up budget.
+// SDK and fetch (undici) cost more to load than this action's whole start-up budget. Shared by the AWS client
+// (src/aws) and the OIDC token request (src/github/oidc.ts); what is worth retrying at the service level is
+// theirs to say, only the connection failures are classified here.
 
 /** Kept equal to package.json's version by a test. */
 export const USER_AGENT = 'codepipeline-github-actions-bridge/1.0.0'
@@ -19,6 +21,17 @@ export interface HttpResponse {
 export class TimeoutError extends Error {
   override name = 'TimeoutError'
   readonly code = 'ETIMEDOUT'
+}
+
+const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'])
+
+/** No complete answer: refused, reset or dropped connection, or no response in time. */
+export function isConnectionFailure(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+  return (
+    (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+    (typeof message === 'string' && /socket hang up/i.test(message))
+  )
 }
 
 type RequestFunction = typeof import('node:http').request
