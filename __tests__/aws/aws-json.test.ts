@@ -92,6 +92,14 @@ describe('awsJson1_1 answers', () => {
     expect(isTransient(error)).toBe(true)
   })
 
+  it('a long page is quoted up to 200 characters, with an ellipsis; x-amz-request-id names the request', async () => {
+    const page = `<html><body>${'Service Unavailable '.repeat(20)}</body></html>`
+    answer = { status: 503, headers: { 'x-amz-request-id': 'req-3' }, body: page }
+    const error = await refusal()
+    expect(error.message).toBe(`HTTP 503: ${page.slice(0, 200)}…`)
+    expect(error.requestId).toBe('req-3')
+  })
+
   it('a 200 that is not JSON is an error that does not quote the body (it may hold job credentials)', async () => {
     answer = { status: 200, body: '{"jobDetails":{"data":{"artifactCredentials":{"secretAccessKey":"s3cr3t"' }
     const error = await refusal()

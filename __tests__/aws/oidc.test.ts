@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { getIDToken, oidcEndpoint } from '../../src/github/oidc.ts'
+import { bodyExcerpt } from '../../src/transport/http.ts'
 import { recorders } from './fixtures.ts'
 
 // A bare token service: what the tests need to see is the exact request line and the retries.
@@ -70,6 +71,16 @@ describe('getIDToken', () => {
       "GitHub's OIDC token service answered HTTP 500: oops."
     )
     expect(seen).toHaveLength(1)
+  })
+
+  it('quotes a long non-JSON refusal as the AWS client does: 200 characters and an ellipsis', async () => {
+    const page = `<html>\n<h1>Internal   Server Error</h1>${'x'.repeat(300)}</html>`
+    answers = [[500, page]]
+    const error = await getIDToken(endpoint(), 'aud', recorders()).catch((e: unknown) => e as Error)
+    expect((error as Error).message).toBe(
+      `GitHub's OIDC token service answered HTTP 500: ${bodyExcerpt(page)}.`
+    )
+    expect(bodyExcerpt(page)).toBe(`<html> <h1>Internal Server Error</h1>${'x'.repeat(163)}…`)
   })
 
   it('an answer without a token is an error that does not quote the body', async () => {

@@ -5,7 +5,13 @@ import { relative } from 'node:path'
 import { expect, it } from '@jest/globals'
 import { isTransient } from '../../src/aws/retries.ts'
 import { AwsServiceError } from '../../src/aws/service-error.ts'
-import { HttpConnection, isConnectionFailure, TimeoutError, USER_AGENT } from '../../src/transport/http.ts'
+import {
+  bodyExcerpt,
+  HttpConnection,
+  isConnectionFailure,
+  TimeoutError,
+  USER_AGENT
+} from '../../src/transport/http.ts'
 import { reachableFiles, ROOT } from '../docs/source-scan.ts'
 
 // The transport both the AWS client and the OIDC token request use.
@@ -34,6 +40,14 @@ it('the user agent names the package version', () => {
     version: string
   }
   expect(USER_AGENT).toBe(`${name}/${version}`)
+})
+
+it('bodyExcerpt: whitespace collapsed, 200 characters at most, an ellipsis when cut, no split surrogate pair', () => {
+  expect(bodyExcerpt('  <p>\n  Bad \t Gateway </p> ')).toBe('<p> Bad Gateway </p>')
+  expect(bodyExcerpt('')).toBe('')
+  expect(bodyExcerpt('a'.repeat(200))).toBe('a'.repeat(200))
+  expect(bodyExcerpt('a'.repeat(201))).toBe(`${'a'.repeat(200)}…`)
+  expect(bodyExcerpt(`${'a'.repeat(199)}😀😀`)).toBe(`${'a'.repeat(199)}😀…`)
 })
 
 it('reuses one connection for consecutive requests; destroy() closes it', async () => {

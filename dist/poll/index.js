@@ -1,11 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 1410:
+/***/ 2109:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1250);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3567);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1250:
+/***/ 3567:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -90,6 +90,18 @@ function appendSummary(markdown) {
 const USER_AGENT = 'codepipeline-github-actions-bridge/1.0.0';
 /** Long enough for any answer from AWS or GitHub; short enough that a hung connection is retried. */
 const DEFAULT_TIMEOUT_MS = 30_000;
+const EXCERPT_LENGTH = 200;
+/**
+ * The start of a response body for an error message, whitespace collapsed, at most 200 characters and an
+ * ellipsis when cut: enough to recognise a proxy's or load balancer's page. Never use it on a successful
+ * answer, which may hold credentials.
+ */
+function bodyExcerpt(body) {
+    const characters = Array.from(body.replace(/\s+/g, ' ').trim());
+    return characters.length <= EXCERPT_LENGTH
+        ? characters.join('')
+        : `${characters.slice(0, EXCERPT_LENGTH).join('')}…`;
+}
 /** No response arrived in time; `code` makes it retryable like any dropped connection. */
 class TimeoutError extends Error {
     name = 'TimeoutError';
@@ -162,6 +174,7 @@ class HttpConnection {
 }
 
 ;// CONCATENATED MODULE: ./src/aws/service-error.ts
+
 /**
  * An error answer from an AWS service: `name` is the service's error code (ThrottlingException,
  * AccessDenied, ...), as the SDK names its exceptions. Never carries request content, so never a secret.
@@ -180,8 +193,13 @@ class AwsServiceError extends Error {
 const UNKNOWN_ERROR = 'UnknownError';
 /** The start of a body that is not the service's error format (say, a proxy's HTML page), for the message. */
 function unexpectedBody(status, body) {
-    const text = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+    const text = bodyExcerpt(body);
     return `HTTP ${status}${text ? `: ${text}` : ''}`;
+}
+/** The request ID AWS answers with: x-amzn-requestid, or x-amz-request-id on the services that use it. */
+function requestIdOf(response) {
+    const id = response.headers['x-amzn-requestid'] ?? response.headers['x-amz-request-id'];
+    return Array.isArray(id) ? id[0] : id;
 }
 
 ;// CONCATENATED MODULE: ./src/aws/sigv4.ts
@@ -326,10 +344,6 @@ class AwsJsonClient {
         return true;
     }
 }
-function requestIdOf(response) {
-    const id = response.headers['x-amzn-requestid'] ?? response.headers['x-amz-request-id'];
-    return Array.isArray(id) ? id[0] : id;
-}
 /** `{"__type": "ns#Name:extra", "message": ...}` (or `Message`), the code possibly in x-amzn-errortype. */
 function parseError(response) {
     let body = {};
@@ -462,7 +476,7 @@ function refusal(status, body) {
         message = JSON.parse(body)?.message;
     }
     catch {
-        message = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+        message = bodyExcerpt(body);
     }
     return `GitHub's OIDC token service answered HTTP ${status}${message ? `: ${String(message)}` : ''}.`;
 }
@@ -578,9 +592,9 @@ function stsError(response) {
     const message = sts_element(error, 'Message') ?? unexpectedBody(response.status, code ? '' : response.body);
     return new AwsServiceError(code || UNKNOWN_ERROR, message, response.status, requestId(response));
 }
+/** The header, else the body's RequestId (error documents carry one). */
 function requestId(response) {
-    const header = response.headers['x-amzn-requestid'];
-    return (Array.isArray(header) ? header[0] : header) ?? sts_element(response.body, 'RequestId');
+    return requestIdOf(response) ?? sts_element(response.body, 'RequestId');
 }
 /**
  * The text of the first `<name>` element (attributes ignored), entities and CDATA decoded;
@@ -671,7 +685,7 @@ async function ambientCredentials(settings, env) {
     if (accessKeyId && secretAccessKey) {
         return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
     }
-    const { defaultProvider } = await __nccwpck_require__.e(/* import() */ 477).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3477, 19));
+    const { defaultProvider } = await __nccwpck_require__.e(/* import() */ 563).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7563, 19));
     try {
         // The region is for the chain's own STS calls (web identity file, assume-role profiles).
         return await defaultProvider({ clientConfig: { region: settings.region } })();
@@ -845,7 +859,7 @@ class GitHubError extends Error {
 }
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
 async function connectGitHub(token, apiUrl, attempts, sleep) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 221).then(__nccwpck_require__.bind(__nccwpck_require__, 7221));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 31).then(__nccwpck_require__.bind(__nccwpck_require__, 5031));
     const octokit = getOctokit(token, { baseUrl: apiUrl });
     return {
         octokit,
@@ -2018,7 +2032,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4589:
+/***/ 6970:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
@@ -2067,7 +2081,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 
 /***/ }),
 
-/***/ 610:
+/***/ 8229:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
@@ -2491,6 +2505,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(1410);
+/******/ var __webpack_exports__ = __nccwpck_require__(2109);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,5 +1,5 @@
 import type { HttpConnection, HttpResponse } from '../transport/http.ts'
-import { AwsServiceError, UNKNOWN_ERROR, unexpectedBody } from './service-error.ts'
+import { AwsServiceError, requestIdOf, UNKNOWN_ERROR, unexpectedBody } from './service-error.ts'
 import { sha256Hex, sign, type SigningCredentials, type SigningScope } from './sigv4.ts'
 
 // The awsJson1_1 protocol: POST / with the operation in x-amz-target, JSON in and out, SigV4-signed.
@@ -87,11 +87,6 @@ export class AwsJsonClient {
     this.clockOffsetMs = serverMs - local
     return true
   }
-}
-
-function requestIdOf(response: HttpResponse): string | undefined {
-  const id = response.headers['x-amzn-requestid'] ?? response.headers['x-amz-request-id']
-  return Array.isArray(id) ? id[0] : id
 }
 
 /** `{"__type": "ns#Name:extra", "message": ...}` (or `Message`), the code possibly in x-amzn-errortype. */

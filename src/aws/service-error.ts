@@ -1,3 +1,5 @@
+import { bodyExcerpt, type HttpResponse } from '../transport/http.ts'
+
 /**
  * An error answer from an AWS service: `name` is the service's error code (ThrottlingException,
  * AccessDenied, ...), as the SDK names its exceptions. Never carries request content, so never a secret.
@@ -19,6 +21,12 @@ export const UNKNOWN_ERROR = 'UnknownError'
 
 /** The start of a body that is not the service's error format (say, a proxy's HTML page), for the message. */
 export function unexpectedBody(status: number, body: string): string {
-  const text = body.replace(/\s+/g, ' ').trim().slice(0, 200)
+  const text = bodyExcerpt(body)
   return `HTTP ${status}${text ? `: ${text}` : ''}`
+}
+
+/** The request ID AWS answers with: x-amzn-requestid, or x-amz-request-id on the services that use it. */
+export function requestIdOf(response: HttpResponse): string | undefined {
+  const id = response.headers['x-amzn-requestid'] ?? response.headers['x-amz-request-id']
+  return Array.isArray(id) ? id[0] : id
 }

@@ -1,5 +1,5 @@
 import type { HttpConnection, HttpResponse } from '../transport/http.ts'
-import { AwsServiceError, UNKNOWN_ERROR, unexpectedBody } from './service-error.ts'
+import { AwsServiceError, requestIdOf, UNKNOWN_ERROR, unexpectedBody } from './service-error.ts'
 
 // STS AssumeRoleWithWebIdentity over the query protocol: an unsigned form POST (the web identity token is
 // the credential) answered in XML. Only the few fields the bridge needs are read.
@@ -62,9 +62,9 @@ function stsError(response: HttpResponse): AwsServiceError {
   return new AwsServiceError(code || UNKNOWN_ERROR, message, response.status, requestId(response))
 }
 
+/** The header, else the body's RequestId (error documents carry one). */
 function requestId(response: HttpResponse): string | undefined {
-  const header = response.headers['x-amzn-requestid']
-  return (Array.isArray(header) ? header[0] : header) ?? element(response.body, 'RequestId')
+  return requestIdOf(response) ?? element(response.body, 'RequestId')
 }
 
 /**

@@ -1,5 +1,5 @@
 import { withRetry, type Sleep } from '../retry.ts'
-import { HttpConnection, isConnectionFailure } from '../transport/http.ts'
+import { bodyExcerpt, HttpConnection, isConnectionFailure } from '../transport/http.ts'
 
 // The job's OIDC token from the runner's token service, as @actions/core's getIDToken gets it (which is
 // not loaded: it pulls in undici, ~80 ms). The service is only there with `permissions: id-token: write`.
@@ -95,7 +95,7 @@ function refusal(status: number, body: string): string {
   try {
     message = (JSON.parse(body) as { message?: unknown } | null)?.message
   } catch {
-    message = body.replace(/\s+/g, ' ').trim().slice(0, 200)
+    message = bodyExcerpt(body)
   }
   return `GitHub's OIDC token service answered HTTP ${status}${message ? `: ${String(message)}` : ''}.`
 }

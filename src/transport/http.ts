@@ -17,6 +17,20 @@ export interface HttpResponse {
   body: string
 }
 
+const EXCERPT_LENGTH = 200
+
+/**
+ * The start of a response body for an error message, whitespace collapsed, at most 200 characters and an
+ * ellipsis when cut: enough to recognise a proxy's or load balancer's page. Never use it on a successful
+ * answer, which may hold credentials.
+ */
+export function bodyExcerpt(body: string): string {
+  const characters = Array.from(body.replace(/\s+/g, ' ').trim())
+  return characters.length <= EXCERPT_LENGTH
+    ? characters.join('')
+    : `${characters.slice(0, EXCERPT_LENGTH).join('')}…`
+}
+
 /** No response arrived in time; `code` makes it retryable like any dropped connection. */
 export class TimeoutError extends Error {
   override name = 'TimeoutError'
