@@ -210,6 +210,16 @@ describe('role-to-assume: OIDC token, then STS AssumeRoleWithWebIdentity', () =>
     ])
   })
 
+  it('whatever the token step throws, its text is in the message', async () => {
+    const setSecret = () => {
+      throw 'the runner could not mask the token'
+    }
+    const error = await rejection(resolveCredentials(roleSettings(emu), { ...deps(), setSecret }))
+    expect(error.message).toBe(
+      'Could not get a GitHub OIDC token for audience "sts.amazonaws.com": the runner could not mask the token'
+    )
+  })
+
   it('a token service refusal is not retried and the request token is not quoted', async () => {
     const error = await rejection(
       resolveCredentials(

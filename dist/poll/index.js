@@ -647,7 +647,7 @@ async function resolveCredentials(settings, deps) {
         token = await getIDToken(endpoint, role.audience, { setSecret: deps.setSecret, sleep: deps.sleep });
     }
     catch (error) {
-        throw new Error(`Could not get a GitHub OIDC token for audience "${role.audience}": ${error.message}`, {
+        throw new Error(`Could not get a GitHub OIDC token for audience "${role.audience}": ${errorMessage(error)}`, {
             cause: error
         });
     }
@@ -693,7 +693,7 @@ async function ambientCredentials(settings, env) {
     catch (error) {
         if (error.name === 'CredentialsProviderError')
             throw new errors_UserError(NO_CREDENTIALS, { cause: error });
-        throw new Error(`Could not load the ambient AWS credentials: ${error.message}`, {
+        throw new Error(`Could not load the ambient AWS credentials: ${errorMessage(error)}`, {
             cause: error
         });
     }

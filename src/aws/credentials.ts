@@ -1,4 +1,4 @@
-import { UserError } from '../errors.ts'
+import { errorMessage, UserError } from '../errors.ts'
 import { getIDToken, oidcEndpoint } from '../github/oidc.ts'
 import type { Sleep } from '../retry.ts'
 import { HttpConnection } from '../transport/http.ts'
@@ -50,7 +50,7 @@ export async function resolveCredentials(
     token = await getIDToken(endpoint, role.audience, { setSecret: deps.setSecret, sleep: deps.sleep })
   } catch (error) {
     throw new Error(
-      `Could not get a GitHub OIDC token for audience "${role.audience}": ${(error as Error).message}`,
+      `Could not get a GitHub OIDC token for audience "${role.audience}": ${errorMessage(error)}`,
       {
         cause: error
       }
@@ -101,7 +101,7 @@ async function ambientCredentials(settings: AwsSettings, env: NodeJS.ProcessEnv)
   } catch (error) {
     if ((error as Error).name === 'CredentialsProviderError')
       throw new UserError(NO_CREDENTIALS, { cause: error })
-    throw new Error(`Could not load the ambient AWS credentials: ${(error as Error).message}`, {
+    throw new Error(`Could not load the ambient AWS credentials: ${errorMessage(error)}`, {
       cause: error
     })
   }
