@@ -1,11 +1,42 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 840:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VE: () => (/* binding */ DeliveryError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   yo: () => (/* binding */ UserError)
+/* harmony export */ });
+// Errors that reach the user carry the fix in their message, written where the failure is understood.
+// main.ts only turns them into setFailed; it never rewrites them.
+/** A problem the user can fix (bad input, missing permission); the message says how. */
+class UserError extends Error {
+    name = 'UserError';
+}
+/** A result that could not be delivered: the named job waits until CodePipeline times it out. */
+class DeliveryError extends Error {
+    name = 'DeliveryError';
+    /** The reason, then the one sentence every undelivered result ends with: which job waits, and what to do. */
+    static leftWaiting(reason, jobId, fix, options) {
+        return new DeliveryError(`${reason}\nCodePipeline job ${jobId} is left waiting until CodePipeline times it out; ${fix}.`, options);
+    }
+}
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
+
+
+/***/ }),
+
 /***/ 2109:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3567);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(191);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +45,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3567:
+/***/ 191:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81,98 +112,8 @@ function appendSummary(markdown) {
         (0,external_node_fs_.appendFileSync)(path, markdown + external_node_os_.EOL, 'utf8');
 }
 
-;// CONCATENATED MODULE: ./src/transport/http.ts
-// HTTP exchanges over node:http or node:https, whichever the endpoint needs, loaded on first use: the AWS
-// SDK and fetch (undici) cost more to load than this action's whole start-up budget. Shared by the AWS client
-// (src/aws) and the OIDC token request (src/github/oidc.ts); what is worth retrying at the service level is
-// theirs to say, only the connection failures are classified here.
-/** Kept equal to package.json's version by a test. */
-const USER_AGENT = 'codepipeline-github-actions-bridge/1.0.0';
-/** Long enough for any answer from AWS or GitHub; short enough that a hung connection is retried. */
-const DEFAULT_TIMEOUT_MS = 30_000;
-const EXCERPT_LENGTH = 200;
-/**
- * The start of a response body for an error message, whitespace collapsed, at most 200 characters and an
- * ellipsis when cut: enough to recognise a proxy's or load balancer's page. Never use it on a successful
- * answer, which may hold credentials.
- */
-function bodyExcerpt(body) {
-    const characters = Array.from(body.replace(/\s+/g, ' ').trim());
-    return characters.length <= EXCERPT_LENGTH
-        ? characters.join('')
-        : `${characters.slice(0, EXCERPT_LENGTH).join('')}…`;
-}
-/** No response arrived in time; `code` makes it retryable like any dropped connection. */
-class TimeoutError extends Error {
-    name = 'TimeoutError';
-    code = 'ETIMEDOUT';
-}
-const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
-/** No complete answer: refused, reset or dropped connection, or no response in time. */
-function isConnectionFailure(error) {
-    const { code, message } = (error ?? {});
-    return ((typeof code === 'string' && CONNECTION_CODES.has(code)) ||
-        (typeof message === 'string' && /socket hang up/i.test(message)));
-}
-/** Requests to one endpoint over kept-alive connections, until destroy(). */
-class HttpConnection {
-    endpoint;
-    timeoutMs;
-    requestFunction;
-    agent;
-    constructor(endpoint, timeoutMs = DEFAULT_TIMEOUT_MS) {
-        this.endpoint = endpoint;
-        this.timeoutMs = timeoutMs;
-    }
-    /** To the endpoint URL itself; host and user-agent are added (Node adds content-length for the body). */
-    async request(method, headers, body = '') {
-        const request = await (this.requestFunction ??= this.load());
-        const url = this.endpoint;
-        return new Promise((resolve, reject) => {
-            const req = request({
-                method,
-                protocol: url.protocol,
-                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-                port: url.port,
-                path: url.pathname + url.search,
-                agent: this.agent,
-                headers: {
-                    host: url.host,
-                    'user-agent': USER_AGENT,
-                    ...headers
-                }
-            }, res => {
-                const chunks = [];
-                res.on('data', (chunk) => chunks.push(chunk));
-                res.on('error', fail);
-                res.on('end', () => {
-                    clearTimeout(timer);
-                    const text = Buffer.concat(chunks).toString('utf8');
-                    resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
-                });
-            });
-            // A whole-exchange deadline: a socket idle timeout would not catch a server that trickles bytes.
-            const timer = setTimeout(() => req.destroy(new TimeoutError(`no response within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
-            function fail(error) {
-                clearTimeout(timer);
-                reject(error);
-            }
-            req.on('error', fail);
-            req.end(body);
-        });
-    }
-    /** Closes the kept-alive sockets, so no connection outlives the action run. */
-    destroy() {
-        this.agent?.destroy();
-    }
-    async load() {
-        // node:https has node:http's request and Agent, with TLS added; tls is loaded only for https endpoints.
-        const transport = this.endpoint.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-        this.agent = new transport.Agent({ keepAlive: true });
-        return transport.request;
-    }
-}
-
+// EXTERNAL MODULE: ./src/transport/http.ts
+var http = __nccwpck_require__(8813);
 ;// CONCATENATED MODULE: ./src/aws/service-error.ts
 
 /**
@@ -193,7 +134,7 @@ class AwsServiceError extends Error {
 const UNKNOWN_ERROR = 'UnknownError';
 /** The start of a body that is not the service's error format (say, a proxy's HTML page), for the message. */
 function unexpectedBody(status, body) {
-    const text = bodyExcerpt(body);
+    const text = (0,http/* bodyExcerpt */.kG)(body);
     return `HTTP ${status}${text ? `: ${text}` : ''}`;
 }
 /** The request ID AWS answers with: x-amzn-requestid, or x-amz-request-id on the services that use it. */
@@ -360,27 +301,8 @@ function parseError(response) {
     return new AwsServiceError(code, message ?? unexpectedBody(response.status, raw ? '' : response.body), response.status, requestIdOf(response));
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
-// Errors that reach the user carry the fix in their message, written where the failure is understood.
-// main.ts only turns them into setFailed; it never rewrites them.
-/** A problem the user can fix (bad input, missing permission); the message says how. */
-class errors_UserError extends Error {
-    name = 'UserError';
-}
-/** A result that could not be delivered: the named job waits until CodePipeline times it out. */
-class DeliveryError extends Error {
-    name = 'DeliveryError';
-    /** The reason, then the one sentence every undelivered result ends with: which job waits, and what to do. */
-    static leftWaiting(reason, jobId, fix, options) {
-        return new DeliveryError(`${reason}\nCodePipeline job ${jobId} is left waiting until CodePipeline times it out; ${fix}.`, options);
-    }
-}
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
-}
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(840);
 ;// CONCATENATED MODULE: ./src/retry.ts
 // The one retry loop: AWS calls (src/aws/retries.ts), the OIDC token and GitHub REST.
 // Only transient failures are retried; a permanent error is thrown at once so the user sees it without delay.
@@ -431,7 +353,7 @@ async function getIDToken(endpoint, audience, options) {
     catch {
         throw new Error('ACTIONS_ID_TOKEN_REQUEST_URL is not a URL.');
     }
-    const connection = new HttpConnection(url, options.timeoutMs);
+    const connection = new http/* HttpConnection */.V6(url, { timeoutMs: options.timeoutMs, env: options.env });
     const headers = { accept: 'application/json', authorization: `Bearer ${endpoint.requestToken}` };
     try {
         // @actions/core's schedule: 11 tries, waits doubling from 10 ms to at most about 5 s.
@@ -447,7 +369,7 @@ async function getIDToken(endpoint, audience, options) {
             maxDelayMs: 5120,
             isTransient: error => error instanceof OidcTokenError
                 ? [502, 503, 504].includes(error.status)
-                : isConnectionFailure(error)
+                : (0,http/* isConnectionFailure */.$B)(error)
         });
         const token = parseToken(response.body);
         options.setSecret(token);
@@ -476,7 +398,7 @@ function refusal(status, body) {
         message = JSON.parse(body)?.message;
     }
     catch {
-        message = bodyExcerpt(body);
+        message = (0,http/* bodyExcerpt */.kG)(body);
     }
     return `GitHub's OIDC token service answered HTTP ${status}${message ? `: ${String(message)}` : ''}.`;
 }
@@ -503,10 +425,10 @@ function endpointUrl(service, region, env) {
         url = new URL(value);
     }
     catch {
-        throw new errors_UserError(`${name} is "${value}", which is not a URL (for example https://localhost:4566).`);
+        throw new errors/* UserError */.yo(`${name} is "${value}", which is not a URL (for example https://localhost:4566).`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new errors_UserError(`${name} is "${value}"; use an http:// or https:// URL.`);
+        throw new errors/* UserError */.yo(`${name} is "${value}"; use an http:// or https:// URL.`);
     }
     // The requests are signed without a query string (SigV4 would have to cover it), so none is sent.
     url.search = '';
@@ -546,7 +468,7 @@ function isTransient(error) {
     if (error instanceof AwsServiceError) {
         return isThrottling(error) || TRANSIENT_STATUS.has(error.status) || TRANSIENT_NAMES.has(error.name);
     }
-    return isConnectionFailure(error);
+    return (0,http/* isConnectionFailure */.$B)(error);
 }
 function withAwsRetry(call, options) {
     const { attempts, sleep, alsoRetry } = options;
@@ -639,19 +561,22 @@ async function resolveCredentials(settings, deps) {
         return ambientCredentials(settings, env);
     const endpoint = oidcEndpoint(env);
     if (!endpoint) {
-        throw new errors_UserError('role-to-assume is set, but this job cannot get a GitHub OIDC token: add `permissions: id-token: write` ' +
+        throw new errors/* UserError */.yo('role-to-assume is set, but this job cannot get a GitHub OIDC token: add `permissions: id-token: write` ' +
             'to the workflow or to this job.');
     }
     let token;
     try {
-        token = await getIDToken(endpoint, role.audience, { setSecret: deps.setSecret, sleep: deps.sleep });
+        token = await getIDToken(endpoint, role.audience, { setSecret: deps.setSecret, sleep: deps.sleep, env });
     }
     catch (error) {
-        throw new Error(`Could not get a GitHub OIDC token for audience "${role.audience}": ${errorMessage(error)}`, {
+        // Already says what to fix (say, an unusable HTTPS_PROXY).
+        if (error instanceof errors/* UserError */.yo)
+            throw error;
+        throw new Error(`Could not get a GitHub OIDC token for audience "${role.audience}": ${(0,errors/* errorMessage */.gJ)(error)}`, {
             cause: error
         });
     }
-    const sts = new HttpConnection(endpointUrl('sts', settings.region, env));
+    const sts = new http/* HttpConnection */.V6(endpointUrl('sts', settings.region, env), { env });
     let session;
     try {
         session = await withAwsRetry(() => assumeRoleWithWebIdentity(sts, {
@@ -692,8 +617,8 @@ async function ambientCredentials(settings, env) {
     }
     catch (error) {
         if (error.name === 'CredentialsProviderError')
-            throw new errors_UserError(NO_CREDENTIALS, { cause: error });
-        throw new Error(`Could not load the ambient AWS credentials: ${errorMessage(error)}`, {
+            throw new errors/* UserError */.yo(NO_CREDENTIALS, { cause: error });
+        throw new Error(`Could not load the ambient AWS credentials: ${(0,errors/* errorMessage */.gJ)(error)}`, {
             cause: error
         });
     }
@@ -704,14 +629,14 @@ function assumeRoleError(error, roleArn, audience) {
     switch (error.name) {
         case 'AccessDenied':
         case 'AccessDeniedException':
-            return new errors_UserError(`Could not assume ${roleArn} (sts:AssumeRoleWithWebIdentity). ${reason}. Check the role's trust policy: ` +
+            return new errors/* UserError */.yo(`Could not assume ${roleArn} (sts:AssumeRoleWithWebIdentity). ${reason}. Check the role's trust policy: ` +
                 `it must trust the token.actions.githubusercontent.com provider, and its ` +
                 `token.actions.githubusercontent.com:sub condition must match this repository and ref.`);
         case 'InvalidIdentityToken':
-            return new errors_UserError(`Could not assume ${roleArn}: ${reason}. Check that the account has the GitHub OIDC provider ` +
+            return new errors/* UserError */.yo(`Could not assume ${roleArn}: ${reason}. Check that the account has the GitHub OIDC provider ` +
                 `(token.actions.githubusercontent.com) with client ID "${audience}" (the audience input).`);
         case 'ValidationError':
-            return new errors_UserError(`Could not assume ${roleArn}: ${reason}.`);
+            return new errors/* UserError */.yo(`Could not assume ${roleArn}: ${reason}.`);
         default:
             return new Error(`Could not assume ${roleArn}: ${reason}.`, { cause: error });
     }
@@ -746,8 +671,9 @@ class CodePipeline {
     constructor(settings, credentials, options) {
         this.settings = settings;
         this.options = options;
-        const endpoint = endpointUrl('codepipeline', settings.region, options.env ?? process.env);
-        this.connection = new HttpConnection(endpoint, options.timeoutMs);
+        const env = options.env ?? process.env;
+        const endpoint = endpointUrl('codepipeline', settings.region, env);
+        this.connection = new http/* HttpConnection */.V6(endpoint, { timeoutMs: options.timeoutMs, env });
         this.client = new AwsJsonClient({
             connection: this.connection,
             targetPrefix: 'CodePipeline_20150709',
@@ -904,7 +830,7 @@ function runContext(env) {
     const [owner = '', repo = ''] = repository.split('/');
     const runId = env.GITHUB_RUN_ID ?? '';
     if (!owner || !repo || !/^\d+$/.test(runId)) {
-        throw new errors_UserError('This action must run inside a GitHub Actions workflow: GITHUB_REPOSITORY and GITHUB_RUN_ID are not set.');
+        throw new errors/* UserError */.yo('This action must run inside a GitHub Actions workflow: GITHUB_REPOSITORY and GITHUB_RUN_ID are not set.');
     }
     const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
     return {
@@ -956,14 +882,14 @@ function fromEnv(env) {
 function required(input, name, hint) {
     const value = input(name);
     if (!value)
-        throw new errors_UserError(`Input ${name} is required: ${hint}`);
+        throw new errors/* UserError */.yo(`Input ${name} is required: ${hint}`);
     return value;
 }
 function oneOf(input, name, allowed, fallback) {
     const value = input(name) || fallback;
     const match = allowed.find(a => a.toLowerCase() === value.toLowerCase());
     if (!match)
-        throw new errors_UserError(`Input ${name} is "${value}"; allowed values: ${allowed.join(', ')}.`);
+        throw new errors/* UserError */.yo(`Input ${name} is "${value}"; allowed values: ${allowed.join(', ')}.`);
     return match;
 }
 function integer(input, name, range, fallback) {
@@ -972,7 +898,7 @@ function integer(input, name, range, fallback) {
         return fallback;
     const value = Number(raw);
     if (!/^-?\d+$/.test(raw) || value < range.min || value > range.max) {
-        throw new errors_UserError(`Input ${name} is "${raw}"; use a whole number from ${range.min} to ${range.max}.`);
+        throw new errors/* UserError */.yo(`Input ${name} is "${raw}"; use a whole number from ${range.min} to ${range.max}.`);
     }
     return value;
 }
@@ -984,14 +910,14 @@ function inputs_boolean(input, name, fallback) {
         return true;
     if (['false', 'no', 'off', '0'].includes(raw))
         return false;
-    throw new errors_UserError(`Input ${name} is "${input(name)}"; use true or false.`);
+    throw new errors/* UserError */.yo(`Input ${name} is "${input(name)}"; use true or false.`);
 }
 function matching(input, name, pattern, allowed) {
     const value = input(name);
     if (!value)
         return undefined;
     if (!pattern.test(value))
-        throw new errors_UserError(`Input ${name} is "${value}"; ${allowed}.`);
+        throw new errors/* UserError */.yo(`Input ${name} is "${value}"; ${allowed}.`);
     return value;
 }
 function bounded(input, name, range) {
@@ -1092,10 +1018,10 @@ const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 function parseAwsSettings(input, env, runId) {
     const region = input('aws-region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     if (!region) {
-        throw new errors_UserError('No AWS region: set the aws-region input to the region of the pipeline (for example eu-west-1), or AWS_REGION.');
+        throw new errors/* UserError */.yo('No AWS region: set the aws-region input to the region of the pipeline (for example eu-west-1), or AWS_REGION.');
     }
     if (!REGION.test(region)) {
-        throw new errors_UserError(`aws-region is "${region}", which is not an AWS region name (for example eu-west-1).`);
+        throw new errors/* UserError */.yo(`aws-region is "${region}", which is not an AWS region name (for example eu-west-1).`);
     }
     const maxAttempts = integer(input, 'max-attempts', retry.maxAttempts, 5);
     const arn = matching(input, 'role-to-assume', sts.roleArn, 'use a role ARN such as arn:aws:iam::123456789012:role/github-codepipeline');
@@ -1128,18 +1054,18 @@ const maxConcurrencyRange = { min: 1, max: 100 };
 function parsePollSettings(input, env, run) {
     const provider = required(input, 'provider', 'name the custom action type to serve, e.g. GitHubActions.');
     if (!codepipeline.provider.test(provider)) {
-        throw new errors_UserError(`Input provider is "${provider}"; use 1 to 35 characters of letters, digits, - and _.`);
+        throw new errors/* UserError */.yo(`Input provider is "${provider}"; use 1 to 35 characters of letters, digits, - and _.`);
     }
     const githubToken = input('github-token');
     if (!githubToken) {
-        throw new errors_UserError('Input github-token is empty: pass a token that may start workflows in the target repositories ' +
+        throw new errors/* UserError */.yo('Input github-token is empty: pass a token that may start workflows in the target repositories ' +
             '(`actions: write`), e.g. ${{ secrets.DISPATCH_TOKEN }} or ${{ github.token }}.');
     }
     const waitSeconds = integer(input, 'wait-seconds', waitSecondsRange, 0);
     const aws = parseAwsSettings(input, env, run.runId);
     // The role is assumed once per run: it must outlive the wait plus the time to answer what arrives last.
     if (aws.role && waitSeconds + HANDLING_SECONDS > aws.role.durationSeconds) {
-        throw new errors_UserError(`Input wait-seconds is ${waitSeconds}, but the role session lasts role-duration-seconds ` +
+        throw new errors/* UserError */.yo(`Input wait-seconds is ${waitSeconds}, but the role session lasts role-duration-seconds ` +
             `(${aws.role.durationSeconds}) and jobs need up to ${HANDLING_SECONDS} s after the wait. Set ` +
             `role-duration-seconds to at least ${waitSeconds + HANDLING_SECONDS} (within the role's maximum session ` +
             'duration), or lower wait-seconds.');
@@ -1176,7 +1102,7 @@ function parseQueryParam(raw) {
     const key = raw.slice(0, eq).trim();
     const value = raw.slice(eq + 1).trim();
     if (eq <= 0 || !codepipeline.queryParamKey.test(key) || !codepipeline.queryParamValue.test(value)) {
-        throw new errors_UserError(`Input query-param is "${raw}"; use Key=Value, both 1 to 50 characters of letters, digits, - and _ ` +
+        throw new errors/* UserError */.yo(`Input query-param is "${raw}"; use Key=Value, both 1 to 50 characters of letters, digits, - and _ ` +
             '(the key is a queryable property of the custom action type).');
     }
     return { [key]: value };
@@ -1531,7 +1457,7 @@ async function pollOnce(codepipeline, input, region) {
     }
     catch (error) {
         if (error instanceof CodePipelineError && error.code === 'ActionTypeNotFoundException') {
-            throw new errors_UserError(`CodePipeline has no custom action type ${actionTypeName(input.actionTypeId)} in ${region}. ` +
+            throw new errors/* UserError */.yo(`CodePipeline has no custom action type ${actionTypeName(input.actionTypeId)} in ${region}. ` +
                 'Check the provider, category and version inputs against the action type, and aws-region.', { cause: error });
         }
         throw error;
@@ -1789,7 +1715,7 @@ async function handleJob(plan, deps) {
     }
     catch (error) {
         // Only a bug gets here; the job is still answered rather than left to time out.
-        decision = failedWith({ type: 'JobFailed', message: `The poll action failed: ${errorMessage(error)}` }, plan);
+        decision = failedWith({ type: 'JobFailed', message: `The poll action failed: ${(0,errors/* errorMessage */.gJ)(error)}` }, plan);
     }
     return deliver(record, decision, deps.codepipeline);
 }
@@ -1807,7 +1733,7 @@ async function acknowledge(plan, codepipeline) {
         }
         return {
             result: 'unreported',
-            detail: `could not acknowledge it, so it was not started: ${errorMessage(error)}`
+            detail: `could not acknowledge it, so it was not started: ${(0,errors/* errorMessage */.gJ)(error)}`
         };
     }
 }
@@ -1862,7 +1788,7 @@ async function track(plan, tracked, record, deps) {
         const problem = trackProblem(error, tracked);
         if (problem)
             return failedWith(problem, plan, tracked.runId);
-        return { handled: 'running', result: uncheckedResult(plan.jobId, tracked, errorMessage(error)) };
+        return { handled: 'running', result: uncheckedResult(plan.jobId, tracked, (0,errors/* errorMessage */.gJ)(error)) };
     }
     record.runUrl = run.url;
     const result = trackedResult(plan.jobId, tracked, run, jobs);
@@ -1896,7 +1822,7 @@ async function deliver(record, decision, codepipeline) {
         return {
             ...record,
             result: 'unreported',
-            detail: `${operationOf(result)} failed: ${errorMessage(error)} (it would say ${told})`
+            detail: `${operationOf(result)} failed: ${(0,errors/* errorMessage */.gJ)(error)} (it would say ${told})`
         };
     }
     return { ...record, result: decision.handled, detail: told };
@@ -1931,10 +1857,10 @@ async function run(env = process.env, clock = { now: Date.now, sleep: sleep }) {
         appendSummary(pollSummary(records, actionTypeName(settings.actionType), settings.dryRun));
         const unreported = unreportedMessage(records);
         if (unreported)
-            throw new DeliveryError(unreported);
+            throw new errors/* DeliveryError */.VE(unreported);
     }
     catch (error) {
-        setFailed(errorMessage(error));
+        setFailed((0,errors/* errorMessage */.gJ)(error));
     }
 }
 async function pollAndAnswer(settings, clock) {
@@ -1985,6 +1911,260 @@ function cachedDefaultBranch() {
             branches.set(key, (branch = defaultBranch(github, repository)));
         return branch;
     };
+}
+
+
+/***/ }),
+
+/***/ 8813:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $B: () => (/* binding */ isConnectionFailure),
+/* harmony export */   MU: () => (/* binding */ TimeoutError),
+/* harmony export */   PG: () => (/* binding */ hostAndPort),
+/* harmony export */   V6: () => (/* binding */ HttpConnection),
+/* harmony export */   _O: () => (/* binding */ USER_AGENT),
+/* harmony export */   kG: () => (/* binding */ bodyExcerpt)
+/* harmony export */ });
+/* unused harmony export DEFAULT_TIMEOUT_MS */
+/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6365);
+
+// HTTP exchanges over node:http or node:https, whichever the endpoint needs, loaded on first use: the AWS
+// SDK and fetch (undici) cost more to load than this action's whole start-up budget. Shared by the AWS client
+// (src/aws) and the OIDC token request (src/github/oidc.ts); what is worth retrying at the service level is
+// theirs to say, only the connection failures are classified here. Behind a proxy (HTTPS_PROXY and the
+// like, see proxy.ts) an http endpoint is asked through the proxy with the absolute URL, an https one through
+// a CONNECT tunnel (tunnel.ts, loaded only then).
+/** Kept equal to package.json's version by a test. */
+const USER_AGENT = 'codepipeline-github-actions-bridge/1.0.0';
+/** Long enough for any answer from AWS or GitHub; short enough that a hung connection is retried. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+const EXCERPT_LENGTH = 200;
+/**
+ * The start of a response body for an error message, whitespace collapsed, at most 200 characters and an
+ * ellipsis when cut: enough to recognise a proxy's or load balancer's page. Never use it on a successful
+ * answer, which may hold credentials.
+ */
+function bodyExcerpt(body) {
+    const characters = Array.from(body.replace(/\s+/g, ' ').trim());
+    return characters.length <= EXCERPT_LENGTH
+        ? characters.join('')
+        : `${characters.slice(0, EXCERPT_LENGTH).join('')}…`;
+}
+/** No response arrived in time; `code` makes it retryable like any dropped connection. */
+class TimeoutError extends Error {
+    name = 'TimeoutError';
+    code = 'ETIMEDOUT';
+}
+const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+/** A proxy's answers that mean it could not reach the endpoint just now. */
+const PROXY_TRANSIENT_STATUS = new Set([502, 503, 504]);
+/**
+ * No complete answer: refused, reset or dropped connection, no response in time, or a proxy that could not
+ * reach the endpoint.
+ */
+function isConnectionFailure(error) {
+    const { code, message } = (error ?? {});
+    return ((typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+        (typeof message === 'string' && /socket hang up/i.test(message)) ||
+        (error instanceof _proxy_js__WEBPACK_IMPORTED_MODULE_0__/* .ProxyError */ .T6 && PROXY_TRANSIENT_STATUS.has(error.status ?? 0)));
+}
+/** Requests to one endpoint over kept-alive connections, until destroy(). */
+class HttpConnection {
+    endpoint;
+    /** Undefined for a direct connection. A UserError here if a proxy variable is unusable. */
+    proxy;
+    timeoutMs;
+    route;
+    agent;
+    constructor(endpoint, options = {}) {
+        this.endpoint = endpoint;
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        this.proxy = (0,_proxy_js__WEBPACK_IMPORTED_MODULE_0__/* .proxyFor */ .iJ)(endpoint, options.env ?? process.env);
+    }
+    /** To the endpoint URL itself; host and user-agent are added (Node adds content-length for the body). */
+    async request(method, headers, body = '') {
+        const route = await (this.route ??= this.load());
+        const url = this.endpoint;
+        const proxy = route.proxy;
+        return new Promise((resolve, reject) => {
+            const req = route.request({
+                method,
+                ...route.options,
+                agent: this.agent,
+                headers: { host: url.host, 'user-agent': USER_AGENT, ...route.headers, ...headers }
+            }, res => {
+                if (proxy && res.statusCode === 407) {
+                    res.resume();
+                    return fail((0,_proxy_js__WEBPACK_IMPORTED_MODULE_0__/* .proxyRefusal */ .vd)(proxy, 407, res.statusMessage, url.host));
+                }
+                const chunks = [];
+                res.on('data', (chunk) => chunks.push(chunk));
+                res.on('error', fail);
+                res.on('end', () => {
+                    clearTimeout(timer);
+                    const text = Buffer.concat(chunks).toString('utf8');
+                    resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
+                });
+            });
+            // A whole-exchange deadline: a socket idle timeout would not catch a server that trickles bytes.
+            const timer = setTimeout(() => req.destroy(new TimeoutError(`no response within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+            function fail(error) {
+                clearTimeout(timer);
+                const { syscall } = error;
+                // Only the proxy is connected to: a refused or unresolvable host is the proxy.
+                reject(proxy && (syscall === 'connect' || syscall === 'getaddrinfo')
+                    ? (0,_proxy_js__WEBPACK_IMPORTED_MODULE_0__/* .proxyUnreachable */ .$M)(proxy, url.host, error)
+                    : error);
+            }
+            req.on('error', fail);
+            req.end(body);
+        });
+    }
+    /** Closes the kept-alive sockets (and tunnels being opened), so no connection outlives the action run. */
+    destroy() {
+        this.agent?.destroy();
+    }
+    // node:https has node:http's request and Agent, with TLS added; tls is loaded only when a connection is TLS.
+    async load() {
+        const url = this.endpoint;
+        const proxy = this.proxy;
+        const direct = { protocol: url.protocol, ...hostAndPort(url), path: url.pathname + url.search };
+        if (proxy && url.protocol === 'https:') {
+            const [{ TunnelAgent }, https] = await Promise.all([__nccwpck_require__.e(/* import() */ 535).then(__nccwpck_require__.bind(__nccwpck_require__, 5535)), Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23))]);
+            this.agent = new TunnelAgent(proxy, this.timeoutMs);
+            return { request: https.request, options: direct, headers: {} };
+        }
+        const through = proxy?.url ?? url;
+        const transport = through.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+        this.agent = new transport.Agent({ keepAlive: true });
+        if (!proxy)
+            return { request: transport.request, options: direct, headers: {} };
+        return {
+            request: transport.request,
+            options: {
+                protocol: proxy.url.protocol,
+                ...hostAndPort(proxy.url),
+                // The absolute form, which tells the proxy where to forward; never the endpoint's user:password.
+                path: `${url.protocol}//${url.host}${url.pathname}${url.search}`
+            },
+            headers: proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {},
+            proxy
+        };
+    }
+}
+/** For node:http(s) options: an IPv6 address without brackets, the scheme's port when the URL has none. */
+function hostAndPort(url) {
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    return { hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+
+/***/ }),
+
+/***/ 6365:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $M: () => (/* binding */ proxyUnreachable),
+/* harmony export */   GK: () => (/* binding */ describeProxy),
+/* harmony export */   T6: () => (/* binding */ ProxyError),
+/* harmony export */   iJ: () => (/* binding */ proxyFor),
+/* harmony export */   vd: () => (/* binding */ proxyRefusal)
+/* harmony export */ });
+/* unused harmony export bypassesProxy */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(840);
+
+/** A proxy that refused or could not be reached; names the proxy by host and variable, never its credentials. */
+class ProxyError extends Error {
+    name = 'ProxyError';
+    /** The underlying connection error's code (ECONNREFUSED, ...), so retries treat it as that failure. */
+    code;
+    /** The proxy's HTTP status, when it answered. */
+    status;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.code = options.code;
+        this.status = options.status;
+    }
+}
+/** How messages name a proxy: `proxy.example.com:3128 (from HTTPS_PROXY)`. */
+function describeProxy(proxy) {
+    return `${proxy.url.host} (from ${proxy.variable})`;
+}
+/** The proxy answered other than 200 to CONNECT, or 407 to a request. 502, 503 and 504 are retried. */
+function proxyRefusal(proxy, status, statusMessage, target) {
+    const hint = status === 407
+        ? proxy.authorization
+            ? `; check the user name and password in ${proxy.variable}`
+            : `; it wants credentials: put them in ${proxy.variable} (http://user:password@host:port)`
+        : '';
+    return new ProxyError(`The proxy ${describeProxy(proxy)} refused to connect to ${target}: HTTP ${status}` +
+        `${statusMessage ? ` ${statusMessage}` : ''}${hint}.`, { status });
+}
+/** A connection error on the way to or through the proxy; keeps the code so retries see the same failure. */
+function proxyUnreachable(proxy, target, error) {
+    const { code, syscall } = error;
+    const message = syscall === 'connect' || syscall === 'getaddrinfo'
+        ? `Could not connect to the proxy ${describeProxy(proxy)}: ${error.message}`
+        : `The connection to ${target} through the proxy ${describeProxy(proxy)} failed: ${error.message}`;
+    return new ProxyError(message, { code: typeof code === 'string' ? code : undefined, cause: error });
+}
+/** The proxy for `target`, undefined for a direct connection. Throws a UserError for an unusable value. */
+function proxyFor(target, env) {
+    if (bypassesProxy(target, env))
+        return undefined;
+    const names = target.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    const variable = names.find(name => env[name]);
+    return variable ? parseProxy(env[variable] ?? '', variable) : undefined;
+}
+function bypassesProxy(target, env) {
+    const host = target.hostname.toUpperCase();
+    if (!host)
+        return false;
+    if (host === 'LOCALHOST' || host.startsWith('127.') || host === '[::1]')
+        return true;
+    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+    const candidates = [host, `${host}:${port}`];
+    return (env.no_proxy || env.NO_PROXY || '')
+        .split(',')
+        .map(entry => entry.trim().toUpperCase())
+        .filter(entry => entry !== '')
+        .some(entry => {
+        if (entry === '*')
+            return true;
+        const name = entry.startsWith('*.') ? entry.slice(1) : entry;
+        return candidates.some(candidate => candidate === name ||
+            candidate.endsWith(`.${name}`) ||
+            (name.startsWith('.') && candidate.endsWith(name)));
+    });
+}
+/** The value is never quoted in an error: it may hold a password. */
+function parseProxy(value, variable) {
+    const text = value.trim();
+    let url;
+    try {
+        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${variable} is not a URL; set it to the proxy, for example http://proxy.example.com:3128.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${variable} names a ${url.protocol.slice(0, -1)}:// proxy; only http:// and https:// proxies are supported.`);
+    }
+    const user = decode(url.username);
+    const password = decode(url.password);
+    const authorization = user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined;
+    return { url: new URL(url.origin), variable, authorization };
+}
+function decode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
 }
 
 
@@ -2354,6 +2534,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -1,29 +1,14 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4486:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2012);
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 2012:
+/***/ 840:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-;// CONCATENATED MODULE: ./src/errors.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VE: () => (/* binding */ DeliveryError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   yo: () => (/* binding */ UserError)
+/* harmony export */ });
 // Errors that reach the user carry the fix in their message, written where the failure is understood.
 // main.ts only turns them into setFailed; it never rewrites them.
 /** A problem the user can fix (bad input, missing permission); the message says how. */
@@ -44,6 +29,33 @@ function errorMessage(error) {
     return String(error);
 }
 
+
+/***/ }),
+
+/***/ 4486:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3797);
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 3797:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(840);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -102,98 +114,8 @@ function appendSummary(markdown) {
         (0,external_node_fs_.appendFileSync)(path, markdown + external_node_os_.EOL, 'utf8');
 }
 
-;// CONCATENATED MODULE: ./src/transport/http.ts
-// HTTP exchanges over node:http or node:https, whichever the endpoint needs, loaded on first use: the AWS
-// SDK and fetch (undici) cost more to load than this action's whole start-up budget. Shared by the AWS client
-// (src/aws) and the OIDC token request (src/github/oidc.ts); what is worth retrying at the service level is
-// theirs to say, only the connection failures are classified here.
-/** Kept equal to package.json's version by a test. */
-const USER_AGENT = 'codepipeline-github-actions-bridge/1.0.0';
-/** Long enough for any answer from AWS or GitHub; short enough that a hung connection is retried. */
-const DEFAULT_TIMEOUT_MS = 30_000;
-const EXCERPT_LENGTH = 200;
-/**
- * The start of a response body for an error message, whitespace collapsed, at most 200 characters and an
- * ellipsis when cut: enough to recognise a proxy's or load balancer's page. Never use it on a successful
- * answer, which may hold credentials.
- */
-function bodyExcerpt(body) {
-    const characters = Array.from(body.replace(/\s+/g, ' ').trim());
-    return characters.length <= EXCERPT_LENGTH
-        ? characters.join('')
-        : `${characters.slice(0, EXCERPT_LENGTH).join('')}…`;
-}
-/** No response arrived in time; `code` makes it retryable like any dropped connection. */
-class TimeoutError extends Error {
-    name = 'TimeoutError';
-    code = 'ETIMEDOUT';
-}
-const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
-/** No complete answer: refused, reset or dropped connection, or no response in time. */
-function isConnectionFailure(error) {
-    const { code, message } = (error ?? {});
-    return ((typeof code === 'string' && CONNECTION_CODES.has(code)) ||
-        (typeof message === 'string' && /socket hang up/i.test(message)));
-}
-/** Requests to one endpoint over kept-alive connections, until destroy(). */
-class HttpConnection {
-    endpoint;
-    timeoutMs;
-    requestFunction;
-    agent;
-    constructor(endpoint, timeoutMs = DEFAULT_TIMEOUT_MS) {
-        this.endpoint = endpoint;
-        this.timeoutMs = timeoutMs;
-    }
-    /** To the endpoint URL itself; host and user-agent are added (Node adds content-length for the body). */
-    async request(method, headers, body = '') {
-        const request = await (this.requestFunction ??= this.load());
-        const url = this.endpoint;
-        return new Promise((resolve, reject) => {
-            const req = request({
-                method,
-                protocol: url.protocol,
-                hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-                port: url.port,
-                path: url.pathname + url.search,
-                agent: this.agent,
-                headers: {
-                    host: url.host,
-                    'user-agent': USER_AGENT,
-                    ...headers
-                }
-            }, res => {
-                const chunks = [];
-                res.on('data', (chunk) => chunks.push(chunk));
-                res.on('error', fail);
-                res.on('end', () => {
-                    clearTimeout(timer);
-                    const text = Buffer.concat(chunks).toString('utf8');
-                    resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
-                });
-            });
-            // A whole-exchange deadline: a socket idle timeout would not catch a server that trickles bytes.
-            const timer = setTimeout(() => req.destroy(new TimeoutError(`no response within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
-            function fail(error) {
-                clearTimeout(timer);
-                reject(error);
-            }
-            req.on('error', fail);
-            req.end(body);
-        });
-    }
-    /** Closes the kept-alive sockets, so no connection outlives the action run. */
-    destroy() {
-        this.agent?.destroy();
-    }
-    async load() {
-        // node:https has node:http's request and Agent, with TLS added; tls is loaded only for https endpoints.
-        const transport = this.endpoint.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-        this.agent = new transport.Agent({ keepAlive: true });
-        return transport.request;
-    }
-}
-
+// EXTERNAL MODULE: ./src/transport/http.ts
+var http = __nccwpck_require__(8813);
 ;// CONCATENATED MODULE: ./src/aws/service-error.ts
 
 /**
@@ -214,7 +136,7 @@ class AwsServiceError extends Error {
 const UNKNOWN_ERROR = 'UnknownError';
 /** The start of a body that is not the service's error format (say, a proxy's HTML page), for the message. */
 function unexpectedBody(status, body) {
-    const text = bodyExcerpt(body);
+    const text = (0,http/* bodyExcerpt */.kG)(body);
     return `HTTP ${status}${text ? `: ${text}` : ''}`;
 }
 /** The request ID AWS answers with: x-amzn-requestid, or x-amz-request-id on the services that use it. */
@@ -431,7 +353,7 @@ async function getIDToken(endpoint, audience, options) {
     catch {
         throw new Error('ACTIONS_ID_TOKEN_REQUEST_URL is not a URL.');
     }
-    const connection = new HttpConnection(url, options.timeoutMs);
+    const connection = new http/* HttpConnection */.V6(url, { timeoutMs: options.timeoutMs, env: options.env });
     const headers = { accept: 'application/json', authorization: `Bearer ${endpoint.requestToken}` };
     try {
         // @actions/core's schedule: 11 tries, waits doubling from 10 ms to at most about 5 s.
@@ -447,7 +369,7 @@ async function getIDToken(endpoint, audience, options) {
             maxDelayMs: 5120,
             isTransient: error => error instanceof OidcTokenError
                 ? [502, 503, 504].includes(error.status)
-                : isConnectionFailure(error)
+                : (0,http/* isConnectionFailure */.$B)(error)
         });
         const token = parseToken(response.body);
         options.setSecret(token);
@@ -476,7 +398,7 @@ function refusal(status, body) {
         message = JSON.parse(body)?.message;
     }
     catch {
-        message = bodyExcerpt(body);
+        message = (0,http/* bodyExcerpt */.kG)(body);
     }
     return `GitHub's OIDC token service answered HTTP ${status}${message ? `: ${String(message)}` : ''}.`;
 }
@@ -503,10 +425,10 @@ function endpointUrl(service, region, env) {
         url = new URL(value);
     }
     catch {
-        throw new UserError(`${name} is "${value}", which is not a URL (for example https://localhost:4566).`);
+        throw new errors/* UserError */.yo(`${name} is "${value}", which is not a URL (for example https://localhost:4566).`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new UserError(`${name} is "${value}"; use an http:// or https:// URL.`);
+        throw new errors/* UserError */.yo(`${name} is "${value}"; use an http:// or https:// URL.`);
     }
     // The requests are signed without a query string (SigV4 would have to cover it), so none is sent.
     url.search = '';
@@ -546,7 +468,7 @@ function isTransient(error) {
     if (error instanceof AwsServiceError) {
         return isThrottling(error) || TRANSIENT_STATUS.has(error.status) || TRANSIENT_NAMES.has(error.name);
     }
-    return isConnectionFailure(error);
+    return (0,http/* isConnectionFailure */.$B)(error);
 }
 function withAwsRetry(call, options) {
     const { attempts, sleep, alsoRetry } = options;
@@ -639,19 +561,22 @@ async function resolveCredentials(settings, deps) {
         return ambientCredentials(settings, env);
     const endpoint = oidcEndpoint(env);
     if (!endpoint) {
-        throw new UserError('role-to-assume is set, but this job cannot get a GitHub OIDC token: add `permissions: id-token: write` ' +
+        throw new errors/* UserError */.yo('role-to-assume is set, but this job cannot get a GitHub OIDC token: add `permissions: id-token: write` ' +
             'to the workflow or to this job.');
     }
     let token;
     try {
-        token = await getIDToken(endpoint, role.audience, { setSecret: deps.setSecret, sleep: deps.sleep });
+        token = await getIDToken(endpoint, role.audience, { setSecret: deps.setSecret, sleep: deps.sleep, env });
     }
     catch (error) {
-        throw new Error(`Could not get a GitHub OIDC token for audience "${role.audience}": ${errorMessage(error)}`, {
+        // Already says what to fix (say, an unusable HTTPS_PROXY).
+        if (error instanceof errors/* UserError */.yo)
+            throw error;
+        throw new Error(`Could not get a GitHub OIDC token for audience "${role.audience}": ${(0,errors/* errorMessage */.gJ)(error)}`, {
             cause: error
         });
     }
-    const sts = new HttpConnection(endpointUrl('sts', settings.region, env));
+    const sts = new http/* HttpConnection */.V6(endpointUrl('sts', settings.region, env), { env });
     let session;
     try {
         session = await withAwsRetry(() => assumeRoleWithWebIdentity(sts, {
@@ -692,8 +617,8 @@ async function ambientCredentials(settings, env) {
     }
     catch (error) {
         if (error.name === 'CredentialsProviderError')
-            throw new UserError(NO_CREDENTIALS, { cause: error });
-        throw new Error(`Could not load the ambient AWS credentials: ${errorMessage(error)}`, {
+            throw new errors/* UserError */.yo(NO_CREDENTIALS, { cause: error });
+        throw new Error(`Could not load the ambient AWS credentials: ${(0,errors/* errorMessage */.gJ)(error)}`, {
             cause: error
         });
     }
@@ -704,14 +629,14 @@ function assumeRoleError(error, roleArn, audience) {
     switch (error.name) {
         case 'AccessDenied':
         case 'AccessDeniedException':
-            return new UserError(`Could not assume ${roleArn} (sts:AssumeRoleWithWebIdentity). ${reason}. Check the role's trust policy: ` +
+            return new errors/* UserError */.yo(`Could not assume ${roleArn} (sts:AssumeRoleWithWebIdentity). ${reason}. Check the role's trust policy: ` +
                 `it must trust the token.actions.githubusercontent.com provider, and its ` +
                 `token.actions.githubusercontent.com:sub condition must match this repository and ref.`);
         case 'InvalidIdentityToken':
-            return new UserError(`Could not assume ${roleArn}: ${reason}. Check that the account has the GitHub OIDC provider ` +
+            return new errors/* UserError */.yo(`Could not assume ${roleArn}: ${reason}. Check that the account has the GitHub OIDC provider ` +
                 `(token.actions.githubusercontent.com) with client ID "${audience}" (the audience input).`);
         case 'ValidationError':
-            return new UserError(`Could not assume ${roleArn}: ${reason}.`);
+            return new errors/* UserError */.yo(`Could not assume ${roleArn}: ${reason}.`);
         default:
             return new Error(`Could not assume ${roleArn}: ${reason}.`, { cause: error });
     }
@@ -746,8 +671,9 @@ class CodePipeline {
     constructor(settings, credentials, options) {
         this.settings = settings;
         this.options = options;
-        const endpoint = endpointUrl('codepipeline', settings.region, options.env ?? process.env);
-        this.connection = new HttpConnection(endpoint, options.timeoutMs);
+        const env = options.env ?? process.env;
+        const endpoint = endpointUrl('codepipeline', settings.region, env);
+        this.connection = new http/* HttpConnection */.V6(endpoint, { timeoutMs: options.timeoutMs, env });
         this.client = new AwsJsonClient({
             connection: this.connection,
             targetPrefix: 'CodePipeline_20150709',
@@ -876,7 +802,7 @@ function runContext(env) {
     const [owner = '', repo = ''] = repository.split('/');
     const runId = env.GITHUB_RUN_ID ?? '';
     if (!owner || !repo || !/^\d+$/.test(runId)) {
-        throw new UserError('This action must run inside a GitHub Actions workflow: GITHUB_REPOSITORY and GITHUB_RUN_ID are not set.');
+        throw new errors/* UserError */.yo('This action must run inside a GitHub Actions workflow: GITHUB_REPOSITORY and GITHUB_RUN_ID are not set.');
     }
     const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
     return {
@@ -903,14 +829,14 @@ function fromEnv(env) {
 function required(input, name, hint) {
     const value = input(name);
     if (!value)
-        throw new UserError(`Input ${name} is required: ${hint}`);
+        throw new errors/* UserError */.yo(`Input ${name} is required: ${hint}`);
     return value;
 }
 function oneOf(input, name, allowed, fallback) {
     const value = input(name) || fallback;
     const match = allowed.find(a => a.toLowerCase() === value.toLowerCase());
     if (!match)
-        throw new UserError(`Input ${name} is "${value}"; allowed values: ${allowed.join(', ')}.`);
+        throw new errors/* UserError */.yo(`Input ${name} is "${value}"; allowed values: ${allowed.join(', ')}.`);
     return match;
 }
 function integer(input, name, range, fallback) {
@@ -919,7 +845,7 @@ function integer(input, name, range, fallback) {
         return fallback;
     const value = Number(raw);
     if (!/^-?\d+$/.test(raw) || value < range.min || value > range.max) {
-        throw new UserError(`Input ${name} is "${raw}"; use a whole number from ${range.min} to ${range.max}.`);
+        throw new errors/* UserError */.yo(`Input ${name} is "${raw}"; use a whole number from ${range.min} to ${range.max}.`);
     }
     return value;
 }
@@ -931,14 +857,14 @@ function inputs_boolean(input, name, fallback) {
         return true;
     if (['false', 'no', 'off', '0'].includes(raw))
         return false;
-    throw new UserError(`Input ${name} is "${input(name)}"; use true or false.`);
+    throw new errors/* UserError */.yo(`Input ${name} is "${input(name)}"; use true or false.`);
 }
 function matching(input, name, pattern, allowed) {
     const value = input(name);
     if (!value)
         return undefined;
     if (!pattern.test(value))
-        throw new UserError(`Input ${name} is "${value}"; ${allowed}.`);
+        throw new errors/* UserError */.yo(`Input ${name} is "${value}"; ${allowed}.`);
     return value;
 }
 function bounded(input, name, range) {
@@ -946,7 +872,7 @@ function bounded(input, name, range) {
     if (!value)
         return undefined;
     if (value.length > range.max) {
-        throw new UserError(`Input ${name} is ${value.length} characters long; the limit is ${range.max}.`);
+        throw new errors/* UserError */.yo(`Input ${name} is ${value.length} characters long; the limit is ${range.max}.`);
     }
     return value;
 }
@@ -1193,7 +1119,7 @@ async function deliver(settings, run, outcome, known) {
             if (details.status === 'fulfilled')
                 record.pipeline = details.value;
             else
-                debug(`GetJobDetails (for the summary only) failed: ${errorMessage(details.reason)}`);
+                debug(`GetJobDetails (for the summary only) failed: ${(0,errors/* errorMessage */.gJ)(details.reason)}`);
             if (sent.status === 'fulfilled')
                 record.requestId = sent.value;
             else if (sent.reason instanceof CodePipelineError && sent.reason.code === 'InvalidJobStateException') {
@@ -1225,12 +1151,12 @@ async function connect(settings) {
         return await connectCodePipeline(settings.aws, credentialDeps);
     }
     catch (error) {
-        throw DeliveryError.leftWaiting(errorMessage(error), settings.jobId, REPORT_AGAIN, { cause: error });
+        throw errors/* DeliveryError */.VE.leftWaiting((0,errors/* errorMessage */.gJ)(error), settings.jobId, REPORT_AGAIN, { cause: error });
     }
 }
 function undelivered(jobId, request, error) {
-    const reason = `Could not deliver the ${request.kind} of CodePipeline job ${jobId}: ${errorMessage(error)}`;
-    return DeliveryError.leftWaiting(reason, jobId, REPORT_AGAIN, { cause: error });
+    const reason = `Could not deliver the ${request.kind} of CodePipeline job ${jobId}: ${(0,errors/* errorMessage */.gJ)(error)}`;
+    return errors/* DeliveryError */.VE.leftWaiting(reason, jobId, REPORT_AGAIN, { cause: error });
 }
 function describe(record) {
     const place = describePlace(record.pipeline);
@@ -1415,7 +1341,7 @@ async function judgeRun(settings, run, pending, judge) {
     catch (error) {
         if (isPermissionProblem(error))
             return notJudged(error.message, 'ConfigurationError');
-        return notJudged(`GitHub's API could not be read: ${errorMessage(error)}`, 'SystemUnavailable');
+        return notJudged(`GitHub's API could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`, 'SystemUnavailable');
     }
 }
 async function readJobs(settings, run) {
@@ -1452,10 +1378,10 @@ const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 function parseAwsSettings(input, env, runId) {
     const region = input('aws-region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     if (!region) {
-        throw new UserError('No AWS region: set the aws-region input to the region of the pipeline (for example eu-west-1), or AWS_REGION.');
+        throw new errors/* UserError */.yo('No AWS region: set the aws-region input to the region of the pipeline (for example eu-west-1), or AWS_REGION.');
     }
     if (!REGION.test(region)) {
-        throw new UserError(`aws-region is "${region}", which is not an AWS region name (for example eu-west-1).`);
+        throw new errors/* UserError */.yo(`aws-region is "${region}", which is not an AWS region name (for example eu-west-1).`);
     }
     const maxAttempts = integer(input, 'max-attempts', retry.maxAttempts, 5);
     const arn = matching(input, 'role-to-assume', sts.roleArn, 'use a role ARN such as arn:aws:iam::123456789012:role/github-codepipeline');
@@ -1502,12 +1428,12 @@ function parseOutputVariables(raw) {
     let bytes = 0;
     for (const [name, value] of Object.entries(variables)) {
         if (!codepipeline.outputVariableName.test(name)) {
-            throw new UserError(`output-variables: "${name}" is not a valid variable name; use letters, digits and @ - _ only.`);
+            throw new errors/* UserError */.yo(`output-variables: "${name}" is not a valid variable name; use letters, digits and @ - _ only.`);
         }
         bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
     }
     if (bytes > codepipeline.outputVariablesBytes) {
-        throw new UserError(`output-variables total ${bytes} bytes; CodePipeline allows ${codepipeline.outputVariablesBytes} bytes for all of an ` +
+        throw new errors/* UserError */.yo(`output-variables total ${bytes} bytes; CodePipeline allows ${codepipeline.outputVariablesBytes} bytes for all of an ` +
             "action's variables together. Pass fewer or shorter values (store large data as an artifact).");
     }
     return variables;
@@ -1519,7 +1445,7 @@ function fromLines(raw) {
             continue;
         const eq = line.indexOf('=');
         if (eq <= 0) {
-            throw new UserError(`output-variables line ${index + 1} is "${line}"; write one KEY=value per line.`);
+            throw new errors/* UserError */.yo(`output-variables line ${index + 1} is "${line}"; write one KEY=value per line.`);
         }
         add(variables, line.slice(0, eq).trim(), line.slice(eq + 1));
     }
@@ -1528,15 +1454,15 @@ function fromLines(raw) {
 function fromJson(raw) {
     const result = parseJson(raw);
     if ('reason' in result)
-        throw new UserError(`output-variables looks like JSON but does not parse: ${result.reason}`);
+        throw new errors/* UserError */.yo(`output-variables looks like JSON but does not parse: ${result.reason}`);
     const parsed = result.value;
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new UserError('output-variables as JSON must be an object of names to values, e.g. {"IMAGE_TAG": "v1"}.');
+        throw new errors/* UserError */.yo('output-variables as JSON must be an object of names to values, e.g. {"IMAGE_TAG": "v1"}.');
     }
     const variables = {};
     for (const [name, value] of Object.entries(parsed)) {
         if (value !== null && typeof value === 'object') {
-            throw new UserError(`output-variables: the value of "${name}" is not a string, number or boolean.`);
+            throw new errors/* UserError */.yo(`output-variables: the value of "${name}" is not a string, number or boolean.`);
         }
         add(variables, name, String(value));
     }
@@ -1544,7 +1470,7 @@ function fromJson(raw) {
 }
 function add(variables, name, value) {
     if (Object.hasOwn(variables, name))
-        throw new UserError(`output-variables sets "${name}" twice; keep one.`);
+        throw new errors/* UserError */.yo(`output-variables sets "${name}" twice; keep one.`);
     variables[name] = value;
 }
 
@@ -1558,19 +1484,19 @@ const STATUSES = ['job', 'workflow', 'success', 'failure', 'cancelled'];
 function parseReportSettings(input, env) {
     const jobId = required(input, 'job-id', 'pass the CodePipeline job ID, e.g. ${{ inputs.codepipeline-job-id }}.');
     if (!JOB_ID_PATTERN.test(jobId)) {
-        throw new UserError(`Input job-id is "${jobId}", which is not a CodePipeline job ID (a lowercase UUID such as ` +
+        throw new errors/* UserError */.yo(`Input job-id is "${jobId}", which is not a CodePipeline job ID (a lowercase UUID such as ` +
             '0123abcd-4567-89ab-cdef-0123456789ab). Pass the ID the poller gave the workflow.');
     }
     const status = oneOf(input, 'status', STATUSES, 'job');
     const outputVariables = parseOutputVariables(input('output-variables'));
     const continuationToken = bounded(input, 'continuation-token', codepipeline.continuationToken);
     if (outputVariables && continuationToken) {
-        throw new UserError('Inputs output-variables and continuation-token cannot be combined: CodePipeline accepts output variables ' +
+        throw new errors/* UserError */.yo('Inputs output-variables and continuation-token cannot be combined: CodePipeline accepts output variables ' +
             'only on the final result of an action. Remove one of them.');
     }
     const githubToken = input('github-token');
     if (!githubToken && (status === 'job' || status === 'workflow')) {
-        throw new UserError(`Input github-token is empty, but status "${status}" reads this run's jobs: pass \${{ github.token }} ` +
+        throw new errors/* UserError */.yo(`Input github-token is empty, but status "${status}" reads this run's jobs: pass \${{ github.token }} ` +
             'with `permissions: actions: read`.');
     }
     return {
@@ -1651,7 +1577,7 @@ async function reportStatus(settings, run, status) {
                 outcome = { ...judgeOwnSteps(current), ok: false, cancelled: status === 'cancelled' };
         }
         catch (error) {
-            info(`Could not read this job's steps for the failure message: ${errorMessage(error)}`);
+            info(`Could not read this job's steps for the failure message: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
     }
     await deliver(settings, run, outcome);
@@ -1695,7 +1621,7 @@ async function checkSetUp(settings, run) {
         const told = record?.result === 'already-reported'
             ? 'CodePipeline already had a result for the job.'
             : `Reported to CodePipeline as a ${problem.unknown.failureType}.`;
-        throw new UserError(`${problem.unknown.reason}.\n${told}`);
+        throw new errors/* UserError */.yo(`${problem.unknown.reason}.\n${told}`);
     }
     armPostStep(pipeline);
     const place = describePlace(pipeline);
@@ -1716,17 +1642,17 @@ async function gitHubReadProblem(settings, run) {
     catch (error) {
         if (isPermissionProblem(error))
             return notJudged(error.message, 'ConfigurationError');
-        warning(`Could not check read access to this run's jobs now; the post step will try again: ${errorMessage(error)}`);
+        warning(`Could not check read access to this run's jobs now; the post step will try again: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     return undefined;
 }
 /** Unless the job does not exist or the error already says so, say that the job is left waiting. */
 function waitingIfUnreported(error, jobId) {
-    if (error instanceof DeliveryError)
+    if (error instanceof errors/* DeliveryError */.VE)
         return error;
     if (error instanceof CodePipelineError && error.code === 'JobNotFoundException')
         return error;
-    return DeliveryError.leftWaiting(errorMessage(error), jobId, 'fix the set-up and re-run this job', {
+    return errors/* DeliveryError */.VE.leftWaiting((0,errors/* errorMessage */.gJ)(error), jobId, 'fix the set-up and re-run this job', {
         cause: error
     });
 }
@@ -1781,7 +1707,261 @@ async function run() {
         }
     }
     catch (error) {
-        setFailed(errorMessage(error));
+        setFailed((0,errors/* errorMessage */.gJ)(error));
+    }
+}
+
+
+/***/ }),
+
+/***/ 8813:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $B: () => (/* binding */ isConnectionFailure),
+/* harmony export */   MU: () => (/* binding */ TimeoutError),
+/* harmony export */   PG: () => (/* binding */ hostAndPort),
+/* harmony export */   V6: () => (/* binding */ HttpConnection),
+/* harmony export */   _O: () => (/* binding */ USER_AGENT),
+/* harmony export */   kG: () => (/* binding */ bodyExcerpt)
+/* harmony export */ });
+/* unused harmony export DEFAULT_TIMEOUT_MS */
+/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6365);
+
+// HTTP exchanges over node:http or node:https, whichever the endpoint needs, loaded on first use: the AWS
+// SDK and fetch (undici) cost more to load than this action's whole start-up budget. Shared by the AWS client
+// (src/aws) and the OIDC token request (src/github/oidc.ts); what is worth retrying at the service level is
+// theirs to say, only the connection failures are classified here. Behind a proxy (HTTPS_PROXY and the
+// like, see proxy.ts) an http endpoint is asked through the proxy with the absolute URL, an https one through
+// a CONNECT tunnel (tunnel.ts, loaded only then).
+/** Kept equal to package.json's version by a test. */
+const USER_AGENT = 'codepipeline-github-actions-bridge/1.0.0';
+/** Long enough for any answer from AWS or GitHub; short enough that a hung connection is retried. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+const EXCERPT_LENGTH = 200;
+/**
+ * The start of a response body for an error message, whitespace collapsed, at most 200 characters and an
+ * ellipsis when cut: enough to recognise a proxy's or load balancer's page. Never use it on a successful
+ * answer, which may hold credentials.
+ */
+function bodyExcerpt(body) {
+    const characters = Array.from(body.replace(/\s+/g, ' ').trim());
+    return characters.length <= EXCERPT_LENGTH
+        ? characters.join('')
+        : `${characters.slice(0, EXCERPT_LENGTH).join('')}…`;
+}
+/** No response arrived in time; `code` makes it retryable like any dropped connection. */
+class TimeoutError extends Error {
+    name = 'TimeoutError';
+    code = 'ETIMEDOUT';
+}
+const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+/** A proxy's answers that mean it could not reach the endpoint just now. */
+const PROXY_TRANSIENT_STATUS = new Set([502, 503, 504]);
+/**
+ * No complete answer: refused, reset or dropped connection, no response in time, or a proxy that could not
+ * reach the endpoint.
+ */
+function isConnectionFailure(error) {
+    const { code, message } = (error ?? {});
+    return ((typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+        (typeof message === 'string' && /socket hang up/i.test(message)) ||
+        (error instanceof _proxy_js__WEBPACK_IMPORTED_MODULE_0__/* .ProxyError */ .T6 && PROXY_TRANSIENT_STATUS.has(error.status ?? 0)));
+}
+/** Requests to one endpoint over kept-alive connections, until destroy(). */
+class HttpConnection {
+    endpoint;
+    /** Undefined for a direct connection. A UserError here if a proxy variable is unusable. */
+    proxy;
+    timeoutMs;
+    route;
+    agent;
+    constructor(endpoint, options = {}) {
+        this.endpoint = endpoint;
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        this.proxy = (0,_proxy_js__WEBPACK_IMPORTED_MODULE_0__/* .proxyFor */ .iJ)(endpoint, options.env ?? process.env);
+    }
+    /** To the endpoint URL itself; host and user-agent are added (Node adds content-length for the body). */
+    async request(method, headers, body = '') {
+        const route = await (this.route ??= this.load());
+        const url = this.endpoint;
+        const proxy = route.proxy;
+        return new Promise((resolve, reject) => {
+            const req = route.request({
+                method,
+                ...route.options,
+                agent: this.agent,
+                headers: { host: url.host, 'user-agent': USER_AGENT, ...route.headers, ...headers }
+            }, res => {
+                if (proxy && res.statusCode === 407) {
+                    res.resume();
+                    return fail((0,_proxy_js__WEBPACK_IMPORTED_MODULE_0__/* .proxyRefusal */ .vd)(proxy, 407, res.statusMessage, url.host));
+                }
+                const chunks = [];
+                res.on('data', (chunk) => chunks.push(chunk));
+                res.on('error', fail);
+                res.on('end', () => {
+                    clearTimeout(timer);
+                    const text = Buffer.concat(chunks).toString('utf8');
+                    resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
+                });
+            });
+            // A whole-exchange deadline: a socket idle timeout would not catch a server that trickles bytes.
+            const timer = setTimeout(() => req.destroy(new TimeoutError(`no response within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
+            function fail(error) {
+                clearTimeout(timer);
+                const { syscall } = error;
+                // Only the proxy is connected to: a refused or unresolvable host is the proxy.
+                reject(proxy && (syscall === 'connect' || syscall === 'getaddrinfo')
+                    ? (0,_proxy_js__WEBPACK_IMPORTED_MODULE_0__/* .proxyUnreachable */ .$M)(proxy, url.host, error)
+                    : error);
+            }
+            req.on('error', fail);
+            req.end(body);
+        });
+    }
+    /** Closes the kept-alive sockets (and tunnels being opened), so no connection outlives the action run. */
+    destroy() {
+        this.agent?.destroy();
+    }
+    // node:https has node:http's request and Agent, with TLS added; tls is loaded only when a connection is TLS.
+    async load() {
+        const url = this.endpoint;
+        const proxy = this.proxy;
+        const direct = { protocol: url.protocol, ...hostAndPort(url), path: url.pathname + url.search };
+        if (proxy && url.protocol === 'https:') {
+            const [{ TunnelAgent }, https] = await Promise.all([__nccwpck_require__.e(/* import() */ 535).then(__nccwpck_require__.bind(__nccwpck_require__, 5535)), Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23))]);
+            this.agent = new TunnelAgent(proxy, this.timeoutMs);
+            return { request: https.request, options: direct, headers: {} };
+        }
+        const through = proxy?.url ?? url;
+        const transport = through.protocol === 'https:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
+        this.agent = new transport.Agent({ keepAlive: true });
+        if (!proxy)
+            return { request: transport.request, options: direct, headers: {} };
+        return {
+            request: transport.request,
+            options: {
+                protocol: proxy.url.protocol,
+                ...hostAndPort(proxy.url),
+                // The absolute form, which tells the proxy where to forward; never the endpoint's user:password.
+                path: `${url.protocol}//${url.host}${url.pathname}${url.search}`
+            },
+            headers: proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {},
+            proxy
+        };
+    }
+}
+/** For node:http(s) options: an IPv6 address without brackets, the scheme's port when the URL has none. */
+function hostAndPort(url) {
+    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    return { hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+
+/***/ }),
+
+/***/ 6365:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $M: () => (/* binding */ proxyUnreachable),
+/* harmony export */   GK: () => (/* binding */ describeProxy),
+/* harmony export */   T6: () => (/* binding */ ProxyError),
+/* harmony export */   iJ: () => (/* binding */ proxyFor),
+/* harmony export */   vd: () => (/* binding */ proxyRefusal)
+/* harmony export */ });
+/* unused harmony export bypassesProxy */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(840);
+
+/** A proxy that refused or could not be reached; names the proxy by host and variable, never its credentials. */
+class ProxyError extends Error {
+    name = 'ProxyError';
+    /** The underlying connection error's code (ECONNREFUSED, ...), so retries treat it as that failure. */
+    code;
+    /** The proxy's HTTP status, when it answered. */
+    status;
+    constructor(message, options = {}) {
+        super(message, { cause: options.cause });
+        this.code = options.code;
+        this.status = options.status;
+    }
+}
+/** How messages name a proxy: `proxy.example.com:3128 (from HTTPS_PROXY)`. */
+function describeProxy(proxy) {
+    return `${proxy.url.host} (from ${proxy.variable})`;
+}
+/** The proxy answered other than 200 to CONNECT, or 407 to a request. 502, 503 and 504 are retried. */
+function proxyRefusal(proxy, status, statusMessage, target) {
+    const hint = status === 407
+        ? proxy.authorization
+            ? `; check the user name and password in ${proxy.variable}`
+            : `; it wants credentials: put them in ${proxy.variable} (http://user:password@host:port)`
+        : '';
+    return new ProxyError(`The proxy ${describeProxy(proxy)} refused to connect to ${target}: HTTP ${status}` +
+        `${statusMessage ? ` ${statusMessage}` : ''}${hint}.`, { status });
+}
+/** A connection error on the way to or through the proxy; keeps the code so retries see the same failure. */
+function proxyUnreachable(proxy, target, error) {
+    const { code, syscall } = error;
+    const message = syscall === 'connect' || syscall === 'getaddrinfo'
+        ? `Could not connect to the proxy ${describeProxy(proxy)}: ${error.message}`
+        : `The connection to ${target} through the proxy ${describeProxy(proxy)} failed: ${error.message}`;
+    return new ProxyError(message, { code: typeof code === 'string' ? code : undefined, cause: error });
+}
+/** The proxy for `target`, undefined for a direct connection. Throws a UserError for an unusable value. */
+function proxyFor(target, env) {
+    if (bypassesProxy(target, env))
+        return undefined;
+    const names = target.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    const variable = names.find(name => env[name]);
+    return variable ? parseProxy(env[variable] ?? '', variable) : undefined;
+}
+function bypassesProxy(target, env) {
+    const host = target.hostname.toUpperCase();
+    if (!host)
+        return false;
+    if (host === 'LOCALHOST' || host.startsWith('127.') || host === '[::1]')
+        return true;
+    const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+    const candidates = [host, `${host}:${port}`];
+    return (env.no_proxy || env.NO_PROXY || '')
+        .split(',')
+        .map(entry => entry.trim().toUpperCase())
+        .filter(entry => entry !== '')
+        .some(entry => {
+        if (entry === '*')
+            return true;
+        const name = entry.startsWith('*.') ? entry.slice(1) : entry;
+        return candidates.some(candidate => candidate === name ||
+            candidate.endsWith(`.${name}`) ||
+            (name.startsWith('.') && candidate.endsWith(name)));
+    });
+}
+/** The value is never quoted in an error: it may hold a password. */
+function parseProxy(value, variable) {
+    const text = value.trim();
+    let url;
+    try {
+        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${variable} is not a URL; set it to the proxy, for example http://proxy.example.com:3128.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${variable} names a ${url.protocol.slice(0, -1)}:// proxy; only http:// and https:// proxies are supported.`);
+    }
+    const user = decode(url.username);
+    const password = decode(url.password);
+    const authorization = user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined;
+    return { url: new URL(url.origin), variable, authorization };
+}
+function decode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
     }
 }
 
@@ -2152,6 +2332,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

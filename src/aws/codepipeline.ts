@@ -49,8 +49,9 @@ export class CodePipeline {
   constructor(settings: AwsSettings, credentials: AwsCredentials, options: CodePipelineOptions) {
     this.settings = settings
     this.options = options
-    const endpoint = endpointUrl('codepipeline', settings.region, options.env ?? process.env)
-    this.connection = new HttpConnection(endpoint, options.timeoutMs)
+    const env = options.env ?? process.env
+    const endpoint = endpointUrl('codepipeline', settings.region, env)
+    this.connection = new HttpConnection(endpoint, { timeoutMs: options.timeoutMs, env })
     this.client = new AwsJsonClient({
       connection: this.connection,
       targetPrefix: 'CodePipeline_20150709',

@@ -47,8 +47,10 @@ export async function resolveCredentials(
   }
   let token: string
   try {
-    token = await getIDToken(endpoint, role.audience, { setSecret: deps.setSecret, sleep: deps.sleep })
+    token = await getIDToken(endpoint, role.audience, { setSecret: deps.setSecret, sleep: deps.sleep, env })
   } catch (error) {
+    // Already says what to fix (say, an unusable HTTPS_PROXY).
+    if (error instanceof UserError) throw error
     throw new Error(
       `Could not get a GitHub OIDC token for audience "${role.audience}": ${errorMessage(error)}`,
       {
@@ -57,7 +59,7 @@ export async function resolveCredentials(
     )
   }
 
-  const sts = new HttpConnection(endpointUrl('sts', settings.region, env))
+  const sts = new HttpConnection(endpointUrl('sts', settings.region, env), { env })
   let session: SessionCredentials
   try {
     session = await withAwsRetry(

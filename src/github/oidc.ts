@@ -14,6 +14,8 @@ export interface OidcOptions {
   sleep?: Sleep
   /** Per attempt; tests shorten it. */
   timeoutMs?: number
+  /** Where the proxy variables are read; default process.env. */
+  env?: NodeJS.ProcessEnv
 }
 
 /** A refusal by the token service; 502, 503 and 504 are retried. */
@@ -47,7 +49,7 @@ export async function getIDToken(
   } catch {
     throw new Error('ACTIONS_ID_TOKEN_REQUEST_URL is not a URL.')
   }
-  const connection = new HttpConnection(url, options.timeoutMs)
+  const connection = new HttpConnection(url, { timeoutMs: options.timeoutMs, env: options.env })
   const headers = { accept: 'application/json', authorization: `Bearer ${endpoint.requestToken}` }
   try {
     // @actions/core's schedule: 11 tries, waits doubling from 10 ms to at most about 5 s.
