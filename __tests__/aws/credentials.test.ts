@@ -169,6 +169,19 @@ describe('role-to-assume: OIDC token, then STS AssumeRoleWithWebIdentity', () =>
     expect(emu.requests.filter(r => r.service === 'sts')).toHaveLength(2)
   })
 
+  it('STS out of reach is said as such, not as an answer from STS', async () => {
+    const closed = createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise(resolve => closed.close(resolve))
+    const env = { ...emu.env, AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` }
+    const error = await rejection(resolveCredentials({ ...roleSettings(emu), maxAttempts: 2 }, deps(env)))
+    expect(error.message).toMatch(
+      new RegExp(`^Could not assume ${ROLE_ARN}: STS could not be reached: .*ECONNREFUSED`)
+    )
+    expect(error.message).not.toContain('STS said')
+  })
+
   it("IDPCommunicationError (the identity provider was slow) is retried; it is STS's own transient error", async () => {
     let answered = 0
     const stub = createServer((req, res) => {

@@ -6,6 +6,7 @@ import { endpointUrl } from './endpoints.ts'
 import { withAwsRetry } from './retries.ts'
 import type { AwsSettings } from './settings.ts'
 import { assumeRoleWithWebIdentity, type SessionCredentials } from './sts.ts'
+import { AwsServiceError } from './service-error.ts'
 
 export interface AwsCredentials {
   accessKeyId: string
@@ -110,8 +111,10 @@ async function ambientCredentials(settings: AwsSettings, env: NodeJS.ProcessEnv)
 }
 
 function assumeRoleError(error: Error, roleArn: string, audience: string): Error {
-  // STS's messages end with a full stop; the sentences below add their own.
-  const reason = `STS said: ${error.name}: ${error.message.replace(/\.$/, '')}`
+  // STS's messages end with a full stop; the sentences below add their own. A failure that is not STS's
+  // answer (network, proxy) must not be put in STS's mouth.
+  const text = `${error.name}: ${error.message.replace(/\.$/, '')}`
+  const reason = error instanceof AwsServiceError ? `STS said: ${text}` : `STS could not be reached: ${text}`
   switch (error.name) {
     case 'AccessDenied':
     case 'AccessDeniedException':
