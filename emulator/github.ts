@@ -195,6 +195,15 @@ export class GitHub extends GitHubStore implements ServiceHandler {
         `Invalid request.\n\nFor 'properties/inputs', more than ${MAX_DISPATCH_INPUTS} properties were supplied.`
       )
     }
+    // The request schema types every input value as a string, whatever the workflow declares (boolean, number).
+    for (const [name, value] of Object.entries(inputs)) {
+      if (typeof value !== 'string') {
+        return error(
+          422,
+          `Invalid request.\n\nFor 'properties/${name}', ${JSON.stringify(value)} is not a string.`
+        )
+      }
+    }
     const ref = body.ref
     const branch = ref.replace(/^refs\/heads\//, '')
     const tag = ref.replace(/^refs\/tags\//, '')

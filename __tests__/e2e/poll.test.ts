@@ -158,6 +158,27 @@ describe('poll action: polling and dispatching', () => {
     expect(result.commands.filter(c => c.command === 'warning' || c.command === 'error')).toEqual([])
   })
 
+  it('sends numbers and booleans of the Inputs property as strings, the only values GitHub takes', async () => {
+    emu.github.addWorkflow(REPO, {
+      file: 'typed.yml',
+      inputs: {
+        'codepipeline-job-id': { required: true },
+        shards: { type: 'number' },
+        debug: { type: 'boolean' }
+      }
+    })
+    const job = queue(emu, {
+      configuration: { Repository: REPO, Workflow: 'typed.yml', Inputs: '{"shards": 4, "debug": true}' }
+    })
+
+    const result = await runPoll(emu)
+
+    expect(result.outputs).toMatchObject({ dispatched: '1', failed: '0' })
+    expect(emu.github.dispatches.map(d => d.inputs)).toEqual([
+      { 'codepipeline-job-id': job.id, shards: '4', debug: 'true' }
+    ])
+  })
+
   it('keeps polling for wait-seconds until a job arrives', async () => {
     setTimeout(() => queue(emu, { pipelineName: 'late' }), 500)
 

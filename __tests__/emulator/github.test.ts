@@ -163,6 +163,38 @@ describe('GitHub REST through @actions/github', () => {
     expect(emu.github.dispatches).toHaveLength(0)
   })
 
+  it('refuses input values that are not strings, as GitHub does, whatever type the workflow declares', async () => {
+    emu.github.addWorkflow('octo-org/octo-repo', {
+      file: 'typed.yml',
+      inputs: { count: { type: 'number' }, debug: { type: 'boolean' } }
+    })
+    const dispatch = (inputs: Record<string, unknown>) =>
+      failure(
+        octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+          ...repo,
+          workflow_id: 'typed.yml',
+          ref: 'main',
+          inputs: inputs as Record<string, string>
+        })
+      )
+    expect(await dispatch({ count: 3 })).toMatchObject({
+      status: 422,
+      message: expect.stringContaining("For 'properties/count', 3 is not a string.")
+    })
+    expect(await dispatch({ debug: false })).toMatchObject({
+      status: 422,
+      message: expect.stringContaining("For 'properties/debug', false is not a string.")
+    })
+    expect(emu.github.dispatches).toHaveLength(0)
+    await octokit.rest.actions.createWorkflowDispatch({
+      ...repo,
+      workflow_id: 'typed.yml',
+      ref: 'main',
+      inputs: { count: '3', debug: 'false' }
+    })
+    expect(emu.github.dispatches.map(d => d.inputs)).toEqual([{ count: '3', debug: 'false' }])
+  })
+
   it('checks the token: 401 unknown, 403 without actions: write, 404 for a repository it cannot see', async () => {
     const bad = getOctokit('ghs_unknown', { baseUrl: emu.urls.github })
     expect(await failure(bad.rest.repos.get(repo))).toMatchObject({

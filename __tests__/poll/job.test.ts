@@ -53,12 +53,33 @@ test('a job with Repository, Workflow, Ref and Inputs becomes a dispatch with th
         repo: 'app',
         workflow: 'build.yml',
         ref: 'v1.2',
-        inputs: { 'codepipeline-job-id': JOB, env: 'prod', n: 2, dry: false }
+        // GitHub takes strings only: a number or boolean would be refused with 422 "… is not a string".
+        inputs: { 'codepipeline-job-id': JOB, env: 'prod', n: '2', dry: 'false' }
       }
     }
   })
   // Nothing of the job data but its coordinates is kept.
   expect(JSON.stringify(plan)).not.toContain('secret')
+})
+
+test('numbers are sent as written, without losing digits', () => {
+  const plan = planJob(
+    job({
+      Repository: 'octo-org/app',
+      Workflow: 'build.yml',
+      Inputs: '{"build": 12345678901234567890, "ratio": 1.50, "big": 1E3, "neg": -0, "on": true, "s": "7"}'
+    }),
+    settings
+  )
+  expect(plan.action.kind === 'dispatch' && plan.action.target.inputs).toEqual({
+    'codepipeline-job-id': JOB,
+    build: '12345678901234567890',
+    ratio: '1.50',
+    big: '1E3',
+    neg: '-0',
+    on: 'true',
+    s: '7'
+  })
 })
 
 test('the poller inputs fill in what the configuration leaves out; no ref means the default branch', () => {

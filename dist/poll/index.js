@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 840:
+/***/ 3916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -32,11 +32,11 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 2109:
+/***/ 2729:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(191);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4678);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45,7 +45,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 191:
+/***/ 4678:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -113,7 +113,7 @@ function appendSummary(markdown) {
 }
 
 // EXTERNAL MODULE: ./src/transport/http.ts
-var http = __nccwpck_require__(8813);
+var http = __nccwpck_require__(4025);
 ;// CONCATENATED MODULE: ./src/aws/service-error.ts
 
 /**
@@ -302,7 +302,7 @@ function parseError(response) {
 }
 
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(840);
+var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/retry.ts
 // The one retry loop: AWS calls (src/aws/retries.ts), the OIDC token and GitHub REST.
 // Only transient failures are retried; a permanent error is thrown at once so the user sees it without delay.
@@ -547,6 +547,7 @@ function decodeEntities(text) {
 
 
 
+
 const NO_CREDENTIALS = 'No AWS credentials: set role-to-assume (with permissions: id-token: write) or configure credentials ' +
     'earlier in the job (aws-actions/configure-aws-credentials)';
 /**
@@ -610,7 +611,7 @@ async function ambientCredentials(settings, env) {
     if (accessKeyId && secretAccessKey) {
         return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
     }
-    const { defaultProvider } = await __nccwpck_require__.e(/* import() */ 563).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7563, 19));
+    const { defaultProvider } = await __nccwpck_require__.e(/* import() */ 861).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5861, 19));
     try {
         // The region is for the chain's own STS calls (web identity file, assume-role profiles).
         return await defaultProvider({ clientConfig: { region: settings.region } })();
@@ -624,8 +625,10 @@ async function ambientCredentials(settings, env) {
     }
 }
 function assumeRoleError(error, roleArn, audience) {
-    // STS's messages end with a full stop; the sentences below add their own.
-    const reason = `STS said: ${error.name}: ${error.message.replace(/\.$/, '')}`;
+    // STS's messages end with a full stop; the sentences below add their own. A failure that is not STS's
+    // answer (network, proxy) must not be put in STS's mouth.
+    const text = `${error.name}: ${error.message.replace(/\.$/, '')}`;
+    const reason = error instanceof AwsServiceError ? `STS said: ${text}` : `STS could not be reached: ${text}`;
     switch (error.name) {
         case 'AccessDenied':
         case 'AccessDeniedException':
@@ -785,7 +788,7 @@ class GitHubError extends Error {
 }
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
 async function connectGitHub(token, apiUrl, attempts, sleep) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 31).then(__nccwpck_require__.bind(__nccwpck_require__, 5031));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(token, { baseUrl: apiUrl });
     return {
         octokit,
@@ -1332,6 +1335,7 @@ function runRef(run) {
 
 
 
+
 /** Thrown inside planning only; becomes a `reject` action. */
 class Rejection extends Error {
 }
@@ -1391,39 +1395,51 @@ function missing(property, input, what) {
     return new Rejection(`The action configuration has no ${property}, and the poll action has no ${input} input: set the ` +
         `${property} property of this action in the pipeline to ${what}.`);
 }
-/** The Inputs property: a JSON object of extra workflow inputs (CodePipeline variables resolve into it). */
+/**
+ * The Inputs property: a JSON object of extra workflow inputs (CodePipeline variables resolve into it). Numbers
+ * and booleans are sent as strings, since the API takes nothing else; the workflow's input types turn them back.
+ */
 function extraInputs(raw, jobIdInput) {
     if (!raw?.trim())
         return {};
     const example = 'e.g. {"environment": "staging", "commit": "#{SourceVariables.CommitId}"}';
     let parsed;
+    const numbers = new WeakMap();
     try {
-        parsed = JSON.parse(raw);
+        parsed = JSON.parse(raw, function (key, value, context) {
+            // A number as written: String(12345678901234567890) would lose digits, and 1.50 would become "1.5".
+            if (typeof value === 'number' && context?.source !== undefined) {
+                numbers.set(this, (numbers.get(this) ?? new Map()).set(key, context.source));
+            }
+            return value;
+        });
     }
     catch (error) {
         // V8 quotes the text in some messages ("Unexpected token 'p', "{…}" is not valid JSON"); drop the quote,
         // since resolved pipeline variables may be in it.
-        const reason = error.message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+        const reason = (0,errors/* errorMessage */.gJ)(error).replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
         throw new Rejection(`The Inputs property is not valid JSON (${reason}): write a JSON object, ${example}.`);
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new Rejection(`The Inputs property must be a JSON object of workflow inputs, ${example}.`);
     }
+    const inputs = {};
     for (const [name, value] of Object.entries(parsed)) {
         if (value === null || typeof value === 'object') {
             throw new Rejection(`The Inputs property sets "${name}" to ${JSON.stringify(value)}; workflow inputs take a string, number or boolean.`);
         }
+        inputs[name] = numbers.get(parsed)?.get(name) ?? String(value);
     }
-    if (Object.hasOwn(parsed, jobIdInput)) {
+    if (Object.hasOwn(inputs, jobIdInput)) {
         throw new Rejection(`The Inputs property sets "${jobIdInput}", the input the poll action fills with the CodePipeline job ID ` +
             '(job-id-input): remove it from Inputs.');
     }
-    const count = Object.keys(parsed).length + 1;
+    const count = Object.keys(inputs).length + 1;
     if (count > github.maxDispatchInputs) {
         throw new Rejection(`The Inputs property has ${count - 1} inputs; with the job ID that makes ${count}, and GitHub accepts at most ` +
             `${github.maxDispatchInputs} workflow_dispatch inputs. Pass fewer.`);
     }
-    return parsed;
+    return inputs;
 }
 
 ;// CONCATENATED MODULE: ./src/poll/poll-jobs.ts
@@ -1916,7 +1932,7 @@ function cachedDefaultBranch() {
 
 /***/ }),
 
-/***/ 8813:
+/***/ 4025:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1928,7 +1944,7 @@ function cachedDefaultBranch() {
 /* harmony export */   kG: () => (/* binding */ bodyExcerpt)
 /* harmony export */ });
 /* unused harmony export DEFAULT_TIMEOUT_MS */
-/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6365);
+/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7769);
 
 // HTTP exchanges over node:http or node:https, whichever the endpoint needs, loaded on first use: the AWS
 // SDK and fetch (undici) cost more to load than this action's whole start-up budget. Shared by the AWS client
@@ -2032,7 +2048,7 @@ class HttpConnection {
         const proxy = this.proxy;
         const direct = { protocol: url.protocol, ...hostAndPort(url), path: url.pathname + url.search };
         if (proxy && url.protocol === 'https:') {
-            const [{ TunnelAgent }, https] = await Promise.all([__nccwpck_require__.e(/* import() */ 535).then(__nccwpck_require__.bind(__nccwpck_require__, 5535)), Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23))]);
+            const [{ TunnelAgent }, https] = await Promise.all([__nccwpck_require__.e(/* import() */ 107).then(__nccwpck_require__.bind(__nccwpck_require__, 4107)), Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23))]);
             this.agent = new TunnelAgent(proxy, this.timeoutMs);
             return { request: https.request, options: direct, headers: {} };
         }
@@ -2063,7 +2079,7 @@ function hostAndPort(url) {
 
 /***/ }),
 
-/***/ 6365:
+/***/ 7769:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -2074,7 +2090,7 @@ function hostAndPort(url) {
 /* harmony export */   vd: () => (/* binding */ proxyRefusal)
 /* harmony export */ });
 /* unused harmony export bypassesProxy */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(840);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 /** A proxy that refused or could not be reached; names the proxy by host and variable, never its credentials. */
 class ProxyError extends Error {
@@ -2212,7 +2228,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 6970:
+/***/ 4589:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
@@ -2261,7 +2277,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 
 /***/ }),
 
-/***/ 8229:
+/***/ 610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
@@ -2697,6 +2713,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(2109);
+/******/ var __webpack_exports__ = __nccwpck_require__(2729);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

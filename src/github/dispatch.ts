@@ -9,7 +9,8 @@ export interface WorkflowDispatch extends Repository {
   /** File name or numeric ID. */
   workflow: string
   ref: string
-  inputs: Record<string, unknown>
+  /** String values only: GitHub refuses a number or boolean with 422 "… is not a string". */
+  inputs: Record<string, string>
 }
 
 /** The run a dispatch started; absent when the server does not return run details (older GitHub Enterprise). */

@@ -1,5 +1,6 @@
 import type { Job } from '@aws-sdk/client-codepipeline'
 import { pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
+import { errorMessage } from '../errors.ts'
 import { github as githubLimits } from '../limits.ts'
 import { REPOSITORY, WORKFLOW, type PollSettings } from './settings.ts'
 import { parseRunToken, type TrackedRun } from './track.ts'
@@ -13,7 +14,8 @@ export interface Target {
   repo: string
   workflow: string
   ref?: string
-  inputs: Record<string, unknown>
+  /** GitHub's workflow_dispatch API takes string values only (a number or boolean is refused with 422). */
+  inputs: Record<string, string>
 }
 
 export type Action =
@@ -102,41 +104,53 @@ function missing(property: string, input: string, what: string): Rejection {
   )
 }
 
-/** The Inputs property: a JSON object of extra workflow inputs (CodePipeline variables resolve into it). */
-function extraInputs(raw: string | undefined, jobIdInput: string): Record<string, unknown> {
+/**
+ * The Inputs property: a JSON object of extra workflow inputs (CodePipeline variables resolve into it). Numbers
+ * and booleans are sent as strings, since the API takes nothing else; the workflow's input types turn them back.
+ */
+function extraInputs(raw: string | undefined, jobIdInput: string): Record<string, string> {
   if (!raw?.trim()) return {}
   const example = 'e.g. {"environment": "staging", "commit": "#{SourceVariables.CommitId}"}'
   let parsed: unknown
+  const numbers = new WeakMap<object, Map<string, string>>()
   try {
-    parsed = JSON.parse(raw)
+    parsed = JSON.parse(raw, function (this: object, key, value, context?: { source?: string }) {
+      // A number as written: String(12345678901234567890) would lose digits, and 1.50 would become "1.5".
+      if (typeof value === 'number' && context?.source !== undefined) {
+        numbers.set(this, (numbers.get(this) ?? new Map<string, string>()).set(key, context.source))
+      }
+      return value
+    })
   } catch (error) {
     // V8 quotes the text in some messages ("Unexpected token 'p', "{…}" is not valid JSON"); drop the quote,
     // since resolved pipeline variables may be in it.
-    const reason = (error as Error).message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
+    const reason = errorMessage(error).replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
     throw new Rejection(`The Inputs property is not valid JSON (${reason}): write a JSON object, ${example}.`)
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Rejection(`The Inputs property must be a JSON object of workflow inputs, ${example}.`)
   }
+  const inputs: Record<string, string> = {}
   for (const [name, value] of Object.entries(parsed)) {
     if (value === null || typeof value === 'object') {
       throw new Rejection(
         `The Inputs property sets "${name}" to ${JSON.stringify(value)}; workflow inputs take a string, number or boolean.`
       )
     }
+    inputs[name] = numbers.get(parsed)?.get(name) ?? String(value)
   }
-  if (Object.hasOwn(parsed, jobIdInput)) {
+  if (Object.hasOwn(inputs, jobIdInput)) {
     throw new Rejection(
       `The Inputs property sets "${jobIdInput}", the input the poll action fills with the CodePipeline job ID ` +
         '(job-id-input): remove it from Inputs.'
     )
   }
-  const count = Object.keys(parsed).length + 1
+  const count = Object.keys(inputs).length + 1
   if (count > githubLimits.maxDispatchInputs) {
     throw new Rejection(
       `The Inputs property has ${count - 1} inputs; with the job ID that makes ${count}, and GitHub accepts at most ` +
         `${githubLimits.maxDispatchInputs} workflow_dispatch inputs. Pass fewer.`
     )
   }
-  return parsed as Record<string, unknown>
+  return inputs
 }
