@@ -158,6 +158,33 @@ describe('poll action: polling and dispatching', () => {
     expect(result.commands.filter(c => c.command === 'warning' || c.command === 'error')).toEqual([])
   })
 
+  it('a retried acknowledgement that finds its nonce spent may have lost our own answer: the step names the job', async () => {
+    const job = queue(emu)
+    // The first attempt gets no usable answer; the retry is held while the job moves on as if that first attempt
+    // had taken it (CodePipeline spent the nonce).
+    emu.faults.add({ service: 'codepipeline', operation: 'AcknowledgeJob', kind: 'server-error' })
+    emu.faults.add({ service: 'codepipeline', operation: 'AcknowledgeJob', kind: 'delay', delayMs: 300 })
+
+    const running = runPoll(emu)
+    await requestsFor(emu, 'AcknowledgeJob', 2)
+    emu.codepipeline.job(job.id)!.state = 'InProgress'
+    emu.codepipeline.job(job.id)!.nonce = 'spent'
+    const result = await running
+
+    expect(result.exitCode).toBe(1)
+    expect(emu.github.dispatches).toEqual([])
+    expect(jobsOutput(result)).toMatchObject([{ jobId: job.id, result: 'unreported' }])
+    const error = result.commands.filter(c => c.command === 'error').at(-1)?.message ?? ''
+    expect(error).toContain(
+      '1 CodePipeline job(s) could not be answered and wait until CodePipeline times them out:'
+    )
+    expect(error).toContain(
+      `Job ${job.id} (my-pipeline / Build / GitHubActions) → ${REPO} build.yml@main: unreported, the acknowledgement ` +
+        "took 2 attempts and the last found the nonce used: the first attempt's answer was lost, so the job may be ours and waiting, acknowledged but not started (or another worker took it)"
+    )
+    expect(result.outputs.failed).toBe('1')
+  })
+
   it('sends numbers and booleans of the Inputs property as strings, the only values GitHub takes', async () => {
     emu.github.addWorkflow(REPO, {
       file: 'typed.yml',

@@ -106,6 +106,28 @@ test('a job another worker holds is left alone, before any GitHub call', async (
   expect([...nonce.sent, ...status.sent]).toEqual([])
 })
 
+test('a spent nonce after a retried acknowledgement may be our own lost answer: the job is named, not skipped', async () => {
+  let asked = false
+  const { deps: d, sent } = deps({
+    github: async () => {
+      asked = true
+      return gitHub(200).client
+    },
+    ack: async () => {
+      throw new CodePipelineError('bad nonce', 'InvalidNonceException', { attempts: 3 })
+    }
+  })
+  expect(await handleJob(plan, d)).toMatchObject({
+    result: 'unreported',
+    detail: expect.stringMatching(
+      /^the acknowledgement took 3 attempts and the last found the nonce used: the first attempt's answer was lost, so the job may be ours and waiting, acknowledged but not started \(or another worker took it\)$/
+    )
+  })
+  // Nothing is started on a guess: the job is left for the user (the step fails and names it).
+  expect(asked).toBe(false)
+  expect(sent).toEqual([])
+})
+
 test('an acknowledgement that fails for another reason leaves the job waiting, unstarted', async () => {
   const { deps: d } = deps({
     ack: async () => {

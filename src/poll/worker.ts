@@ -75,6 +75,17 @@ async function acknowledge(
     return { result: 'skipped', detail: `another worker has it (job status ${status || 'unknown'})` }
   } catch (error) {
     if (error instanceof CodePipelineError && error.code === 'InvalidNonceException') {
+      // After a retry, the nonce may have been spent by our own first attempt, whose answer was lost: then the
+      // job is ours, acknowledged but never started, and nobody else will answer it.
+      if (error.attempts > 1) {
+        return {
+          result: 'unreported',
+          detail:
+            `the acknowledgement took ${error.attempts} attempts and the last found the nonce used: the first ` +
+            "attempt's answer was lost, so the job may be ours and waiting, acknowledged but not started (or " +
+            'another worker took it)'
+        }
+      }
       return { result: 'skipped', detail: 'another worker took it (its nonce is no longer valid)' }
     }
     return {
