@@ -156,16 +156,36 @@ describe('poll action: jobs that cannot be started', () => {
     )
   })
 
-  it('a rate-limited dispatch (GitHub did nothing) is retried and the workflow starts once', async () => {
-    const job = queue(emu)
-    emu.faults.add({ service: 'github', operation: DISPATCH_ROUTE, kind: 'throttle' })
+  it.each([429, 403])(
+    'a rate-limited dispatch (HTTP %s: GitHub did nothing) is retried and the workflow starts once',
+    async status => {
+      const job = queue(emu)
+      emu.faults.add({ service: 'github', operation: DISPATCH_ROUTE, kind: 'throttle', status })
 
-    const result = await runPoll(emu)
+      const result = await runPoll(emu)
+
+      expect(result.exitCode).toBe(0)
+      expect(emu.requests.filter(r => r.operation === DISPATCH_ROUTE)).toHaveLength(2)
+      expect(emu.github.dispatches).toHaveLength(1)
+      expect(emu.github.dispatches[0].inputs).toEqual({ 'codepipeline-job-id': job.id })
+    }
+  )
+
+  it('a rate limit that outlasts the retries is SystemUnavailable saying so, never a PermissionError', async () => {
+    const job = queue(emu)
+    emu.faults.add({ service: 'github', operation: DISPATCH_ROUTE, kind: 'throttle', status: 403, times: 2 })
+
+    const result = await runPoll(emu, { 'max-attempts': '2' })
 
     expect(result.exitCode).toBe(0)
     expect(emu.requests.filter(r => r.operation === DISPATCH_ROUTE)).toHaveLength(2)
-    expect(emu.github.dispatches).toHaveLength(1)
-    expect(emu.github.dispatches[0].inputs).toEqual({ 'codepipeline-job-id': job.id })
+    expect(emu.github.dispatches).toEqual([])
+    expect(failureOf(job.id)).toEqual({
+      type: 'SystemUnavailable',
+      message: expect.stringMatching(
+        /^GitHub rate-limited the poller's github-token, so workflow "build\.yml" in octo-org\/octo-repo was not started \(.*HTTP 403.*API rate limit exceeded.*\)\. Retry the stage once the limit resets/
+      )
+    })
   })
 
   it('a continuation token the poller did not issue is a ConfigurationError, never a second dispatch', async () => {

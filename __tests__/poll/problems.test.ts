@@ -3,9 +3,10 @@ import { GitHubError } from '../../src/github/client.ts'
 import { startProblem, trackProblem, untrackableProblem } from '../../src/poll/problems.ts'
 
 const target = { owner: 'octo-org', repo: 'app', workflow: 'build.yml', ref: 'main', inputs: {} }
-const gitHubError = (status: number | undefined, said: string) =>
+const gitHubError = (status: number | undefined, said: string, rateLimited = false) =>
   new GitHubError(`GitHub API x failed${status ? ` (HTTP ${status})` : ''}: ${said}`, status, {
-    cause: new Error(`${said} - https://docs.github.com/rest/actions/workflows`)
+    cause: new Error(`${said} - https://docs.github.com/rest/actions/workflows`),
+    rateLimited
   })
 
 test.each([
@@ -65,14 +66,33 @@ test.each([
   expect(problem.message).not.toContain('docs.github.com')
 })
 
-test('an exhausted rate limit (403) is unavailability, not a missing permission', () => {
+test.each([403, 429])(
+  'a rate limit that outlasted the retries (HTTP %s) is unavailability, not a missing permission',
+  status => {
+    const error = gitHubError(status, 'API rate limit exceeded for installation ID 1.', true)
+    for (const step of ['dispatch', 'read repository'] as const) {
+      expect(startProblem(error, step, target, 'job')).toEqual({
+        type: 'SystemUnavailable',
+        message:
+          `GitHub rate-limited the poller's github-token, so workflow "build.yml" in octo-org/app was not started ` +
+          `(GitHub API x failed (HTTP ${status}): API rate limit exceeded for installation ID 1.). Retry the stage ` +
+          'once the limit resets; if this keeps happening, run the poller less often or give it a token with a ' +
+          'rate limit of its own (a GitHub App installation).'
+      })
+    }
+    // A tracked run is unaffected by a rate limit: the next poll looks again.
+    expect(trackProblem(error, { owner: 'octo-org', repo: 'app', runId: 5 })).toBeUndefined()
+  }
+)
+
+test('the client classifies rate limits: a 403 it did not flag is a missing permission', () => {
   const problem = startProblem(
-    gitHubError(403, 'API rate limit exceeded for installation ID 1.'),
+    gitHubError(403, 'Resource not accessible by integration'),
     'dispatch',
     target,
     'job'
   )
-  expect(problem.type).toBe('SystemUnavailable')
+  expect(problem.type).toBe('PermissionError')
 })
 
 test('an error that is not GitHub’s is treated as GitHub being unavailable', () => {

@@ -306,10 +306,10 @@ var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/retry.ts
 // The one retry loop: AWS calls (src/aws/retries.ts), the OIDC token and GitHub REST.
 // Only transient failures are retried; a permanent error is thrown at once so the user sees it without delay.
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+const retry_sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 async function withRetry(call, options) {
     const { attempts, isTransient, baseDelayMs = 500, maxDelayMs = 10_000 } = options;
-    const wait = options.sleep ?? sleep;
+    const wait = options.sleep ?? retry_sleep;
     for (let attempt = 1;; attempt++) {
         try {
             return await call();
@@ -777,42 +777,102 @@ async function connectCodePipeline(settings, deps) {
 
 ;// CONCATENATED MODULE: ./src/github/client.ts
 
+
+/**
+ * The longest one call waits, in all, for a rate limit GitHub says when it lifts (retry-after, or
+ * x-ratelimit-reset once the limit is used up). Our policy: a limit that lifts later gives up at once, since
+ * the jobs of a poll must still be answered within the role session.
+ */
+const RATE_LIMIT_WAIT_MAX_MS = 60_000;
 /** A GitHub API call that failed; `status` is the HTTP status (undefined when no response came back). */
 class GitHubError extends Error {
     name = 'GitHubError';
     status;
+    /** Refused for a rate limit (429, or 403 for a used-up limit): GitHub did nothing with the request. */
+    rateLimited;
     constructor(message, status, options) {
         super(message, options);
         this.status = status;
+        this.rateLimited = options?.rateLimited ?? false;
     }
 }
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
-async function connectGitHub(token, apiUrl, attempts, sleep) {
+async function connectGitHub(token, apiUrl, attempts, sleep = retry_sleep) {
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(token, { baseUrl: apiUrl });
     return {
         octokit,
         async call(what, send, options) {
+            const retryable = options?.retry === 'unsent' ? isUnsent : client_isTransient;
+            // What GitHub asked to wait before the next attempt, and how much of the budget is spent.
+            let pause = 0;
+            let waited = 0;
             try {
-                return await withRetry(() => send(octokit), {
+                return await withRetry(async () => {
+                    try {
+                        return await send(octokit);
+                    }
+                    catch (error) {
+                        pause = waitAsked(error);
+                        throw error;
+                    }
+                }, {
                     attempts,
-                    isTransient: options?.retry === 'unsent' ? isUnsent : client_isTransient,
-                    sleep
+                    isTransient: error => retryable(error) && waited + pause <= RATE_LIMIT_WAIT_MAX_MS,
+                    sleep: ms => {
+                        const wait = Math.max(ms, pause);
+                        waited += pause;
+                        return sleep(wait);
+                    }
                 });
             }
             catch (error) {
-                const status = error.status;
-                const message = error.message;
-                throw new GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${message}`, status, {
-                    cause: error
-                });
+                const status = statusOf(error);
+                const later = pause > 0 && waited + pause > RATE_LIMIT_WAIT_MAX_MS
+                    ? ` (GitHub asked to wait ${Math.ceil(pause / 1000)} s)`
+                    : '';
+                throw new GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(0,errors/* errorMessage */.gJ)(error)}${later}`, status, { cause: error, rateLimited: isRateLimited(error) });
             }
         }
     };
 }
+function statusOf(error) {
+    return error?.status;
+}
+function header(error, name) {
+    const value = error?.response?.headers?.[name];
+    return value === undefined || value === null ? undefined : String(value);
+}
+/**
+ * GitHub refused for a rate limit, so it did nothing: 429, or 403 for a used-up primary limit
+ * (x-ratelimit-remaining: 0) or a secondary limit (the message says "rate limit").
+ */
+function isRateLimited(error) {
+    const status = statusOf(error);
+    if (status === 429)
+        return true;
+    if (status !== 403)
+        return false;
+    const message = error.message;
+    return /rate limit/i.test(String(message ?? '')) || header(error, 'x-ratelimit-remaining') === '0';
+}
+/** Milliseconds GitHub asks to wait before trying again: retry-after, or the reset of a used-up limit; else 0. */
+function waitAsked(error) {
+    const retryAfter = header(error, 'retry-after');
+    if (retryAfter !== undefined) {
+        const seconds = Number(retryAfter);
+        const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+        return Number.isFinite(ms) ? Math.max(0, ms) : 0;
+    }
+    const reset = Number(header(error, 'x-ratelimit-reset'));
+    if (isRateLimited(error) && header(error, 'x-ratelimit-remaining') === '0' && reset > 0) {
+        return Math.max(0, reset * 1000 - Date.now());
+    }
+    return 0;
+}
 /** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
 function isUnsent(error) {
-    if (error.status === 429)
+    if (isRateLimited(error))
         return true;
     for (let e = error; e; e = e.cause) {
         if (e.code === 'ECONNREFUSED')
@@ -821,9 +881,9 @@ function isUnsent(error) {
     return false;
 }
 function client_isTransient(error) {
-    const status = error.status;
+    const status = statusOf(error);
     // Octokit reports a dropped connection as status 500 with no response, so both land here.
-    return status === undefined || status === 429 || status >= 500;
+    return status === undefined || isRateLimited(error) || status >= 500;
 }
 
 ;// CONCATENATED MODULE: ./src/github/context.ts
@@ -1609,11 +1669,20 @@ async function getRun(github, repository, runId) {
 ;// CONCATENATED MODULE: ./src/poll/problems.ts
 
 
+
 /** Why a workflow could not be started; `step` says whether reading the repository or the dispatch failed. */
 function startProblem(error, step, target, jobIdInput) {
     const repository = `${target.owner}/${target.repo}`;
     const said = gitHubSaid(error);
-    switch (statusOf(error)) {
+    if (problems_isRateLimited(error)) {
+        return {
+            type: 'SystemUnavailable',
+            message: `GitHub rate-limited the poller's github-token, so workflow "${target.workflow}" in ${repository} was ` +
+                `not started (${(0,errors/* errorMessage */.gJ)(error)}). Retry the stage once the limit resets; if this keeps happening, ` +
+                'run the poller less often or give it a token with a rate limit of its own (a GitHub App installation).'
+        };
+    }
+    switch (problems_statusOf(error)) {
         case 404:
             return {
                 type: 'ConfigurationError',
@@ -1651,10 +1720,10 @@ function startProblem(error, step, target, jobIdInput) {
                 type: 'SystemUnavailable',
                 message: step === 'dispatch'
                     ? `GitHub was unavailable when asked to start workflow "${target.workflow}" in ${repository} ` +
-                        `(${messageOf(error)}); it was not asked again, so that no build starts twice. Retry the stage ` +
+                        `(${(0,errors/* errorMessage */.gJ)(error)}); it was not asked again, so that no build starts twice. Retry the stage ` +
                         'once GitHub answers again (https://www.githubstatus.com).'
                     : `GitHub was unavailable, so workflow "${target.workflow}" in ${repository} was not started ` +
-                        `(${messageOf(error)}). Retry the stage once GitHub answers again (https://www.githubstatus.com).`
+                        `(${(0,errors/* errorMessage */.gJ)(error)}). Retry the stage once GitHub answers again (https://www.githubstatus.com).`
             };
     }
 }
@@ -1665,7 +1734,10 @@ function startProblem(error, step, target, jobIdInput) {
 function trackProblem(error, run) {
     const said = gitHubSaid(error);
     const repository = `${run.owner}/${run.repo}`;
-    switch (statusOf(error)) {
+    // A rate limit passes: like unavailability, it does not mean the token lacks a permission.
+    if (problems_isRateLimited(error))
+        return undefined;
+    switch (problems_statusOf(error)) {
         case 404:
             return {
                 type: 'ConfigurationError',
@@ -1676,7 +1748,7 @@ function trackProblem(error, run) {
         case 403:
             return {
                 type: 'PermissionError',
-                message: `The poller's github-token may not read ${describeRun(run)} (HTTP ${statusOf(error)}${said}). ` +
+                message: `The poller's github-token may not read ${describeRun(run)} (HTTP ${problems_statusOf(error)}${said}). ` +
                     `Pass a valid token with Actions: read on ${repository}.`
             };
         default:
@@ -1692,21 +1764,20 @@ function untrackableProblem(target) {
             'track mode cannot follow it. Use mode: dispatch and report from the workflow with the report action.'
     };
 }
-function statusOf(error) {
-    if (!(error instanceof GitHubError))
-        return undefined;
-    // An exhausted rate limit comes back as 403 too; it passes, so it is unavailability, not a missing permission.
-    if (error.status === 403 && /rate limit/i.test(error.message))
-        return 429;
-    return error.status;
+function problems_statusOf(error) {
+    return error instanceof GitHubError ? error.status : undefined;
 }
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
+/** The client classified it (a rate-limited 403 is no missing permission) and already retried it. */
+function problems_isRateLimited(error) {
+    return error instanceof GitHubError && error.rateLimited;
 }
 /** GitHub's own words (Octokit's message without the request), e.g. "Unexpected inputs provided: [...]". */
 function gitHubSaid(error) {
-    const cause = error instanceof GitHubError ? error.cause : undefined;
-    const text = cause?.message?.replace(/ - https:\/\/docs\.github\.com\S*$/, '').trim();
+    if (!(error instanceof GitHubError) || error.cause === undefined)
+        return '';
+    const text = (0,errors/* errorMessage */.gJ)(error.cause)
+        .replace(/ - https:\/\/docs\.github\.com\S*$/, '')
+        .trim();
     return text ? `: ${text}` : '';
 }
 
@@ -1870,7 +1941,7 @@ async function deliver(record, decision, codepipeline) {
 
 
 /** Poll once (or for wait-seconds), answer every job, publish what happened; fail only for a job left waiting. */
-async function run(env = process.env, clock = { now: Date.now, sleep: sleep }) {
+async function run(env = process.env, clock = { now: Date.now, sleep: retry_sleep }) {
     try {
         const settings = parsePollSettings(fromEnv(env), env, runContext(env));
         setSecret(settings.githubToken);

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 840:
+/***/ 3916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -32,11 +32,11 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 4486:
+/***/ 1714:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3797);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6980);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45,7 +45,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3797:
+/***/ 6980:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -55,7 +55,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(840);
+var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
@@ -115,7 +115,7 @@ function appendSummary(markdown) {
 }
 
 // EXTERNAL MODULE: ./src/transport/http.ts
-var http = __nccwpck_require__(8813);
+var http = __nccwpck_require__(4025);
 ;// CONCATENATED MODULE: ./src/aws/service-error.ts
 
 /**
@@ -547,6 +547,7 @@ function decodeEntities(text) {
 
 
 
+
 const NO_CREDENTIALS = 'No AWS credentials: set role-to-assume (with permissions: id-token: write) or configure credentials ' +
     'earlier in the job (aws-actions/configure-aws-credentials)';
 /**
@@ -610,7 +611,7 @@ async function ambientCredentials(settings, env) {
     if (accessKeyId && secretAccessKey) {
         return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
     }
-    const { defaultProvider } = await __nccwpck_require__.e(/* import() */ 563).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7563, 19));
+    const { defaultProvider } = await __nccwpck_require__.e(/* import() */ 861).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5861, 19));
     try {
         // The region is for the chain's own STS calls (web identity file, assume-role profiles).
         return await defaultProvider({ clientConfig: { region: settings.region } })();
@@ -624,8 +625,10 @@ async function ambientCredentials(settings, env) {
     }
 }
 function assumeRoleError(error, roleArn, audience) {
-    // STS's messages end with a full stop; the sentences below add their own.
-    const reason = `STS said: ${error.name}: ${error.message.replace(/\.$/, '')}`;
+    // STS's messages end with a full stop; the sentences below add their own. A failure that is not STS's
+    // answer (network, proxy) must not be put in STS's mouth.
+    const text = `${error.name}: ${error.message.replace(/\.$/, '')}`;
+    const reason = error instanceof AwsServiceError ? `STS said: ${text}` : `STS could not be reached: ${text}`;
     switch (error.name) {
         case 'AccessDenied':
         case 'AccessDeniedException':
@@ -1169,42 +1172,102 @@ function describe(record) {
 
 ;// CONCATENATED MODULE: ./src/github/client.ts
 
+
+/**
+ * The longest one call waits, in all, for a rate limit GitHub says when it lifts (retry-after, or
+ * x-ratelimit-reset once the limit is used up). Our policy: a limit that lifts later gives up at once, since
+ * the jobs of a poll must still be answered within the role session.
+ */
+const RATE_LIMIT_WAIT_MAX_MS = 60_000;
 /** A GitHub API call that failed; `status` is the HTTP status (undefined when no response came back). */
 class GitHubError extends Error {
     name = 'GitHubError';
     status;
+    /** Refused for a rate limit (429, or 403 for a used-up limit): GitHub did nothing with the request. */
+    rateLimited;
     constructor(message, status, options) {
         super(message, options);
         this.status = status;
+        this.rateLimited = options?.rateLimited ?? false;
     }
 }
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
-async function connectGitHub(token, apiUrl, attempts, sleep) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 31).then(__nccwpck_require__.bind(__nccwpck_require__, 5031));
+async function connectGitHub(token, apiUrl, attempts, sleep = retry_sleep) {
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(token, { baseUrl: apiUrl });
     return {
         octokit,
         async call(what, send, options) {
+            const retryable = options?.retry === 'unsent' ? isUnsent : client_isTransient;
+            // What GitHub asked to wait before the next attempt, and how much of the budget is spent.
+            let pause = 0;
+            let waited = 0;
             try {
-                return await withRetry(() => send(octokit), {
+                return await withRetry(async () => {
+                    try {
+                        return await send(octokit);
+                    }
+                    catch (error) {
+                        pause = waitAsked(error);
+                        throw error;
+                    }
+                }, {
                     attempts,
-                    isTransient: options?.retry === 'unsent' ? isUnsent : client_isTransient,
-                    sleep
+                    isTransient: error => retryable(error) && waited + pause <= RATE_LIMIT_WAIT_MAX_MS,
+                    sleep: ms => {
+                        const wait = Math.max(ms, pause);
+                        waited += pause;
+                        return sleep(wait);
+                    }
                 });
             }
             catch (error) {
-                const status = error.status;
-                const message = error.message;
-                throw new GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${message}`, status, {
-                    cause: error
-                });
+                const status = statusOf(error);
+                const later = pause > 0 && waited + pause > RATE_LIMIT_WAIT_MAX_MS
+                    ? ` (GitHub asked to wait ${Math.ceil(pause / 1000)} s)`
+                    : '';
+                throw new GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(0,errors/* errorMessage */.gJ)(error)}${later}`, status, { cause: error, rateLimited: isRateLimited(error) });
             }
         }
     };
 }
+function statusOf(error) {
+    return error?.status;
+}
+function header(error, name) {
+    const value = error?.response?.headers?.[name];
+    return value === undefined || value === null ? undefined : String(value);
+}
+/**
+ * GitHub refused for a rate limit, so it did nothing: 429, or 403 for a used-up primary limit
+ * (x-ratelimit-remaining: 0) or a secondary limit (the message says "rate limit").
+ */
+function isRateLimited(error) {
+    const status = statusOf(error);
+    if (status === 429)
+        return true;
+    if (status !== 403)
+        return false;
+    const message = error.message;
+    return /rate limit/i.test(String(message ?? '')) || header(error, 'x-ratelimit-remaining') === '0';
+}
+/** Milliseconds GitHub asks to wait before trying again: retry-after, or the reset of a used-up limit; else 0. */
+function waitAsked(error) {
+    const retryAfter = header(error, 'retry-after');
+    if (retryAfter !== undefined) {
+        const seconds = Number(retryAfter);
+        const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+        return Number.isFinite(ms) ? Math.max(0, ms) : 0;
+    }
+    const reset = Number(header(error, 'x-ratelimit-reset'));
+    if (isRateLimited(error) && header(error, 'x-ratelimit-remaining') === '0' && reset > 0) {
+        return Math.max(0, reset * 1000 - Date.now());
+    }
+    return 0;
+}
 /** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
 function isUnsent(error) {
-    if (error.status === 429)
+    if (isRateLimited(error))
         return true;
     for (let e = error; e; e = e.cause) {
         if (e.code === 'ECONNREFUSED')
@@ -1213,9 +1276,9 @@ function isUnsent(error) {
     return false;
 }
 function client_isTransient(error) {
-    const status = error.status;
+    const status = statusOf(error);
     // Octokit reports a dropped connection as status 500 with no response, so both land here.
-    return status === undefined || status === 429 || status >= 500;
+    return status === undefined || isRateLimited(error) || status >= 500;
 }
 
 ;// CONCATENATED MODULE: ./src/github/runs.ts
@@ -1714,7 +1777,7 @@ async function run() {
 
 /***/ }),
 
-/***/ 8813:
+/***/ 4025:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1726,7 +1789,7 @@ async function run() {
 /* harmony export */   kG: () => (/* binding */ bodyExcerpt)
 /* harmony export */ });
 /* unused harmony export DEFAULT_TIMEOUT_MS */
-/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6365);
+/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7769);
 
 // HTTP exchanges over node:http or node:https, whichever the endpoint needs, loaded on first use: the AWS
 // SDK and fetch (undici) cost more to load than this action's whole start-up budget. Shared by the AWS client
@@ -1830,7 +1893,7 @@ class HttpConnection {
         const proxy = this.proxy;
         const direct = { protocol: url.protocol, ...hostAndPort(url), path: url.pathname + url.search };
         if (proxy && url.protocol === 'https:') {
-            const [{ TunnelAgent }, https] = await Promise.all([__nccwpck_require__.e(/* import() */ 535).then(__nccwpck_require__.bind(__nccwpck_require__, 5535)), Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23))]);
+            const [{ TunnelAgent }, https] = await Promise.all([__nccwpck_require__.e(/* import() */ 107).then(__nccwpck_require__.bind(__nccwpck_require__, 4107)), Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23))]);
             this.agent = new TunnelAgent(proxy, this.timeoutMs);
             return { request: https.request, options: direct, headers: {} };
         }
@@ -1861,7 +1924,7 @@ function hostAndPort(url) {
 
 /***/ }),
 
-/***/ 6365:
+/***/ 7769:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1872,7 +1935,7 @@ function hostAndPort(url) {
 /* harmony export */   vd: () => (/* binding */ proxyRefusal)
 /* harmony export */ });
 /* unused harmony export bypassesProxy */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(840);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 
 /** A proxy that refused or could not be reached; names the proxy by host and variable, never its credentials. */
 class ProxyError extends Error {
@@ -2010,7 +2073,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 6970:
+/***/ 4589:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
@@ -2059,7 +2122,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnos
 
 /***/ }),
 
-/***/ 8229:
+/***/ 610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
@@ -2495,6 +2558,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(4486);
+/******/ var __webpack_exports__ = __nccwpck_require__(1714);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.ts'
 import { GitHubError } from '../github/client.ts'
 import type { FailureType } from '../limits.ts'
 import type { Target } from './job.ts'
@@ -19,6 +20,15 @@ export function startProblem(
 ): Problem {
   const repository = `${target.owner}/${target.repo}`
   const said = gitHubSaid(error)
+  if (isRateLimited(error)) {
+    return {
+      type: 'SystemUnavailable',
+      message:
+        `GitHub rate-limited the poller's github-token, so workflow "${target.workflow}" in ${repository} was ` +
+        `not started (${errorMessage(error)}). Retry the stage once the limit resets; if this keeps happening, ` +
+        'run the poller less often or give it a token with a rate limit of its own (a GitHub App installation).'
+    }
+  }
   switch (statusOf(error)) {
     case 404:
       return {
@@ -62,10 +72,10 @@ export function startProblem(
         message:
           step === 'dispatch'
             ? `GitHub was unavailable when asked to start workflow "${target.workflow}" in ${repository} ` +
-              `(${messageOf(error)}); it was not asked again, so that no build starts twice. Retry the stage ` +
+              `(${errorMessage(error)}); it was not asked again, so that no build starts twice. Retry the stage ` +
               'once GitHub answers again (https://www.githubstatus.com).'
             : `GitHub was unavailable, so workflow "${target.workflow}" in ${repository} was not started ` +
-              `(${messageOf(error)}). Retry the stage once GitHub answers again (https://www.githubstatus.com).`
+              `(${errorMessage(error)}). Retry the stage once GitHub answers again (https://www.githubstatus.com).`
       }
   }
 }
@@ -77,6 +87,8 @@ export function startProblem(
 export function trackProblem(error: unknown, run: TrackedRun): Problem | undefined {
   const said = gitHubSaid(error)
   const repository = `${run.owner}/${run.repo}`
+  // A rate limit passes: like unavailability, it does not mean the token lacks a permission.
+  if (isRateLimited(error)) return undefined
   switch (statusOf(error)) {
     case 404:
       return {
@@ -110,19 +122,19 @@ export function untrackableProblem(target: Target & { ref: string }): Problem {
 }
 
 function statusOf(error: unknown): number | undefined {
-  if (!(error instanceof GitHubError)) return undefined
-  // An exhausted rate limit comes back as 403 too; it passes, so it is unavailability, not a missing permission.
-  if (error.status === 403 && /rate limit/i.test(error.message)) return 429
-  return error.status
+  return error instanceof GitHubError ? error.status : undefined
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+/** The client classified it (a rate-limited 403 is no missing permission) and already retried it. */
+function isRateLimited(error: unknown): boolean {
+  return error instanceof GitHubError && error.rateLimited
 }
 
 /** GitHub's own words (Octokit's message without the request), e.g. "Unexpected inputs provided: [...]". */
 function gitHubSaid(error: unknown): string {
-  const cause = error instanceof GitHubError ? (error.cause as Error | undefined) : undefined
-  const text = cause?.message?.replace(/ - https:\/\/docs\.github\.com\S*$/, '').trim()
+  if (!(error instanceof GitHubError) || error.cause === undefined) return ''
+  const text = errorMessage(error.cause)
+    .replace(/ - https:\/\/docs\.github\.com\S*$/, '')
+    .trim()
   return text ? `: ${text}` : ''
 }
