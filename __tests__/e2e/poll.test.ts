@@ -251,6 +251,8 @@ describe('poll action: polling and dispatching', () => {
     [{ mode: 'later' }, 'Input mode is "later"; allowed values: dispatch, track.'],
     [{ 'query-param': 'Team' }, 'Input query-param is "Team"; use Key=Value'],
     [{ repository: 'just-a-name' }, 'Input repository is "just-a-name"; use owner/name'],
+    [{ repository: 'octo-org/..' }, 'Input repository is "octo-org/.."; use owner/name'],
+    [{ workflow: '..' }, 'Input workflow is ".."; use the workflow file name'],
     [{ 'github-token': '' }, 'Input github-token is empty']
   ])('bad input %j fails before any network call', async (inputs, message) => {
     queue(emu)

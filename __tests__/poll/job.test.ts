@@ -125,6 +125,15 @@ test.each([
     'The action configuration has no Workflow, and the poll action has no workflow input'
   ],
   [{ Repository: 'app', Workflow: 'build.yml' }, 'The Repository property is "app"; use owner/name'],
+  // `.` and `..` would be resolved out of the API URL and send the call (with the token) elsewhere.
+  [{ Repository: '../app', Workflow: 'build.yml' }, 'The Repository property is "../app"; use owner/name'],
+  [{ Repository: 'octo-org/..', Workflow: 'build.yml' }, 'The Repository property is "octo-org/.."'],
+  [{ Repository: './.', Workflow: 'build.yml' }, 'The Repository property is "./."'],
+  [
+    { Repository: 'octo-org/app', Workflow: '..' },
+    'The Workflow property is ".."; use the workflow file name'
+  ],
+  [{ Repository: 'octo-org/app', Workflow: '.' }, 'The Workflow property is "."'],
   [
     { Repository: 'octo-org/app', Workflow: 'ci/build.yml' },
     'The Workflow property is "ci/build.yml"; use the workflow file name'
@@ -171,6 +180,11 @@ test('a JSON error says where, never quoting the text', () => {
     expect(message).toMatch(/^The Inputs property is not valid JSON \(.+\): write a JSON object/)
     expect(message).not.toContain('s3cr3t')
   }
+})
+
+test('names that merely contain dots are names', () => {
+  const plan = planJob(job({ Repository: 'octo-org/.github', Workflow: '...yml' }), settings)
+  expect(plan.action).toMatchObject({ kind: 'dispatch', target: { repo: '.github', workflow: '...yml' } })
 })
 
 test('24 extra inputs plus the job ID are exactly GitHub’s 25', () => {

@@ -72,6 +72,9 @@ test.each([
   [{ 'query-param': 'Team=blue sky' }, /query-param is "Team=blue sky"/],
   [{ mode: 'poll' }, /Input mode is "poll"; allowed values: dispatch, track/],
   [{ repository: 'octo-org' }, /Input repository is "octo-org"; use owner\/name/],
+  [{ repository: 'octo-org/..' }, /Input repository is "octo-org\/.."; use owner\/name/],
+  [{ repository: './app' }, /Input repository is ".\/app"; use owner\/name/],
+  [{ workflow: '..' }, /Input workflow is ".."; use the workflow file name/],
   [
     { workflow: '.github/workflows/build.yml' },
     /Input workflow is ".github\/workflows\/build.yml"; use the workflow file name/

@@ -40,6 +40,10 @@ test('a token names the repository and run, and reads back; anything else does n
     'gha-run:1:octo-org:1',
     'gha-run:1:o/r:x',
     'gha-run:1:o/r/x:1',
+    // Would resolve to another API path when the run is looked up.
+    'gha-run:1:../..:1',
+    'gha-run:1:o/..:1',
+    'gha-run:1:./r:1',
     ' gha-run:1:o/r:1'
   ]) {
     expect(parseRunToken(bad)).toBeUndefined()

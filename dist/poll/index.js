@@ -1106,9 +1106,12 @@ function defaultSessionName(runId) {
 
 
 const MODES = ['dispatch', 'track'];
-const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
-// A workflow file name or numeric ID: the API takes either as one path segment.
-const WORKFLOW = /^[^/\s]+$/;
+// An owner or repository name: one URL path segment, never `.` or `..` (a URL would resolve them away and
+// send the call elsewhere, e.g. `../x` → another endpoint with the poller's token). `.github` is a fine name.
+const NAME_SEGMENT = String.raw `(?!\.\.?(?![\w.-]))[\w.-]+`;
+const REPOSITORY = new RegExp(`^${NAME_SEGMENT}/${NAME_SEGMENT}$`);
+// A workflow file name or numeric ID: the API takes either as one path segment (so neither `.` nor `..`).
+const WORKFLOW = /^(?!\.\.?$)[^/\s]+$/;
 // GitHub's rule for workflow_dispatch input names.
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const waitSecondsRange = { min: 0, max: 3600 };
@@ -1319,9 +1322,12 @@ function operationOf(result) {
 
 
 
+
 // Versioned so that a later format can still read tokens of actions that were running during an upgrade.
 const TOKEN_PREFIX = 'gha-run:1:';
-const TOKEN = /^gha-run:1:([\w.-]+)\/([\w.-]+):(\d{1,20})$/;
+// Names as the Repository property takes them (never `.` or `..`): a forged token must not steer a run lookup
+// to another API path.
+const TOKEN = new RegExp(`^gha-run:1:(${NAME_SEGMENT})/(${NAME_SEGMENT}):(\\d{1,20})$`);
 function runToken(run) {
     const token = `${TOKEN_PREFIX}${run.owner}/${run.repo}:${run.runId}`;
     // Owner and repository names are short (39 and 100 characters), so this never trips; kept as a guard.

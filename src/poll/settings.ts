@@ -37,9 +37,12 @@ export interface PollSettings {
   aws: AwsSettings
 }
 
-export const REPOSITORY = /^[\w.-]+\/[\w.-]+$/
-// A workflow file name or numeric ID: the API takes either as one path segment.
-export const WORKFLOW = /^[^/\s]+$/
+// An owner or repository name: one URL path segment, never `.` or `..` (a URL would resolve them away and
+// send the call elsewhere, e.g. `../x` → another endpoint with the poller's token). `.github` is a fine name.
+export const NAME_SEGMENT = String.raw`(?!\.\.?(?![\w.-]))[\w.-]+`
+export const REPOSITORY = new RegExp(`^${NAME_SEGMENT}/${NAME_SEGMENT}$`)
+// A workflow file name or numeric ID: the API takes either as one path segment (so neither `.` nor `..`).
+export const WORKFLOW = /^(?!\.\.?$)[^/\s]+$/
 // GitHub's rule for workflow_dispatch input names.
 const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
 

@@ -2,6 +2,7 @@ import type { RunJob, RunStatus } from '../github/runs.ts'
 import { codepipeline as limits } from '../limits.ts'
 import { failureMessage, runLabel, successSummary, type RunRef } from '../messages.ts'
 import { judgeOtherJobs, type Outcome } from '../outcome.ts'
+import { NAME_SEGMENT } from './settings.ts'
 import { failure, success, type JobResult } from '../job-result.ts'
 
 // Track mode keeps a CodePipeline action running while its GitHub run runs: the continuation token names the
@@ -16,7 +17,9 @@ export interface TrackedRun {
 
 // Versioned so that a later format can still read tokens of actions that were running during an upgrade.
 const TOKEN_PREFIX = 'gha-run:1:'
-const TOKEN = /^gha-run:1:([\w.-]+)\/([\w.-]+):(\d{1,20})$/
+// Names as the Repository property takes them (never `.` or `..`): a forged token must not steer a run lookup
+// to another API path.
+const TOKEN = new RegExp(`^gha-run:1:(${NAME_SEGMENT})/(${NAME_SEGMENT}):(\\d{1,20})$`)
 
 export function runToken(run: TrackedRun): string {
   const token = `${TOKEN_PREFIX}${run.owner}/${run.repo}:${run.runId}`
