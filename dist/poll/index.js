@@ -1071,6 +1071,14 @@ const sts = {
 const retry = { maxAttempts: { min: 1, max: 20 } };
 // GitHub accepts at most 25 inputs on a workflow_dispatch event.
 const github = { maxDispatchInputs: 25 };
+// GitHub rules the poll action checks before it calls GitHub (src/poll/settings.ts). Its other ranges are our
+// policy, not API limits, and stay there: wait-seconds (0–3600, bounded by the role session and runner minutes).
+const githubPoll = {
+    /** GitHub's rule for workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
+    dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
+    /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
+    concurrentRequests: { min: 1, max: 100 }
+};
 
 ;// CONCATENATED MODULE: ./src/aws/settings.ts
 
@@ -1112,11 +1120,10 @@ const NAME_SEGMENT = String.raw `(?!\.\.?(?![\w.-]))[\w.-]+`;
 const REPOSITORY = new RegExp(`^${NAME_SEGMENT}/${NAME_SEGMENT}$`);
 // A workflow file name or numeric ID: the API takes either as one path segment (so neither `.` nor `..`).
 const WORKFLOW = /^(?!\.\.?$)[^/\s]+$/;
-// GitHub's rule for workflow_dispatch input names.
-const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+// Our policy, not API limits: the longest wait a scheduled run should spend polling, and the time the jobs that
+// arrive last need after it (the role session must cover both).
 const waitSecondsRange = { min: 0, max: 3600 };
 const HANDLING_SECONDS = 300;
-const maxConcurrencyRange = { min: 1, max: 100 };
 function parsePollSettings(input, env, run) {
     const provider = required(input, 'provider', 'name the custom action type to serve, e.g. GitHubActions.');
     if (!codepipeline.provider.test(provider)) {
@@ -1151,9 +1158,9 @@ function parsePollSettings(input, env, run) {
             workflow: matching(input, 'workflow', WORKFLOW, 'use the workflow file name (build.yml) or its ID'),
             ref: input('ref') || undefined
         },
-        jobIdInput: matching(input, 'job-id-input', INPUT_NAME, 'use a workflow input name: a letter or _ followed by letters, digits, - and _') ?? 'codepipeline-job-id',
+        jobIdInput: matching(input, 'job-id-input', githubPoll.dispatchInputName, 'use a workflow input name: a letter or _ followed by letters, digits, - and _') ?? 'codepipeline-job-id',
         waitSeconds,
-        maxConcurrency: integer(input, 'max-concurrency', maxConcurrencyRange, 10),
+        maxConcurrency: integer(input, 'max-concurrency', githubPoll.concurrentRequests, 10),
         dryRun: inputs_boolean(input, 'dry-run', false),
         githubToken,
         apiUrl: run.apiUrl,

@@ -2,7 +2,7 @@ import { parseAwsSettings, type AwsSettings } from '../aws/settings.ts'
 import { UserError } from '../errors.ts'
 import type { RunContext } from '../github/context.ts'
 import { boolean, integer, matching, oneOf, required, type InputReader } from '../inputs.ts'
-import { codepipeline as limits } from '../limits.ts'
+import { codepipeline as limits, githubPoll } from '../limits.ts'
 
 export const MODES = ['dispatch', 'track'] as const
 export type Mode = (typeof MODES)[number]
@@ -43,12 +43,11 @@ export const NAME_SEGMENT = String.raw`(?!\.\.?(?![\w.-]))[\w.-]+`
 export const REPOSITORY = new RegExp(`^${NAME_SEGMENT}/${NAME_SEGMENT}$`)
 // A workflow file name or numeric ID: the API takes either as one path segment (so neither `.` nor `..`).
 export const WORKFLOW = /^(?!\.\.?$)[^/\s]+$/
-// GitHub's rule for workflow_dispatch input names.
-const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
 
+// Our policy, not API limits: the longest wait a scheduled run should spend polling, and the time the jobs that
+// arrive last need after it (the role session must cover both).
 const waitSecondsRange = { min: 0, max: 3600 }
 const HANDLING_SECONDS = 300
-const maxConcurrencyRange = { min: 1, max: 100 }
 
 export function parsePollSettings(input: InputReader, env: NodeJS.ProcessEnv, run: RunContext): PollSettings {
   const provider = required(input, 'provider', 'name the custom action type to serve, e.g. GitHubActions.')
@@ -100,11 +99,11 @@ export function parsePollSettings(input: InputReader, env: NodeJS.ProcessEnv, ru
       matching(
         input,
         'job-id-input',
-        INPUT_NAME,
+        githubPoll.dispatchInputName,
         'use a workflow input name: a letter or _ followed by letters, digits, - and _'
       ) ?? 'codepipeline-job-id',
     waitSeconds,
-    maxConcurrency: integer(input, 'max-concurrency', maxConcurrencyRange, 10) as number,
+    maxConcurrency: integer(input, 'max-concurrency', githubPoll.concurrentRequests, 10) as number,
     dryRun: boolean(input, 'dry-run', false),
     githubToken,
     apiUrl: run.apiUrl,
