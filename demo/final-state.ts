@@ -1,0 +1,31 @@
+// The closing picture: what CodePipeline holds for each scenario's action, following continuation jobs to the last.
+import type { Job } from '../emulator/index.ts'
+import { followUp } from './runs.ts'
+import type { Scenario } from './setup.ts'
+import { short } from './timeline.ts'
+import type { World } from './world.ts'
+
+export function finalState(world: World, chains: Array<{ scenario: Scenario; first: Job }>): void {
+  const { out } = world
+  out.line()
+  out.line(out.paint('bold', 'What CodePipeline holds now'))
+  for (const { scenario, first } of chains) {
+    const jobs = [first]
+    for (let next = followUp(world, first); next; next = followUp(world, next)) jobs.push(next)
+    const last = jobs[jobs.length - 1]
+    const ctx = last.data.pipelineContext
+    const request = last.results[0]?.request
+    const failure = request?.failureDetails as Record<string, unknown> | undefined
+    const success = request?.executionDetails as Record<string, unknown> | undefined
+    const state = out.paint(
+      last.state === 'Succeeded' ? 'green' : last.state === 'Failed' ? 'red' : 'yellow',
+      last.state
+    )
+    const chain = jobs.length > 1 ? ` (${jobs.length} jobs: ${jobs.map(j => j.state).join(' → ')})` : ''
+    out.line(
+      `  ${`${scenario.mode} · ${scenario.green ? 'green' : 'red'}`.padEnd(16)} ${ctx.pipelineName} › ${ctx.stage.name} › ${ctx.action.name}, execution ${short(ctx.pipelineExecutionId)}: ${state}${chain}`
+    )
+    if (failure) out.line(out.paint('dim', `      ${String(failure.type)}: ${String(failure.message)}`))
+    else if (success?.summary) out.line(out.paint('dim', `      ${String(success.summary)}`))
+  }
+}

@@ -1,0 +1,144 @@
+// What happens on each side of the wire, as the demo stages it: CodePipeline queues a job, the poll workflow runs
+// the bundled poll action, a dispatched workflow's step runs the bundled report action (main or post).
+import { join } from 'node:path'
+import type { Job } from '../emulator/index.ts'
+import { runAction, type ActionResult } from '../__tests__/e2e/harness.ts'
+import {
+  APP_REPO,
+  COMMIT,
+  PIPELINE,
+  POLL_ACTION,
+  POLLER_REPO,
+  POLLER_ROLE,
+  PROVIDER,
+  REPORT_ACTION,
+  REPORT_STEP,
+  REPORTER_ROLE,
+  ROOT,
+  type Mode
+} from './setup.ts'
+import { printActionLog, printRequests, short } from './timeline.ts'
+import { event, type World } from './world.ts'
+
+/** CodePipeline reaches the custom action: a job waits for PollForJobs. */
+export function queueJob(world: World): Job {
+  const job = world.emu.codepipeline.queueJob({
+    ...PIPELINE,
+    actionTypeId: { provider: PROVIDER },
+    configuration: {
+      Repository: APP_REPO,
+      Workflow: 'build.yml',
+      Ref: 'main',
+      Inputs: JSON.stringify({ commit: COMMIT })
+    }
+  })
+  const ctx = job.data.pipelineContext
+  event(
+    world,
+    'CodePipeline',
+    `pipeline ${ctx.pipelineName} (execution ${short(ctx.pipelineExecutionId)}) reaches ${ctx.stage.name} › ${ctx.action.name}: job ${short(job.id)} queued`
+  )
+  return job
+}
+
+/** One run of the poll workflow: the bundled poll action, as the runner starts it. */
+export async function poll(world: World, mode: Mode): Promise<ActionResult> {
+  const { emu } = world
+  const from = emu.requests.length
+  const runId = 1700000000 + ++world.pollerRuns
+  emu.oidc.subject = `repo:${POLLER_REPO}:ref:refs/heads/main`
+  const result = await runAction({
+    action: POLL_ACTION,
+    githubToken: world.pollerRunToken,
+    inputs: {
+      provider: PROVIDER,
+      mode,
+      'role-to-assume': POLLER_ROLE,
+      'aws-region': emu.region,
+      'github-token': world.dispatchToken
+    },
+    env: {
+      ...emu.env,
+      GITHUB_REPOSITORY: POLLER_REPO,
+      GITHUB_REPOSITORY_OWNER: 'octo-org',
+      GITHUB_WORKFLOW: 'CodePipeline poller',
+      GITHUB_WORKFLOW_REF: `${POLLER_REPO}/.github/workflows/codepipeline-poller.yml@refs/heads/main`,
+      GITHUB_JOB: 'poll',
+      GITHUB_EVENT_NAME: 'schedule',
+      GITHUB_RUN_ID: String(runId),
+      GITHUB_RUN_NUMBER: String(world.pollerRuns)
+    }
+  })
+  event(
+    world,
+    'poller',
+    `${POLLER_REPO}: uses OWNER/REPO/poll@v1 (mode ${mode}) → exit ${result.exitCode}, ${Math.round(result.durationMs)} ms`
+  )
+  printRequests(world.out, emu, from, world.oidcIndex)
+  printActionLog(world.out, result.stdout, result.masked)
+  return result
+}
+
+/** The step of the dispatched workflow that runs the report action (main or post), as the runner starts it. */
+export async function reportStep(
+  world: World,
+  runId: number,
+  runNumber: number,
+  jobId: string,
+  main?: ActionResult
+): Promise<ActionResult> {
+  const { emu } = world
+  const from = emu.requests.length
+  emu.oidc.subject = `repo:${APP_REPO}:ref:refs/heads/main`
+  const result = await runAction({
+    action: REPORT_ACTION,
+    ...(main ? { entry: join(ROOT, 'dist', 'report', 'index.js'), state: main.state } : {}),
+    githubToken: world.appRunToken,
+    inputs: { 'job-id': jobId, 'role-to-assume': REPORTER_ROLE, 'aws-region': emu.region },
+    env: {
+      ...emu.env,
+      ...main?.env,
+      GITHUB_REPOSITORY: APP_REPO,
+      GITHUB_REPOSITORY_OWNER: 'octo-org',
+      GITHUB_WORKFLOW: 'Build',
+      GITHUB_WORKFLOW_REF: `${APP_REPO}/.github/workflows/build.yml@refs/heads/main`,
+      GITHUB_JOB: 'build',
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      GITHUB_RUN_ID: String(runId),
+      GITHUB_RUN_NUMBER: String(runNumber),
+      GITHUB_RUN_ATTEMPT: '1'
+    }
+  })
+  const what = main ? `Post ${REPORT_STEP}` : `${REPORT_STEP} (uses OWNER/REPO@v1, status: job)`
+  event(
+    world,
+    main ? 'post step' : 'step 1',
+    `${what} → exit ${result.exitCode}, ${Math.round(result.durationMs)} ms`
+  )
+  printRequests(world.out, emu, from, world.oidcIndex)
+  printActionLog(world.out, result.stdout, result.masked)
+  return result
+}
+
+export function dispatchedRun(
+  world: World,
+  poll: ActionResult,
+  jobId: string
+): { id: number; number: number } | undefined {
+  const entry = parseJobs(poll).find(j => j.jobId === jobId)
+  const run = entry?.runId ? world.emu.github.run(entry.runId) : undefined
+  return run && { id: run.id, number: run.run_number }
+}
+
+function parseJobs(result: ActionResult): Array<{ jobId: string; runId: number | null; result: string }> {
+  try {
+    return JSON.parse(result.outputs.jobs ?? '[]')
+  } catch {
+    return []
+  }
+}
+
+/** The follow-up job CodePipeline queued after a success with a continuation token, if any. */
+export function followUp(world: World, job: Job): Job | undefined {
+  return world.emu.codepipeline.jobs.find(j => j.previousJobId === job.id)
+}

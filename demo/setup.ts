@@ -1,0 +1,80 @@
+// The set-up of the demo: who exists on each side of the bridge (roles, repositories, workflow, tokens), the
+// scenarios it plays, and the opening lines that describe the bridge.
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { RUNNER_DEFAULTS } from '../__tests__/e2e/harness.ts'
+import type { World } from './world.ts'
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+export const REPORT_ACTION = join(ROOT, 'action.yml')
+export const POLL_ACTION = join(ROOT, 'poll', 'action.yml')
+
+export const ACCOUNT = '123456789012'
+export const POLLER_REPO = 'octo-org/pipelines'
+export const APP_REPO = 'octo-org/app'
+export const POLLER_ROLE = `arn:aws:iam::${ACCOUNT}:role/codepipeline-bridge-poller`
+export const REPORTER_ROLE = `arn:aws:iam::${ACCOUNT}:role/codepipeline-bridge-reporter`
+export const PROVIDER = 'GitHubActions'
+export const FAILING_STEP = 'Run unit tests'
+export const REPORT_STEP = 'Report to CodePipeline'
+export const RUNNER = RUNNER_DEFAULTS.RUNNER_NAME
+export const PIPELINE = { pipelineName: 'web-app', stageName: 'Build', actionName: 'UnitTests' }
+export const COMMIT = '9fceb02d0ae598e95dc970b74767f19372d61af8'
+
+export type Mode = 'dispatch' | 'track'
+export interface Scenario {
+  mode: Mode
+  green: boolean
+}
+export const SCENARIOS: readonly Scenario[] = [
+  { mode: 'dispatch', green: true },
+  { mode: 'dispatch', green: false },
+  { mode: 'track', green: true },
+  { mode: 'track', green: false }
+]
+
+export function setUp(world: World): void {
+  const { emu, out } = world
+  emu.sts.addRole({ arn: POLLER_ROLE, subject: `repo:${POLLER_REPO}:ref:refs/heads/main` })
+  emu.sts.addRole({ arn: REPORTER_ROLE, subject: `repo:${APP_REPO}:ref:refs/heads/main` })
+  // Least privilege, as templates/bridge.yml grants it: the reporter may answer jobs, never take them; the
+  // poller has no use for GetJobDetails.
+  emu.codepipeline.deny(REPORTER_ROLE, 'PollForJobs')
+  emu.codepipeline.deny(REPORTER_ROLE, 'AcknowledgeJob')
+  emu.codepipeline.deny(POLLER_ROLE, 'GetJobDetails')
+  emu.github.addRepo(POLLER_REPO)
+  emu.github.addRepo(APP_REPO)
+  emu.github.addWorkflow(APP_REPO, {
+    file: 'build.yml',
+    name: 'Build',
+    inputs: { 'codepipeline-job-id': { required: true }, commit: { required: false } }
+  })
+  emu.github.addToken(world.dispatchToken, { permissions: { actions: 'write' }, repositories: [APP_REPO] })
+  emu.github.addToken(world.appRunToken, { permissions: { actions: 'read' }, repositories: [APP_REPO] })
+  emu.github.addToken(world.pollerRunToken, { permissions: { actions: 'read' }, repositories: [POLLER_REPO] })
+
+  const label = (text: string) => out.paint('bold', text.padEnd(14))
+  out.line(out.paint('bold', 'CodePipeline ⇄ GitHub Actions bridge: local demo'))
+  out.line(
+    out.paint(
+      'dim',
+      `AWS and GitHub are emulated on 127.0.0.1; the actions run from dist/ as the runner runs them.`
+    )
+  )
+  out.line()
+  out.line(
+    `${label('CodePipeline')}custom action type Build/Custom/${PROVIDER}/1, region ${emu.region}, account ${ACCOUNT}`
+  )
+  out.line(`${label('IAM')}poller role   ${POLLER_ROLE}`)
+  out.line(
+    `${label('')}  trusts repo:${POLLER_REPO}:ref:refs/heads/main; PollForJobs, AcknowledgeJob, PutJob*Result`
+  )
+  out.line(`${label('')}reporter role ${REPORTER_ROLE}`)
+  out.line(`${label('')}  trusts repo:${APP_REPO}:ref:refs/heads/main; GetJobDetails, PutJob*Result only`)
+  out.line(
+    `${label('GitHub')}${POLLER_REPO}: the poll workflow (schedule), github-token may start workflows in ${APP_REPO}`
+  )
+  out.line(
+    `${label('')}${APP_REPO}: .github/workflows/build.yml, workflow_dispatch inputs codepipeline-job-id, commit`
+  )
+}
