@@ -283,3 +283,17 @@ test('workflow mode: another job still running is never taken for a success; the
     }
   })
 })
+
+test('workflow mode: an exhausted GitHub rate limit (a 403) is GitHub being unavailable, not a missing permission', async () => {
+  addThisRun(emu, [], [{ name: 'build', status: 'completed', conclusion: 'success', runnerName: 'r2' }])
+  emu.faults.add({ service: 'github', kind: 'throttle', status: 403, times: 5 })
+  const job = emu.codepipeline.addJob()
+  const result = await report(emu, { 'job-id': job.id, status: 'workflow', 'max-attempts': '2' })
+  expect(result.exitCode).toBe(0)
+  const { failureDetails } = resultOf(emu, job.id).request as {
+    failureDetails: { type: string; message: string }
+  }
+  expect(failureDetails.type).toBe('SystemUnavailable')
+  expect(failureDetails.message).toContain('API rate limit exceeded')
+  expect(failureDetails.message).not.toContain('actions: read')
+})

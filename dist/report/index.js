@@ -1424,8 +1424,9 @@ async function readJobs(settings, run) {
         throw explainReadError(error);
     }
 }
+/** The token may not read the run: a fix in the workflow. An exhausted rate limit is a 403 too, but passes. */
 function isPermissionProblem(error) {
-    return error instanceof GitHubError && [401, 403, 404].includes(error.status ?? 0);
+    return error instanceof GitHubError && !error.rateLimited && [401, 403, 404].includes(error.status ?? 0);
 }
 function explainReadError(error) {
     if (!(error instanceof GitHubError))
@@ -1433,7 +1434,7 @@ function explainReadError(error) {
     if (error.status === 401) {
         return new GitHubError(`github-token was refused (HTTP 401): pass \${{ github.token }} or a valid token. ${error.message}`, 401, { cause: error });
     }
-    if (error.status === 403 || error.status === 404) {
+    if (!error.rateLimited && (error.status === 403 || error.status === 404)) {
         return new GitHubError(`github-token may not read this run's jobs (HTTP ${error.status}): add \`permissions: actions: read\` ` +
             `to the workflow or job. ${error.message}`, error.status, { cause: error });
     }

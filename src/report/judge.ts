@@ -65,8 +65,9 @@ export async function readJobs(settings: ReportSettings, run: RunContext): Promi
   }
 }
 
+/** The token may not read the run: a fix in the workflow. An exhausted rate limit is a 403 too, but passes. */
 export function isPermissionProblem(error: unknown): error is GitHubError {
-  return error instanceof GitHubError && [401, 403, 404].includes(error.status ?? 0)
+  return error instanceof GitHubError && !error.rateLimited && [401, 403, 404].includes(error.status ?? 0)
 }
 
 function explainReadError(error: unknown): unknown {
@@ -78,7 +79,7 @@ function explainReadError(error: unknown): unknown {
       { cause: error }
     )
   }
-  if (error.status === 403 || error.status === 404) {
+  if (!error.rateLimited && (error.status === 403 || error.status === 404)) {
     return new GitHubError(
       `github-token may not read this run's jobs (HTTP ${error.status}): add \`permissions: actions: read\` ` +
         `to the workflow or job. ${error.message}`,
