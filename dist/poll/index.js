@@ -36,7 +36,7 @@ function errorMessage(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4678);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9776);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45,7 +45,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4678:
+/***/ 9776:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1403,6 +1403,22 @@ function runRef(run) {
     return { workflow: run.name, runNumber: run.runNumber, runAttempt: run.attempt, runUrl: run.url };
 }
 
+;// CONCATENATED MODULE: ./src/json.ts
+/**
+ * Parses JSON from an input or a pipeline property. On a syntax error, the reason is returned without the
+ * excerpt V8 quotes ("Unexpected token 's', "{"TOKEN": s3cr…" is not valid JSON"): the text may hold secrets
+ * or resolved pipeline variables, and must not reach a log or a failure message.
+ */
+function parseJson(raw, reviver) {
+    try {
+        return { value: JSON.parse(raw, reviver) };
+    }
+    catch (error) {
+        const reason = error.message.replace(/,? (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+        return { reason };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/poll/job.ts
 
 
@@ -1476,23 +1492,18 @@ function extraInputs(raw, jobIdInput) {
     if (!raw?.trim())
         return {};
     const example = 'e.g. {"environment": "staging", "commit": "#{SourceVariables.CommitId}"}';
-    let parsed;
     const numbers = new WeakMap();
-    try {
-        parsed = JSON.parse(raw, function (key, value, context) {
-            // A number as written: String(12345678901234567890) would lose digits, and 1.50 would become "1.5".
-            if (typeof value === 'number' && context?.source !== undefined) {
-                numbers.set(this, (numbers.get(this) ?? new Map()).set(key, context.source));
-            }
-            return value;
-        });
+    const result = parseJson(raw, function (key, value, context) {
+        // A number as written: String(12345678901234567890) would lose digits, and 1.50 would become "1.5".
+        if (typeof value === 'number' && context?.source !== undefined) {
+            numbers.set(this, (numbers.get(this) ?? new Map()).set(key, context.source));
+        }
+        return value;
+    });
+    if ('reason' in result) {
+        throw new Rejection(`The Inputs property is not valid JSON (${result.reason}): write a JSON object, ${example}.`);
     }
-    catch (error) {
-        // V8 quotes the text in some messages ("Unexpected token 'p', "{…}" is not valid JSON"); drop the quote,
-        // since resolved pipeline variables may be in it.
-        const reason = (0,errors/* errorMessage */.gJ)(error).replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
-        throw new Rejection(`The Inputs property is not valid JSON (${reason}): write a JSON object, ${example}.`);
-    }
+    const parsed = result.value;
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new Rejection(`The Inputs property must be a JSON object of workflow inputs, ${example}.`);
     }

@@ -1475,9 +1475,9 @@ function defaultSessionName(runId) {
  * excerpt V8 quotes ("Unexpected token 's', "{"TOKEN": s3cr…" is not valid JSON"): the text may hold secrets
  * or resolved pipeline variables, and must not reach a log or a failure message.
  */
-function parseJson(raw) {
+function parseJson(raw, reviver) {
     try {
-        return { value: JSON.parse(raw) };
+        return { value: JSON.parse(raw, reviver) };
     }
     catch (error) {
         const reason = error.message.replace(/,? (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');

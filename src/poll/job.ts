@@ -1,9 +1,9 @@
 import type { Job } from '@aws-sdk/client-codepipeline'
 import { pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
-import { errorMessage } from '../errors.ts'
 import { github as githubLimits } from '../limits.ts'
 import { REPOSITORY, WORKFLOW, type PollSettings } from './settings.ts'
 import { parseRunToken, type TrackedRun } from './track.ts'
+import { parseJson } from '../json.ts'
 
 // A polled job → what to do with it. Pure: reads the job's action configuration (and continuation token) and
 // decides; every problem a user must fix in the pipeline becomes a ConfigurationError naming the property.
@@ -111,22 +111,20 @@ function missing(property: string, input: string, what: string): Rejection {
 function extraInputs(raw: string | undefined, jobIdInput: string): Record<string, string> {
   if (!raw?.trim()) return {}
   const example = 'e.g. {"environment": "staging", "commit": "#{SourceVariables.CommitId}"}'
-  let parsed: unknown
   const numbers = new WeakMap<object, Map<string, string>>()
-  try {
-    parsed = JSON.parse(raw, function (this: object, key, value, context?: { source?: string }) {
-      // A number as written: String(12345678901234567890) would lose digits, and 1.50 would become "1.5".
-      if (typeof value === 'number' && context?.source !== undefined) {
-        numbers.set(this, (numbers.get(this) ?? new Map<string, string>()).set(key, context.source))
-      }
-      return value
-    })
-  } catch (error) {
-    // V8 quotes the text in some messages ("Unexpected token 'p', "{…}" is not valid JSON"); drop the quote,
-    // since resolved pipeline variables may be in it.
-    const reason = errorMessage(error).replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
-    throw new Rejection(`The Inputs property is not valid JSON (${reason}): write a JSON object, ${example}.`)
+  const result = parseJson(raw, function (this: object, key, value, context?: { source?: string }) {
+    // A number as written: String(12345678901234567890) would lose digits, and 1.50 would become "1.5".
+    if (typeof value === 'number' && context?.source !== undefined) {
+      numbers.set(this, (numbers.get(this) ?? new Map<string, string>()).set(key, context.source))
+    }
+    return value
+  })
+  if ('reason' in result) {
+    throw new Rejection(
+      `The Inputs property is not valid JSON (${result.reason}): write a JSON object, ${example}.`
+    )
   }
+  const parsed = result.value
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Rejection(`The Inputs property must be a JSON object of workflow inputs, ${example}.`)
   }
