@@ -164,6 +164,15 @@ export class JobStore {
     return job
   }
 
+  /** Another job worker polls and acknowledges the job: it gets a fresh nonce, so any earlier nonce is spent. */
+  takeJob(id: string, by = 'AKIAANOTHERWORKER000'): Job {
+    const job = this.mustGet(id)
+    job.nonce = `nonce-of-${by}`
+    job.state = 'InProgress'
+    job.acknowledgedBy = by
+    return job
+  }
+
   /** Declares a custom action type so PollForJobs accepts it even before any job exists. */
   registerActionType(t: ActionTypeId): void {
     this.actionTypes.add(actionTypeKey(t))

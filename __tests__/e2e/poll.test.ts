@@ -138,7 +138,7 @@ describe('poll action: polling and dispatching', () => {
     await requestsFor(emu, 'AcknowledgeJob', 2)
     // While our acknowledgements are in flight, the jobs move on: one is handed to another worker with a new
     // nonce, the other already has that worker's result.
-    emu.codepipeline.job(stolen.id)!.nonce = 'another-workers-nonce'
+    emu.codepipeline.takeJob(stolen.id)
     emu.codepipeline.job(finished.id)!.state = 'Succeeded'
     const result = await running
 
