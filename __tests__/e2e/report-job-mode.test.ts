@@ -151,8 +151,11 @@ test('job mode: the post step waits for GitHub to record a step that just failed
       }),
     600
   )
+  const readsBefore = operations(emu, 'github').length
   const post = await report(emu, { 'job-id': job.id }, { state: main.state })
   clearTimeout(recorded)
+  // It read again: the first reading still showed the step running.
+  expect(operations(emu, 'github').length - readsBefore).toBeGreaterThanOrEqual(2)
   expect(post.exitCode).toBe(0)
   expect(resultOf(emu, job.id).request).toMatchObject({
     failureDetails: { message: expect.stringContaining('job "build" failed at step "Run make test"') }
@@ -296,4 +299,38 @@ test('workflow mode: an exhausted GitHub rate limit (a 403) is GitHub being unav
   expect(failureDetails.type).toBe('SystemUnavailable')
   expect(failureDetails.message).toContain('API rate limit exceeded')
   expect(failureDetails.message).not.toContain('actions: read')
+})
+
+test('job mode in a container job: the runner\'s pending "Stop containers" step is no reason to wait or fail', async () => {
+  addThisRun(emu, [
+    { name: 'Set up job', conclusion: 'success' },
+    { name: 'Initialize containers', conclusion: 'success' },
+    { name: 'Run make test', conclusion: 'success' },
+    { name: 'Post Report to CodePipeline', status: 'in_progress' },
+    { name: 'Stop containers', status: 'pending' },
+    { name: 'Complete job', status: 'pending' }
+  ])
+  const job = emu.codepipeline.addJob()
+  const { post } = await reportMainAndPost(emu, { 'job-id': job.id })
+  expect(post?.exitCode).toBe(0)
+  expect(resultOf(emu, job.id).kind).toBe('success')
+  expect(post?.durationMs).toBeLessThan(3000)
+})
+
+test('workflow mode: when this job cannot be found it says so, rather than asking for needs:', async () => {
+  emu.github.addRun('octo-org/octo-repo', {
+    id: RUN_ID,
+    jobs: [
+      { name: 'build', status: 'completed', conclusion: 'success', runnerName: 'r2' },
+      { name: 'report', status: 'in_progress', runnerName: 'a runner with another name' }
+    ]
+  })
+  const job = emu.codepipeline.addJob()
+  const result = await report(emu, { 'job-id': job.id, status: 'workflow' })
+  expect(result.exitCode).toBe(0)
+  const { failureDetails } = resultOf(emu, job.id).request as { failureDetails: { message: string } }
+  expect(failureDetails.message).toContain(
+    'could not be judged: this job was not found among the run\'s jobs in progress on runner "GitHub Actions 1"'
+  )
+  expect(failureDetails.message).not.toContain('needs:')
 })

@@ -28,7 +28,12 @@ const job = (name: string, conclusion: string | null, steps: [string, string | n
   conclusion,
   runnerName: null,
   url: null,
-  steps: steps.map(([n, c]) => ({ name: n, status: c ? 'completed' : 'in_progress', conclusion: c }))
+  steps: steps.map(([n, c], i) => ({
+    number: i + 1,
+    name: n,
+    status: c ? 'completed' : 'in_progress',
+    conclusion: c
+  }))
 })
 
 test('a token names the repository and run, and reads back; anything else does not parse', () => {

@@ -7,7 +7,13 @@ import {
   unsettledSteps
 } from '../../src/outcome.ts'
 
-const step = (name: string, conclusion: string | null, status = 'completed') => ({ name, status, conclusion })
+// Numbered by position in job() below, as GitHub numbers a job's steps.
+const step = (name: string, conclusion: string | null, status = 'completed') => ({
+  number: 0,
+  name,
+  status,
+  conclusion
+})
 const job = (over: Partial<RunJob>): RunJob => ({
   id: 1,
   name: 'build',
@@ -15,8 +21,8 @@ const job = (over: Partial<RunJob>): RunJob => ({
   conclusion: 'success',
   runnerName: 'runner-1',
   url: null,
-  steps: [],
-  ...over
+  ...over,
+  steps: (over.steps ?? []).map((s, i) => ({ ...s, number: i + 1 }))
 })
 
 test('the current job is the one in progress on this runner, whatever its name', () => {
@@ -109,4 +115,34 @@ test('unsettled steps: unfinished steps before the post steps, which GitHub has 
     ]
   })
   expect(unsettledSteps(current)).toEqual(['Run make test', 'Deploy'])
+})
+
+test('unsettled steps: a container job\'s "Stop containers" and anything after the first post step is still to come', () => {
+  const current = job({
+    status: 'in_progress',
+    conclusion: null,
+    steps: [
+      step('Set up job', 'success'),
+      step('Initialize containers', 'success'),
+      step('Run make test', 'success'),
+      step('Post Report to CodePipeline', null, 'in_progress'),
+      step('Post Run actions/checkout@v5', null, 'pending'),
+      step('Stop containers', null, 'pending'),
+      step('Complete job', null, 'pending')
+    ]
+  })
+  expect(unsettledSteps(current)).toEqual([])
+})
+
+test('unsettled steps: a step named like a post step but run before them is no cut-off for the steps before it', () => {
+  const current = job({
+    status: 'in_progress',
+    conclusion: null,
+    steps: [
+      step('Build', null, 'in_progress'),
+      step('Post Build', null, 'in_progress'),
+      step('Complete job', null, 'pending')
+    ]
+  })
+  expect(unsettledSteps(current)).toEqual(['Build'])
 })

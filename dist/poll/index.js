@@ -1264,13 +1264,16 @@ function judgeOtherJobs(jobs, current) {
 }
 /**
  * Steps of this job before its post steps that GitHub does not show as completed yet. The runner uploads step
- * results asynchronously, so the post step may read the job before a failed step's result has landed.
+ * results asynchronously, so the post step may read the job before a failed step's result has landed. The
+ * steps the runner runs after the main steps (post steps, "Stop containers" for container and service jobs,
+ * "Complete job") are still to come, so only steps numbered before the first of them count.
  */
 function unsettledSteps(job) {
-    return job.steps
-        .filter(step => step.status !== 'completed' && !step.name.startsWith('Post ') && step.name !== 'Complete job')
-        .map(step => step.name);
+    const late = job.steps.filter(step => LATE_STEP.test(step.name)).map(step => step.number);
+    const end = late.length ? Math.min(...late) : Infinity;
+    return job.steps.filter(step => step.number < end && step.status !== 'completed').map(step => step.name);
 }
+const LATE_STEP = /^(Post |Stop containers$|Complete job$)/;
 /** Jobs of the attempt other than this one that have not finished; their result is not known yet. */
 function unfinishedJobs(jobs, current) {
     return jobs.filter(job => job !== current && job.status !== 'completed').map(job => job.name);
@@ -1671,6 +1674,7 @@ async function listAttemptJobs(github, repository, runId, attempt) {
         runnerName: job.runner_name,
         url: job.html_url,
         steps: (job.steps ?? []).map(step => ({
+            number: step.number,
             name: step.name,
             status: step.status,
             conclusion: step.conclusion ?? null

@@ -1306,6 +1306,7 @@ async function listAttemptJobs(github, repository, runId, attempt) {
         runnerName: job.runner_name,
         url: job.html_url,
         steps: (job.steps ?? []).map(step => ({
+            number: step.number,
             name: step.name,
             status: step.status,
             conclusion: step.conclusion ?? null
@@ -1357,13 +1358,16 @@ function judgeOtherJobs(jobs, current) {
 }
 /**
  * Steps of this job before its post steps that GitHub does not show as completed yet. The runner uploads step
- * results asynchronously, so the post step may read the job before a failed step's result has landed.
+ * results asynchronously, so the post step may read the job before a failed step's result has landed. The
+ * steps the runner runs after the main steps (post steps, "Stop containers" for container and service jobs,
+ * "Complete job") are still to come, so only steps numbered before the first of them count.
  */
 function unsettledSteps(job) {
-    return job.steps
-        .filter(step => step.status !== 'completed' && !step.name.startsWith('Post ') && step.name !== 'Complete job')
-        .map(step => step.name);
+    const late = job.steps.filter(step => LATE_STEP.test(step.name)).map(step => step.number);
+    const end = late.length ? Math.min(...late) : Infinity;
+    return job.steps.filter(step => step.number < end && step.status !== 'completed').map(step => step.name);
 }
+const LATE_STEP = /^(Post |Stop containers$|Complete job$)/;
 /** Jobs of the attempt other than this one that have not finished; their result is not known yet. */
 function unfinishedJobs(jobs, current) {
     return jobs.filter(job => job !== current && job.status !== 'completed').map(job => job.name);
@@ -1390,8 +1394,9 @@ function badSteps(job) {
 const SETTLE_DELAYS_MS = [250, 500, 1000, 2000, 2000, 2000];
 /** Reads this run attempt's jobs until nothing is pending, or the settle time is over. */
 async function readSettled(settings, run, pending, sleep = retry_sleep) {
+    const github = await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts);
     for (const delay of [...SETTLE_DELAYS_MS, undefined]) {
-        const jobs = await readJobs(settings, run);
+        const jobs = await readJobs(settings, run, github);
         const current = findCurrentJob(jobs, run.runnerName);
         const waiting = pending(jobs, current);
         if (!waiting.length || delay === undefined)
@@ -1415,8 +1420,8 @@ async function judgeRun(settings, run, pending, judge) {
         return notJudged(`GitHub's API could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`, 'SystemUnavailable');
     }
 }
-async function readJobs(settings, run) {
-    const github = await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts);
+async function readJobs(settings, run, github) {
+    github ??= await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts);
     try {
         return await listAttemptJobs(github, run, run.runId, run.runAttempt);
     }
@@ -1439,6 +1444,10 @@ function explainReadError(error) {
             `to the workflow or job. ${error.message}`, error.status, { cause: error });
     }
     return error;
+}
+/** The job running this step, looked up by runner name, is missing from the run's jobs: nothing can be judged. */
+function notFound(settings, run) {
+    return notJudged(`this job was not found among the run's jobs in progress on runner "${run.runnerName}"`, settings.failureType);
 }
 
 ;// CONCATENATED MODULE: ./src/aws/settings.ts
@@ -1655,10 +1664,14 @@ async function reportStatus(settings, run, status) {
     await deliver(settings, run, outcome);
 }
 async function reportWorkflow(settings, run) {
-    const outcome = await judgeRun(settings, run, unfinishedJobs, ({ jobs, current, pending }) => pending.length
-        ? notJudged(`job(s) ${quoteList(pending)} had not finished. Make this job depend on every other job with ` +
-            '`needs:` and run it with `if: always()`', 'ConfigurationError')
-        : judgeOtherJobs(jobs, current));
+    const outcome = await judgeRun(settings, run, (jobs, current) => (current ? unfinishedJobs(jobs, current) : ['this job']), ({ jobs, current, pending }) => {
+        if (!current)
+            return notFound(settings, run);
+        if (!pending.length)
+            return judgeOtherJobs(jobs, current);
+        return notJudged(`job(s) ${quoteList(pending)} had not finished. Make this job depend on every other job with ` +
+            '`needs:` and run it with `if: always()`', 'ConfigurationError');
+    });
     await deliver(settings, run, outcome);
 }
 /**
@@ -1693,7 +1706,7 @@ async function checkSetUp(settings, run) {
         const told = record?.result === 'already-reported'
             ? 'CodePipeline already had a result for the job.'
             : `Reported to CodePipeline as a ${problem.unknown.failureType}.`;
-        throw new errors/* UserError */.yo(`${problem.unknown.reason}.\n${told}`);
+        throw new errors/* UserError */.yo(`${problem.unknown.reason}\n${told}`);
     }
     armPostStep(pipeline);
     const place = describePlace(pipeline);
@@ -1706,10 +1719,7 @@ async function checkSetUp(settings, run) {
 async function gitHubReadProblem(settings, run) {
     try {
         const { current } = await readSettled(settings, run, (_jobs, current) => (current ? [] : ['this job']));
-        if (current)
-            return undefined;
-        return notJudged(`this job was not found among the run's jobs in progress on runner "${run.runnerName}", so its steps ` +
-            'could not be judged when it ends', settings.failureType);
+        return current ? undefined : notFound(settings, run);
     }
     catch (error) {
         if (isPermissionProblem(error))
@@ -1751,9 +1761,8 @@ async function runPostStep(env = process.env) {
     const run = runContext(env);
     setSecret(settings.githubToken);
     const outcome = await judgeRun(settings, run, (_jobs, current) => (current ? unsettledSteps(current) : ['this job']), ({ current, pending }) => {
-        if (!current) {
-            return notJudged(`this job was not found among the run's jobs in progress on runner "${run.runnerName}"`, settings.failureType);
-        }
+        if (!current)
+            return notFound(settings, run);
         if (pending.length) {
             return notJudged(`GitHub still showed step(s) ${quoteList(pending)} of job "${current.name}" as unfinished`, 'SystemUnavailable');
         }

@@ -1,6 +1,8 @@
 import type { GitHubClient } from './client.ts'
 
 export interface RunStep {
+  /** Position in the job: main steps come before the post and clean-up steps the runner adds. */
+  number: number
   name: string
   status: string
   conclusion: string | null
@@ -49,6 +51,7 @@ export async function listAttemptJobs(
     runnerName: job.runner_name,
     url: job.html_url,
     steps: (job.steps ?? []).map(step => ({
+      number: step.number,
       name: step.name,
       status: step.status,
       conclusion: step.conclusion ?? null

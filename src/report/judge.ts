@@ -1,5 +1,5 @@
 import type { RunContext } from '../github/context.ts'
-import { connectGitHub, GitHubError } from '../github/client.ts'
+import { connectGitHub, GitHubError, type GitHubClient } from '../github/client.ts'
 import { listAttemptJobs, type RunJob } from '../github/runs.ts'
 import { errorMessage } from '../errors.ts'
 import { findCurrentJob, notJudged, type Outcome } from '../outcome.ts'
@@ -27,8 +27,9 @@ export async function readSettled(
   pending: Pending,
   sleep: Sleep = defaultSleep
 ): Promise<Reading> {
+  const github = await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts)
   for (const delay of [...SETTLE_DELAYS_MS, undefined]) {
-    const jobs = await readJobs(settings, run)
+    const jobs = await readJobs(settings, run, github)
     const current = findCurrentJob(jobs, run.runnerName)
     const waiting = pending(jobs, current)
     if (!waiting.length || delay === undefined) return { jobs, current, pending: waiting }
@@ -56,8 +57,12 @@ export async function judgeRun(
   }
 }
 
-export async function readJobs(settings: ReportSettings, run: RunContext): Promise<RunJob[]> {
-  const github = await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts)
+export async function readJobs(
+  settings: ReportSettings,
+  run: RunContext,
+  github?: GitHubClient
+): Promise<RunJob[]> {
+  github ??= await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts)
   try {
     return await listAttemptJobs(github, run, run.runId, run.runAttempt)
   } catch (error) {
@@ -88,4 +93,12 @@ function explainReadError(error: unknown): unknown {
     )
   }
   return error
+}
+
+/** The job running this step, looked up by runner name, is missing from the run's jobs: nothing can be judged. */
+export function notFound(settings: ReportSettings, run: RunContext): Outcome {
+  return notJudged(
+    `this job was not found among the run's jobs in progress on runner "${run.runnerName}"`,
+    settings.failureType
+  )
 }

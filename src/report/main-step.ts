@@ -5,7 +5,7 @@ import { DeliveryError, errorMessage, UserError } from '../errors.ts'
 import { runContext, type RunContext } from '../github/context.ts'
 import { fromEnv } from '../inputs.ts'
 import { credentialDeps, deliver } from './deliver.ts'
-import { isPermissionProblem, judgeRun, readJobs, readSettled } from './judge.ts'
+import { isPermissionProblem, judgeRun, notFound, readJobs, readSettled } from './judge.ts'
 import {
   findCurrentJob,
   fromStatus,
@@ -55,14 +55,19 @@ async function reportStatus(
 }
 
 async function reportWorkflow(settings: ReportSettings, run: RunContext) {
-  const outcome = await judgeRun(settings, run, unfinishedJobs, ({ jobs, current, pending }) =>
-    pending.length
-      ? notJudged(
-          `job(s) ${quoteList(pending)} had not finished. Make this job depend on every other job with ` +
-            '`needs:` and run it with `if: always()`',
-          'ConfigurationError'
-        )
-      : judgeOtherJobs(jobs, current)
+  const outcome = await judgeRun(
+    settings,
+    run,
+    (jobs, current) => (current ? unfinishedJobs(jobs, current) : ['this job']),
+    ({ jobs, current, pending }) => {
+      if (!current) return notFound(settings, run)
+      if (!pending.length) return judgeOtherJobs(jobs, current)
+      return notJudged(
+        `job(s) ${quoteList(pending)} had not finished. Make this job depend on every other job with ` +
+          '`needs:` and run it with `if: always()`',
+        'ConfigurationError'
+      )
+    }
   )
   await deliver(settings, run, outcome)
 }
@@ -97,7 +102,7 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
       record?.result === 'already-reported'
         ? 'CodePipeline already had a result for the job.'
         : `Reported to CodePipeline as a ${problem.unknown.failureType}.`
-    throw new UserError(`${problem.unknown.reason}.\n${told}`)
+    throw new UserError(`${problem.unknown.reason}\n${told}`)
   }
   armPostStep(pipeline)
   const place = describePlace(pipeline)
@@ -113,12 +118,7 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
 async function gitHubReadProblem(settings: ReportSettings, run: RunContext): Promise<Outcome | undefined> {
   try {
     const { current } = await readSettled(settings, run, (_jobs, current) => (current ? [] : ['this job']))
-    if (current) return undefined
-    return notJudged(
-      `this job was not found among the run's jobs in progress on runner "${run.runnerName}", so its steps ` +
-        'could not be judged when it ends',
-      settings.failureType
-    )
+    return current ? undefined : notFound(settings, run)
   } catch (error) {
     if (isPermissionProblem(error)) return notJudged(error.message, 'ConfigurationError')
     core.warning(

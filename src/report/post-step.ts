@@ -2,7 +2,7 @@ import * as core from '../runner.ts'
 import { runContext } from '../github/context.ts'
 import { fromEnv } from '../inputs.ts'
 import { deliver } from './deliver.ts'
-import { judgeRun } from './judge.ts'
+import { judgeRun, notFound } from './judge.ts'
 import { judgeOwnSteps, notJudged, unsettledSteps } from '../outcome.ts'
 import { quoteList } from '../messages.ts'
 import { parseReportSettings } from './settings.ts'
@@ -24,12 +24,7 @@ export async function runPostStep(env: NodeJS.ProcessEnv = process.env): Promise
     run,
     (_jobs, current) => (current ? unsettledSteps(current) : ['this job']),
     ({ current, pending }) => {
-      if (!current) {
-        return notJudged(
-          `this job was not found among the run's jobs in progress on runner "${run.runnerName}"`,
-          settings.failureType
-        )
-      }
+      if (!current) return notFound(settings, run)
       if (pending.length) {
         return notJudged(
           `GitHub still showed step(s) ${quoteList(pending)} of job "${current.name}" as unfinished`,
