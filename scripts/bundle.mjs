@@ -18,8 +18,13 @@ try {
   }
   chmodSync(staging, 0o755)
   if (existsSync('dist')) renameSync('dist', previous)
-  renameSync(staging, 'dist')
+  try {
+    renameSync(staging, 'dist')
+  } catch (error) {
+    if (existsSync(previous)) renameSync(previous, 'dist')
+    throw error
+  }
+  rmSync(previous, { recursive: true, force: true })
 } finally {
   rmSync(staging, { recursive: true, force: true })
-  rmSync(previous, { recursive: true, force: true })
 }
