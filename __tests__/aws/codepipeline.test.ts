@@ -159,6 +159,26 @@ describe('errors', () => {
     )
   })
 
+  it.each([
+    ['server-error', true],
+    ['drop', true],
+    ['throttle', false]
+  ] as const)(
+    'after a %s, a refusal says whether an earlier attempt may have landed (%s)',
+    async (kind, unanswered) => {
+      const job = emu.codepipeline.addJob({ state: 'Succeeded' })
+      emu.faults.add({ service: 'codepipeline', operation: 'PutJobFailureResult', kind })
+      const error = await failure(
+        client().putJobFailureResult({ jobId: job.id, failureDetails: { type: 'JobFailed', message: 'm' } })
+      )
+      expect([error.code, error.attempts, error.unanswered]).toEqual([
+        'InvalidJobStateException',
+        2,
+        unanswered
+      ])
+    }
+  )
+
   it('AccessDeniedException names the permission to add', async () => {
     emu.codepipeline.deny(STATIC.accessKeyId, 'GetJobDetails')
     const error = await failure(client().getJobDetails(emu.codepipeline.addJob().id))

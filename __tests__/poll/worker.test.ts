@@ -114,7 +114,7 @@ test('a spent nonce after a retried acknowledgement may be our own lost answer: 
       return gitHub(200).client
     },
     ack: async () => {
-      throw new CodePipelineError('bad nonce', 'InvalidNonceException', { attempts: 3 })
+      throw new CodePipelineError('bad nonce', 'InvalidNonceException', { attempts: 3, unanswered: true })
     }
   })
   expect(await handleJob(plan, d)).toMatchObject({
@@ -125,6 +125,19 @@ test('a spent nonce after a retried acknowledgement may be our own lost answer: 
   })
   // Nothing is started on a guess: the job is left for the user (the step fails and names it).
   expect(asked).toBe(false)
+  expect(sent).toEqual([])
+})
+
+test("a spent nonce after retries that never reached CodePipeline (throttled, refused) is another worker's", async () => {
+  const { deps: d, sent } = deps({
+    ack: async () => {
+      throw new CodePipelineError('bad nonce', 'InvalidNonceException', { attempts: 3, unanswered: false })
+    }
+  })
+  expect(await handleJob(plan, d)).toMatchObject({
+    result: 'skipped',
+    detail: 'another worker took it (its nonce is no longer valid)'
+  })
   expect(sent).toEqual([])
 })
 

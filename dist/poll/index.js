@@ -114,6 +114,8 @@ function appendSummary(markdown) {
 
 // EXTERNAL MODULE: ./src/transport/http.ts
 var http = __nccwpck_require__(4025);
+// EXTERNAL MODULE: ./src/transport/proxy.ts
+var proxy = __nccwpck_require__(7769);
 ;// CONCATENATED MODULE: ./src/aws/service-error.ts
 
 /**
@@ -651,18 +653,23 @@ function assumeRoleError(error, roleArn, audience) {
 
 
 
+
+
 // The SDK's types only (erased at build time): its client costs ~45 ms and ~25 MiB to load, so the calls
 // go through the small awsJson1_1 client next door.
 /** A CodePipeline call that failed; `code` is the service's error name, e.g. InvalidJobStateException. */
 class CodePipelineError extends Error {
     name = 'CodePipelineError';
     code;
-    /** How many times the call was sent: after a lost answer, a later attempt may meet the first one's effect. */
+    /** How many times the call was sent. */
     attempts;
+    /** An earlier attempt may have taken effect without its answer arriving (a 5xx, a connection lost after sending). */
+    unanswered;
     constructor(message, code, options) {
         super(message, options);
         this.code = code;
         this.attempts = options?.attempts ?? 1;
+        this.unanswered = options?.unanswered ?? false;
     }
 }
 /** The CodePipeline job-worker calls the bridge makes, with AWS errors turned into messages that say what to fix. */
@@ -727,24 +734,44 @@ class CodePipeline {
     }
     async call(operation, input, jobId) {
         let attempts = 0;
+        let unanswered = false;
         try {
-            const { output, requestId } = await withAwsRetry(() => {
+            const { output, requestId } = await withAwsRetry(async () => {
                 attempts++;
-                return this.client.call(operation, input);
+                try {
+                    return await this.client.call(operation, input);
+                }
+                catch (error) {
+                    unanswered ||= mayHaveBeenProcessed(error);
+                    throw error;
+                }
             }, { attempts: this.settings.maxAttempts, sleep: this.options.sleep });
             return { output: output, requestId };
         }
         catch (error) {
-            throw explain(error, operation, jobId, this.settings.region, attempts);
+            throw explain(error, operation, jobId, this.settings.region, { attempts, unanswered });
         }
     }
 }
-function explain(error, operation, jobId, region, attempts) {
+/**
+ * Whether a failed attempt may still have taken effect: a 5xx, or a connection lost after the request was sent.
+ * Throttling, a refused connection or a proxy that could not connect never reached CodePipeline.
+ */
+function mayHaveBeenProcessed(error) {
+    if (error instanceof AwsServiceError)
+        return error.status >= 500;
+    if (error instanceof proxy/* ProxyError */.T6)
+        return false;
+    const code = error.code;
+    return code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN';
+}
+function explain(error, operation, jobId, region, tries) {
+    const { attempts } = tries;
     const said = `${error.name}: ${error.message}`;
     const code = error.name;
     const fix = (text) => new CodePipelineError(`codepipeline:${operation} failed (${said}). ${text}`, code, {
         cause: error,
-        attempts
+        ...tries
     });
     switch (code) {
         case 'JobNotFoundException':
@@ -1846,7 +1873,7 @@ async function acknowledge(plan, codepipeline) {
         if (error instanceof CodePipelineError && error.code === 'InvalidNonceException') {
             // After a retry, the nonce may have been spent by our own first attempt, whose answer was lost: then the
             // job is ours, acknowledged but never started, and nobody else will answer it.
-            if (error.attempts > 1) {
+            if (error.unanswered) {
                 return {
                     result: 'unreported',
                     detail: `the acknowledgement took ${error.attempts} attempts and the last found the nonce used: the first ` +

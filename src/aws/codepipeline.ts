@@ -10,9 +10,11 @@ import type {
 } from '@aws-sdk/client-codepipeline'
 import type { JobResult } from '../job-result.ts'
 import { HttpConnection } from '../transport/http.ts'
+import { ProxyError } from '../transport/proxy.ts'
 import { AwsJsonClient } from './aws-json.ts'
 import { resolveCredentials, type AwsCredentials, type CredentialDeps } from './credentials.ts'
 import { endpointUrl } from './endpoints.ts'
+import { AwsServiceError } from './service-error.ts'
 import { withAwsRetry } from './retries.ts'
 import type { AwsSettings } from './settings.ts'
 
@@ -23,12 +25,19 @@ import type { AwsSettings } from './settings.ts'
 export class CodePipelineError extends Error {
   override name = 'CodePipelineError'
   readonly code: string
-  /** How many times the call was sent: after a lost answer, a later attempt may meet the first one's effect. */
+  /** How many times the call was sent. */
   readonly attempts: number
-  constructor(message: string, code: string, options?: ErrorOptions & { attempts?: number }) {
+  /** An earlier attempt may have taken effect without its answer arriving (a 5xx, a connection lost after sending). */
+  readonly unanswered: boolean
+  constructor(
+    message: string,
+    code: string,
+    options?: ErrorOptions & { attempts?: number; unanswered?: boolean }
+  ) {
     super(message, options)
     this.code = code
     this.attempts = options?.attempts ?? 1
+    this.unanswered = options?.unanswered ?? false
   }
 }
 
@@ -113,36 +122,54 @@ export class CodePipeline {
     jobId: string | undefined
   ): Promise<{ output: T; requestId: string }> {
     let attempts = 0
+    let unanswered = false
     try {
       const { output, requestId } = await withAwsRetry(
-        () => {
+        async () => {
           attempts++
-          return this.client.call(operation, input)
+          try {
+            return await this.client.call(operation, input)
+          } catch (error) {
+            unanswered ||= mayHaveBeenProcessed(error)
+            throw error
+          }
         },
         { attempts: this.settings.maxAttempts, sleep: this.options.sleep }
       )
       return { output: output as T, requestId }
     } catch (error) {
-      throw explain(error as AwsError, operation, jobId, this.settings.region, attempts)
+      throw explain(error as AwsError, operation, jobId, this.settings.region, { attempts, unanswered })
     }
   }
 }
 
 type AwsError = Error & { code?: string }
 
+/**
+ * Whether a failed attempt may still have taken effect: a 5xx, or a connection lost after the request was sent.
+ * Throttling, a refused connection or a proxy that could not connect never reached CodePipeline.
+ */
+function mayHaveBeenProcessed(error: unknown): boolean {
+  if (error instanceof AwsServiceError) return error.status >= 500
+  if (error instanceof ProxyError) return false
+  const code = (error as { code?: unknown }).code
+  return code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN'
+}
+
 function explain(
   error: AwsError,
   operation: string,
   jobId: string | undefined,
   region: string,
-  attempts: number
+  tries: { attempts: number; unanswered: boolean }
 ): CodePipelineError {
+  const { attempts } = tries
   const said = `${error.name}: ${error.message}`
   const code = error.name
   const fix = (text: string) =>
     new CodePipelineError(`codepipeline:${operation} failed (${said}). ${text}`, code, {
       cause: error,
-      attempts
+      ...tries
     })
   switch (code) {
     case 'JobNotFoundException':

@@ -77,7 +77,7 @@ async function acknowledge(
     if (error instanceof CodePipelineError && error.code === 'InvalidNonceException') {
       // After a retry, the nonce may have been spent by our own first attempt, whose answer was lost: then the
       // job is ours, acknowledged but never started, and nobody else will answer it.
-      if (error.attempts > 1) {
+      if (error.unanswered) {
         return {
           result: 'unreported',
           detail:

@@ -46,7 +46,7 @@ export async function deliver(
       if (sent.status === 'fulfilled') record.requestId = sent.value
       else if (sent.reason instanceof CodePipelineError && sent.reason.code === 'InvalidJobStateException') {
         core.warning(
-          sent.reason.attempts > 1
+          sent.reason.unanswered
             ? `CodePipeline job ${settings.jobId} already has a result: most likely this ${request.kind} itself, ` +
                 'delivered by an earlier attempt whose answer was lost.'
             : `CodePipeline job ${settings.jobId} already has a result (a re-run, or the job timed out); ` +
