@@ -38,13 +38,12 @@ export const sts = {
 
 export const retry = { maxAttempts: { min: 1, max: 20 } }
 
-// GitHub accepts at most 25 inputs on a workflow_dispatch event.
-export const github = { maxDispatchInputs: 25 }
-
-// GitHub rules the poll action checks before it calls GitHub (src/poll/settings.ts). Its other ranges are our
-// policy, not API limits, and stay there: wait-seconds (0–3600, bounded by the role session and runner minutes).
-export const githubPoll = {
-  /** GitHub's rule for workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
+// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
+// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
+export const github = {
+  /** Inputs on one workflow_dispatch event. */
+  maxDispatchInputs: 25,
+  /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
   dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
   /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
   concurrentRequests: { min: 1, max: 100 }

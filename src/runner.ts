@@ -35,9 +35,15 @@ export const debug = (message: string): void => command('debug', message)
 export const warning = (message: string): void => command('warning', message)
 export const error = (message: string): void => command('error', message)
 
+const masked = new Set<string>()
+
 /** Registers a value the runner must mask in every log line from now on (multi-line values line by line). */
 export function setSecret(secret: string): void {
-  for (const line of secret.split(/\r?\n/)) if (line.trim()) command('add-mask', line)
+  for (const line of secret.split(/\r?\n/)) {
+    if (!line.trim() || masked.has(line)) continue
+    masked.add(line)
+    command('add-mask', line)
+  }
 }
 
 export const setOutput = (name: string, value: string): void => fileCommand('OUTPUT', name, value)

@@ -26,7 +26,6 @@ export class TestProxy {
   requireAuthorization?: string
   /** A status to refuse CONNECT with. */
   refuseConnect?: number
-  connections = 0
   readonly server: Server
   /** The scheme the proxy itself is spoken to with. */
   readonly scheme: 'http' | 'https'
@@ -62,7 +61,6 @@ export class TestProxy {
     }
     this.server = overTls ? createTlsServer(tls, handle) : createServer(handle)
     this.server.on('connection', (socket: Socket) => {
-      this.connections++
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
     })

@@ -154,6 +154,25 @@ describe('GitHub client: rate limits', () => {
     expect(waits[0]).toBeLessThanOrEqual(30_000)
   })
 
+  it('a secondary limit without retry-after waits a minute, as GitHub asks, then gives up past the budget', async () => {
+    const secondary = {
+      status: 403,
+      message: 'You have exceeded a secondary rate limit.',
+      response: { headers: { 'x-ratelimit-remaining': '4000' } }
+    }
+    let calls = 0
+    const answer = await github.call('x', async () => {
+      if (++calls === 1) throw secondary
+      return 'done'
+    })
+    expect(answer).toBe('done')
+    expect(waits).toEqual([60_000])
+
+    const again = await failure(github.call('y', async () => Promise.reject(secondary)))
+    expect(again.rateLimited).toBe(true)
+    expect(again.message).toContain('(GitHub asked to wait 60 s)')
+  })
+
   it('classifies 429, and 403 for a used-up or secondary limit, as rate limits', () => {
     const headers = (remaining: string) => ({ response: { headers: { 'x-ratelimit-remaining': remaining } } })
     expect(isRateLimited({ status: 403, message: 'Forbidden', ...headers('0') })).toBe(true)

@@ -36,7 +36,7 @@ function errorMessage(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9776);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6365);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45,7 +45,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9776:
+/***/ 6365:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54,64 +54,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/runner.ts
-
-
-
-// The runner's workflow commands and file commands, as documented for GitHub Actions and implemented by
-// @actions/core. @actions/core 3 is not used at run time because loading it (it pulls in undici through
-// @actions/http-client) costs ~80 ms and ~22 MiB, more than this action's whole start-up budget.
-function command(name, message, properties = {}) {
-    const props = Object.entries(properties)
-        .filter(([, value]) => value)
-        .map(([key, value]) => `${key}=${runner_escape(value).replace(/:/g, '%3A').replace(/,/g, '%2C')}`)
-        .join(',');
-    process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${runner_escape(message)}${external_node_os_.EOL}`);
-}
-function runner_escape(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-/** Appends `name<<delimiter` blocks to a GITHUB_* file, so values may span lines. */
-function fileCommand(file, name, value) {
-    const path = process.env[`GITHUB_${file}`];
-    if (!path) {
-        // Older runners without file commands; the action targets node24 runners, which all have them.
-        command(file === 'OUTPUT' ? 'set-output' : 'save-state', value, { name });
-        return;
-    }
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
-    (0,external_node_fs_.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`, 'utf8');
-}
-const info = (message) => void process.stdout.write(message + external_node_os_.EOL);
-const debug = (message) => command('debug', message);
-const warning = (message) => command('warning', message);
-const error = (message) => command('error', message);
-/** Registers a value the runner must mask in every log line from now on (multi-line values line by line). */
-function setSecret(secret) {
-    for (const line of secret.split(/\r?\n/))
-        if (line.trim())
-            command('add-mask', line);
-}
-const setOutput = (name, value) => fileCommand('OUTPUT', name, value);
-const saveState = (name, value) => fileCommand('STATE', name, value);
-const getState = (name) => process.env[`STATE_${name}`] ?? '';
-function setFailed(message) {
-    process.exitCode = 1;
-    error(message);
-}
-/** Appends Markdown to the job summary page; a no-op outside a runner (e.g. local runs without the file). */
-function appendSummary(markdown) {
-    const path = process.env.GITHUB_STEP_SUMMARY;
-    if (path)
-        (0,external_node_fs_.appendFileSync)(path, markdown + external_node_os_.EOL, 'utf8');
-}
-
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __nccwpck_require__(4813);
 // EXTERNAL MODULE: ./src/transport/http.ts
 var http = __nccwpck_require__(4025);
 // EXTERNAL MODULE: ./src/transport/proxy.ts
@@ -145,6 +89,8 @@ function requestIdOf(response) {
     return Array.isArray(id) ? id[0] : id;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/aws/sigv4.ts
 
 function sha256Hex(data) {
@@ -883,7 +829,7 @@ function isRateLimited(error) {
     const message = error.message;
     return /rate limit/i.test(String(message ?? '')) || header(error, 'x-ratelimit-remaining') === '0';
 }
-/** Milliseconds GitHub asks to wait before trying again: retry-after, or the reset of a used-up limit; else 0. */
+/** Milliseconds GitHub asks to wait before trying again: retry-after, the reset of a used-up limit, or a minute. */
 function waitAsked(error) {
     const retryAfter = header(error, 'retry-after');
     if (retryAfter !== undefined) {
@@ -891,12 +837,15 @@ function waitAsked(error) {
         const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
         return Number.isFinite(ms) ? Math.max(0, ms) : 0;
     }
+    if (!isRateLimited(error))
+        return 0;
     const reset = Number(header(error, 'x-ratelimit-reset'));
-    if (isRateLimited(error) && header(error, 'x-ratelimit-remaining') === '0' && reset > 0) {
+    if (header(error, 'x-ratelimit-remaining') === '0' && reset > 0)
         return Math.max(0, reset * 1000 - Date.now());
-    }
-    return 0;
+    // A secondary limit without retry-after: GitHub's documentation asks to wait at least a minute.
+    return statusOf(error) === 403 ? SECONDARY_LIMIT_WAIT_MS : 0;
 }
+const SECONDARY_LIMIT_WAIT_MS = 60_000;
 /** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
 function isUnsent(error) {
     if (isRateLimited(error))
@@ -1096,12 +1045,12 @@ const sts = {
     roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
 };
 const retry = { maxAttempts: { min: 1, max: 20 } };
-// GitHub accepts at most 25 inputs on a workflow_dispatch event.
-const github = { maxDispatchInputs: 25 };
-// GitHub rules the poll action checks before it calls GitHub (src/poll/settings.ts). Its other ranges are our
-// policy, not API limits, and stay there: wait-seconds (0–3600, bounded by the role session and runner minutes).
-const githubPoll = {
-    /** GitHub's rule for workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
+// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
+// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
+const github = {
+    /** Inputs on one workflow_dispatch event. */
+    maxDispatchInputs: 25,
+    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
     dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
     /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
     concurrentRequests: { min: 1, max: 100 }
@@ -1185,9 +1134,9 @@ function parsePollSettings(input, env, run) {
             workflow: matching(input, 'workflow', WORKFLOW, 'use the workflow file name (build.yml) or its ID'),
             ref: input('ref') || undefined
         },
-        jobIdInput: matching(input, 'job-id-input', githubPoll.dispatchInputName, 'use a workflow input name: a letter or _ followed by letters, digits, - and _') ?? 'codepipeline-job-id',
+        jobIdInput: matching(input, 'job-id-input', github.dispatchInputName, 'use a workflow input name: a letter or _ followed by letters, digits, - and _') ?? 'codepipeline-job-id',
         waitSeconds,
-        maxConcurrency: integer(input, 'max-concurrency', githubPoll.concurrentRequests, 10),
+        maxConcurrency: integer(input, 'max-concurrency', github.concurrentRequests, 10),
         dryRun: inputs_boolean(input, 'dry-run', false),
         githubToken,
         apiUrl: run.apiUrl,
@@ -1729,7 +1678,7 @@ async function getRun(github, repository, runId) {
 function startProblem(error, step, target, jobIdInput) {
     const repository = `${target.owner}/${target.repo}`;
     const said = gitHubSaid(error);
-    if (problems_isRateLimited(error)) {
+    if (wasRateLimited(error)) {
         return {
             type: 'SystemUnavailable',
             message: `GitHub rate-limited the poller's github-token, so workflow "${target.workflow}" in ${repository} was ` +
@@ -1790,7 +1739,7 @@ function trackProblem(error, run) {
     const said = gitHubSaid(error);
     const repository = `${run.owner}/${run.repo}`;
     // A rate limit passes: like unavailability, it does not mean the token lacks a permission.
-    if (problems_isRateLimited(error))
+    if (wasRateLimited(error))
         return undefined;
     switch (problems_statusOf(error)) {
         case 404:
@@ -1823,7 +1772,7 @@ function problems_statusOf(error) {
     return error instanceof GitHubError ? error.status : undefined;
 }
 /** The client classified it (a rate-limited 403 is no missing permission) and already retried it. */
-function problems_isRateLimited(error) {
+function wasRateLimited(error) {
     return error instanceof GitHubError && error.rateLimited;
 }
 /** GitHub's own words (Octokit's message without the request), e.g. "Unexpected inputs provided: [...]". */
@@ -1999,31 +1948,31 @@ async function deliver(record, decision, codepipeline) {
 async function run(env = process.env, clock = { now: Date.now, sleep: retry_sleep }) {
     try {
         const settings = parsePollSettings(fromEnv(env), env, runContext(env));
-        setSecret(settings.githubToken);
+        runner/* setSecret */.Pq(settings.githubToken);
         if (settings.dryRun) {
-            info(`Dry run: would call PollForJobs with\n${JSON.stringify(pollRequest(settings), null, 2)}`);
+            runner/* info */.pq(`Dry run: would call PollForJobs with\n${JSON.stringify(pollRequest(settings), null, 2)}`);
         }
         const records = settings.dryRun ? [] : await pollAndAnswer(settings, clock);
         for (const [name, value] of Object.entries(pollOutputs(records)))
-            setOutput(name, value);
-        appendSummary(pollSummary(records, actionTypeName(settings.actionType), settings.dryRun));
+            runner/* setOutput */.uH(name, value);
+        runner/* appendSummary */.fe(pollSummary(records, actionTypeName(settings.actionType), settings.dryRun));
         const unreported = unreportedMessage(records);
         if (unreported)
             throw new errors/* DeliveryError */.VE(unreported);
     }
     catch (error) {
-        setFailed((0,errors/* errorMessage */.gJ)(error));
+        runner/* setFailed */.C1((0,errors/* errorMessage */.gJ)(error));
     }
 }
 async function pollAndAnswer(settings, clock) {
-    const codepipeline = await connectCodePipeline(settings.aws, { setSecret: setSecret });
+    const codepipeline = await connectCodePipeline(settings.aws, { setSecret: runner/* setSecret */.Pq });
     try {
         const jobs = await pollForJobs(codepipeline, settings, clock);
         if (!jobs.length) {
-            info(`No CodePipeline jobs were waiting for ${actionTypeName(settings.actionType)}.`);
+            runner/* info */.pq(`No CodePipeline jobs were waiting for ${actionTypeName(settings.actionType)}.`);
             return [];
         }
-        info(`Polled ${jobs.length} job(s) for ${actionTypeName(settings.actionType)}.`);
+        runner/* info */.pq(`Polled ${jobs.length} job(s) for ${actionTypeName(settings.actionType)}.`);
         const deps = {
             codepipeline,
             github: once(() => connectGitHub(settings.githubToken, settings.apiUrl, settings.aws.maxAttempts, clock.sleep)),
@@ -2044,11 +1993,11 @@ async function pollAndAnswer(settings, clock) {
 function log(record) {
     const line = logLine(record);
     if (record.result === 'unreported')
-        error(line);
+        runner/* error */.z3(line);
     else if (record.result === 'failed' || record.result === 'already-reported')
-        warning(line);
+        runner/* warning */.$e(line);
     else
-        info(line);
+        runner/* info */.pq(line);
 }
 function once(make) {
     let made;
@@ -2063,6 +2012,83 @@ function cachedDefaultBranch() {
             branches.set(key, (branch = defaultBranch(github, repository)));
         return branch;
     };
+}
+
+
+/***/ }),
+
+/***/ 4813:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   Pq: () => (/* binding */ setSecret),
+/* harmony export */   fe: () => (/* binding */ appendSummary),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput),
+/* harmony export */   z3: () => (/* binding */ error)
+/* harmony export */ });
+/* unused harmony exports debug, saveState, getState */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+
+
+
+// The runner's workflow commands and file commands, as documented for GitHub Actions and implemented by
+// @actions/core. @actions/core 3 is not used at run time because loading it (it pulls in undici through
+// @actions/http-client) costs ~80 ms and ~22 MiB, more than this action's whole start-up budget.
+function command(name, message, properties = {}) {
+    const props = Object.entries(properties)
+        .filter(([, value]) => value)
+        .map(([key, value]) => `${key}=${escape(value).replace(/:/g, '%3A').replace(/,/g, '%2C')}`)
+        .join(',');
+    process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escape(message)}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+}
+function escape(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** Appends `name<<delimiter` blocks to a GITHUB_* file, so values may span lines. */
+function fileCommand(file, name, value) {
+    const path = process.env[`GITHUB_${file}`];
+    if (!path) {
+        // Older runners without file commands; the action targets node24 runners, which all have them.
+        command(file === 'OUTPUT' ? 'set-output' : 'save-state', value, { name });
+        return;
+    }
+    const delimiter = `ghadelimiter_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}`;
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(path, `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`, 'utf8');
+}
+const info = (message) => void process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_2__.EOL);
+const debug = (message) => command('debug', message);
+const warning = (message) => command('warning', message);
+const error = (message) => command('error', message);
+const masked = new Set();
+/** Registers a value the runner must mask in every log line from now on (multi-line values line by line). */
+function setSecret(secret) {
+    for (const line of secret.split(/\r?\n/)) {
+        if (!line.trim() || masked.has(line))
+            continue;
+        masked.add(line);
+        command('add-mask', line);
+    }
+}
+const setOutput = (name, value) => fileCommand('OUTPUT', name, value);
+const saveState = (name, value) => fileCommand('STATE', name, value);
+const getState = (name) => process.env[`STATE_${name}`] ?? '';
+function setFailed(message) {
+    process.exitCode = 1;
+    error(message);
+}
+/** Appends Markdown to the job summary page; a no-op outside a runner (e.g. local runs without the file). */
+function appendSummary(markdown) {
+    const path = process.env.GITHUB_STEP_SUMMARY;
+    if (path)
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(path, markdown + node_os__WEBPACK_IMPORTED_MODULE_2__.EOL, 'utf8');
 }
 
 
@@ -2226,7 +2252,9 @@ function hostAndPort(url) {
 /* harmony export */   vd: () => (/* binding */ proxyRefusal)
 /* harmony export */ });
 /* unused harmony export bypassesProxy */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4813);
+
 
 /** A proxy that refused or could not be reached; names the proxy by host and variable, never its credentials. */
 class ProxyError extends Error {
@@ -2300,14 +2328,18 @@ function parseProxy(value, variable) {
         url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${variable} is not a URL; set it to the proxy, for example http://proxy.example.com:3128.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${variable} is not a URL; set it to the proxy, for example http://proxy.example.com:3128.`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${variable} names a ${url.protocol.slice(0, -1)}:// proxy; only http:// and https:// proxies are supported.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${variable} names a ${url.protocol.slice(0, -1)}:// proxy; only http:// and https:// proxies are supported.`);
     }
     const user = decode(url.username);
     const password = decode(url.password);
     const authorization = user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined;
+    // Never printed by this code; masked in case a library or a debug log ever does.
+    for (const secret of [password, authorization?.slice('Basic '.length)])
+        if (secret)
+            (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq)(secret);
     return { url: new URL(url.origin), variable, authorization };
 }
 function decode(text) {

@@ -36,7 +36,7 @@ function errorMessage(error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6980);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2632);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -45,7 +45,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6980:
+/***/ 2632:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56,64 +56,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/runner.ts
-
-
-
-// The runner's workflow commands and file commands, as documented for GitHub Actions and implemented by
-// @actions/core. @actions/core 3 is not used at run time because loading it (it pulls in undici through
-// @actions/http-client) costs ~80 ms and ~22 MiB, more than this action's whole start-up budget.
-function command(name, message, properties = {}) {
-    const props = Object.entries(properties)
-        .filter(([, value]) => value)
-        .map(([key, value]) => `${key}=${runner_escape(value).replace(/:/g, '%3A').replace(/,/g, '%2C')}`)
-        .join(',');
-    process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${runner_escape(message)}${external_node_os_.EOL}`);
-}
-function runner_escape(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-/** Appends `name<<delimiter` blocks to a GITHUB_* file, so values may span lines. */
-function fileCommand(file, name, value) {
-    const path = process.env[`GITHUB_${file}`];
-    if (!path) {
-        // Older runners without file commands; the action targets node24 runners, which all have them.
-        command(file === 'OUTPUT' ? 'set-output' : 'save-state', value, { name });
-        return;
-    }
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
-    (0,external_node_fs_.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`, 'utf8');
-}
-const info = (message) => void process.stdout.write(message + external_node_os_.EOL);
-const debug = (message) => command('debug', message);
-const warning = (message) => command('warning', message);
-const error = (message) => command('error', message);
-/** Registers a value the runner must mask in every log line from now on (multi-line values line by line). */
-function setSecret(secret) {
-    for (const line of secret.split(/\r?\n/))
-        if (line.trim())
-            command('add-mask', line);
-}
-const setOutput = (name, value) => fileCommand('OUTPUT', name, value);
-const saveState = (name, value) => fileCommand('STATE', name, value);
-const getState = (name) => process.env[`STATE_${name}`] ?? '';
-function setFailed(message) {
-    process.exitCode = 1;
-    error(message);
-}
-/** Appends Markdown to the job summary page; a no-op outside a runner (e.g. local runs without the file). */
-function appendSummary(markdown) {
-    const path = process.env.GITHUB_STEP_SUMMARY;
-    if (path)
-        (0,external_node_fs_.appendFileSync)(path, markdown + external_node_os_.EOL, 'utf8');
-}
-
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __nccwpck_require__(4813);
 // EXTERNAL MODULE: ./src/transport/http.ts
 var http = __nccwpck_require__(4025);
 // EXTERNAL MODULE: ./src/transport/proxy.ts
@@ -147,6 +91,8 @@ function requestIdOf(response) {
     return Array.isArray(id) ? id[0] : id;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/aws/sigv4.ts
 
 function sha256Hex(data) {
@@ -941,12 +887,12 @@ const sts = {
     roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
 };
 const retry = { maxAttempts: { min: 1, max: 20 } };
-// GitHub accepts at most 25 inputs on a workflow_dispatch event.
-const github = { maxDispatchInputs: 25 };
-// GitHub rules the poll action checks before it calls GitHub (src/poll/settings.ts). Its other ranges are our
-// policy, not API limits, and stay there: wait-seconds (0–3600, bounded by the role session and runner minutes).
-const githubPoll = {
-    /** GitHub's rule for workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
+// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
+// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
+const github = {
+    /** Inputs on one workflow_dispatch event. */
+    maxDispatchInputs: 25,
+    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
     dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
     /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
     concurrentRequests: { min: 1, max: 100 }
@@ -1127,7 +1073,7 @@ function reportSummary(record) {
 
 
 
-const credentialDeps = { setSecret: setSecret };
+const credentialDeps = { setSecret: runner/* setSecret */.Pq };
 /**
  * Sends the outcome to CodePipeline, then writes outputs and the job summary. A result that cannot be
  * delivered throws a DeliveryError naming the job left waiting; a job that already has a result is a warning.
@@ -1142,7 +1088,7 @@ async function deliver(settings, run, outcome, known) {
         pipeline: known?.pipeline ?? {}
     };
     if (settings.dryRun) {
-        info(`Dry run: would call ${operationOf(request)} with\n${JSON.stringify(request.input, null, 2)}`);
+        runner/* info */.pq(`Dry run: would call ${operationOf(request)} with\n${JSON.stringify(request.input, null, 2)}`);
         record.result = 'dry-run';
     }
     else {
@@ -1157,11 +1103,11 @@ async function deliver(settings, run, outcome, known) {
             if (details.status === 'fulfilled')
                 record.pipeline = details.value;
             else
-                debug(`GetJobDetails (for the summary only) failed: ${(0,errors/* errorMessage */.gJ)(details.reason)}`);
+                runner/* debug */.Yz(`GetJobDetails (for the summary only) failed: ${(0,errors/* errorMessage */.gJ)(details.reason)}`);
             if (sent.status === 'fulfilled')
                 record.requestId = sent.value;
             else if (sent.reason instanceof CodePipelineError && sent.reason.code === 'InvalidJobStateException') {
-                warning(sent.reason.unanswered
+                runner/* warning */.$e(sent.reason.unanswered
                     ? `CodePipeline job ${settings.jobId} already has a result: most likely this ${request.kind} itself, ` +
                         'delivered by an earlier attempt whose answer was lost.'
                     : `CodePipeline job ${settings.jobId} already has a result (a re-run, or the job timed out); ` +
@@ -1176,11 +1122,11 @@ async function deliver(settings, run, outcome, known) {
                 codepipeline.destroy();
         }
         if (record.result !== 'already-reported')
-            info(describe(record));
+            runner/* info */.pq(describe(record));
     }
     for (const [name, value] of Object.entries(reportOutputs(record)))
-        setOutput(name, value);
-    appendSummary(reportSummary(record));
+        runner/* setOutput */.uH(name, value);
+    runner/* appendSummary */.fe(reportSummary(record));
     return record;
 }
 const REPORT_AGAIN = 're-run this workflow job to report again';
@@ -1286,7 +1232,7 @@ function isRateLimited(error) {
     const message = error.message;
     return /rate limit/i.test(String(message ?? '')) || header(error, 'x-ratelimit-remaining') === '0';
 }
-/** Milliseconds GitHub asks to wait before trying again: retry-after, or the reset of a used-up limit; else 0. */
+/** Milliseconds GitHub asks to wait before trying again: retry-after, the reset of a used-up limit, or a minute. */
 function waitAsked(error) {
     const retryAfter = header(error, 'retry-after');
     if (retryAfter !== undefined) {
@@ -1294,12 +1240,15 @@ function waitAsked(error) {
         const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
         return Number.isFinite(ms) ? Math.max(0, ms) : 0;
     }
+    if (!isRateLimited(error))
+        return 0;
     const reset = Number(header(error, 'x-ratelimit-reset'));
-    if (isRateLimited(error) && header(error, 'x-ratelimit-remaining') === '0' && reset > 0) {
+    if (header(error, 'x-ratelimit-remaining') === '0' && reset > 0)
         return Math.max(0, reset * 1000 - Date.now());
-    }
-    return 0;
+    // A secondary limit without retry-after: GitHub's documentation asks to wait at least a minute.
+    return statusOf(error) === 403 ? SECONDARY_LIMIT_WAIT_MS : 0;
 }
+const SECONDARY_LIMIT_WAIT_MS = 60_000;
 /** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
 function isUnsent(error) {
     if (isRateLimited(error))
@@ -1428,7 +1377,7 @@ async function readSettled(settings, run, pending, sleep = retry_sleep) {
         const waiting = pending(jobs, current);
         if (!waiting.length || delay === undefined)
             return { jobs, current, pending: waiting };
-        debug(`Waiting ${delay} ms for GitHub to record: ${waiting.join(', ')}`);
+        runner/* debug */.Yz(`Waiting ${delay} ms for GitHub to record: ${waiting.join(', ')}`);
         await sleep(delay);
     }
     throw new Error('unreachable');
@@ -1628,19 +1577,19 @@ function parseReportSettings(input, env) {
 // What the main step hands to the post step (runs.post). Only non-secret facts: credentials are obtained
 // again in the post step, never stored.
 const keys = { isPost: 'isPost', armed: 'armed', pipeline: 'pipeline' };
-const isPost = () => getState(keys.isPost) === 'true';
+const isPost = () => runner/* getState */.Gu(keys.isPost) === 'true';
 /** Saved first thing in the main step, so the runner's second invocation knows it is the post step. */
-const markMainStarted = () => saveState(keys.isPost, 'true');
+const markMainStarted = () => runner/* saveState */.LZ(keys.isPost, 'true');
 function armPostStep(pipeline) {
-    saveState(keys.pipeline, JSON.stringify(pipeline));
-    saveState(keys.armed, 'true');
+    runner/* saveState */.LZ(keys.pipeline, JSON.stringify(pipeline));
+    runner/* saveState */.LZ(keys.armed, 'true');
 }
 /** The pipeline context when the main step checked the set-up and left the report to the post step. */
 function armedFor() {
-    if (getState(keys.armed) !== 'true')
+    if (runner/* getState */.Gu(keys.armed) !== 'true')
         return undefined;
     try {
-        return JSON.parse(getState(keys.pipeline) || '{}');
+        return JSON.parse(runner/* getState */.Gu(keys.pipeline) || '{}');
     }
     catch {
         return {};
@@ -1665,7 +1614,7 @@ async function runMainStep(env = process.env) {
     const settings = parseReportSettings(fromEnv(env), env);
     const run = runContext(env);
     if (settings.githubToken)
-        setSecret(settings.githubToken);
+        runner/* setSecret */.Pq(settings.githubToken);
     switch (settings.status) {
         case 'job':
             return checkSetUp(settings, run);
@@ -1685,7 +1634,7 @@ async function reportStatus(settings, run, status) {
                 outcome = { ...judgeOwnSteps(current), ok: false, cancelled: status === 'cancelled' };
         }
         catch (error) {
-            info(`Could not read this job's steps for the failure message: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            runner/* info */.pq(`Could not read this job's steps for the failure message: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
     }
     await deliver(settings, run, outcome);
@@ -1709,7 +1658,7 @@ async function reportWorkflow(settings, run) {
 async function checkSetUp(settings, run) {
     if (settings.dryRun) {
         armPostStep({});
-        info('Dry run: inputs are valid; the post step will print the request it would send.');
+        runner/* info */.pq('Dry run: inputs are valid; the post step will print the request it would send.');
         return;
     }
     let codepipeline;
@@ -1737,7 +1686,7 @@ async function checkSetUp(settings, run) {
     }
     armPostStep(pipeline);
     const place = describePlace(pipeline);
-    info(`Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`);
+    runner/* info */.pq(`Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`);
 }
 /**
  * Why the post step could not judge this job, if that is already clear: a permission problem, or this job not
@@ -1751,7 +1700,7 @@ async function gitHubReadProblem(settings, run) {
     catch (error) {
         if (isPermissionProblem(error))
             return notJudged(error.message, 'ConfigurationError');
-        warning(`Could not check read access to this run's jobs now; the post step will try again: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        runner/* warning */.$e(`Could not check read access to this run's jobs now; the post step will try again: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     return undefined;
 }
@@ -1781,12 +1730,12 @@ async function runPostStep(env = process.env) {
     const pipeline = armedFor();
     if (!pipeline) {
         // Explicit and workflow modes reported in the main step; a failed set-up check already said why.
-        debug('Nothing to report in the post step.');
+        runner/* debug */.Yz('Nothing to report in the post step.');
         return;
     }
     const settings = parseReportSettings(fromEnv(env), env);
     const run = runContext(env);
-    setSecret(settings.githubToken);
+    runner/* setSecret */.Pq(settings.githubToken);
     const outcome = await judgeRun(settings, run, (_jobs, current) => (current ? unsettledSteps(current) : ['this job']), ({ current, pending }) => {
         if (!current)
             return notFound(settings, run);
@@ -1815,8 +1764,87 @@ async function run() {
         }
     }
     catch (error) {
-        setFailed((0,errors/* errorMessage */.gJ)(error));
+        runner/* setFailed */.C1((0,errors/* errorMessage */.gJ)(error));
     }
+}
+
+
+/***/ }),
+
+/***/ 4813:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   Gu: () => (/* binding */ getState),
+/* harmony export */   LZ: () => (/* binding */ saveState),
+/* harmony export */   Pq: () => (/* binding */ setSecret),
+/* harmony export */   Yz: () => (/* binding */ debug),
+/* harmony export */   fe: () => (/* binding */ appendSummary),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput)
+/* harmony export */ });
+/* unused harmony export error */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+
+
+
+// The runner's workflow commands and file commands, as documented for GitHub Actions and implemented by
+// @actions/core. @actions/core 3 is not used at run time because loading it (it pulls in undici through
+// @actions/http-client) costs ~80 ms and ~22 MiB, more than this action's whole start-up budget.
+function command(name, message, properties = {}) {
+    const props = Object.entries(properties)
+        .filter(([, value]) => value)
+        .map(([key, value]) => `${key}=${escape(value).replace(/:/g, '%3A').replace(/,/g, '%2C')}`)
+        .join(',');
+    process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escape(message)}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+}
+function escape(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** Appends `name<<delimiter` blocks to a GITHUB_* file, so values may span lines. */
+function fileCommand(file, name, value) {
+    const path = process.env[`GITHUB_${file}`];
+    if (!path) {
+        // Older runners without file commands; the action targets node24 runners, which all have them.
+        command(file === 'OUTPUT' ? 'set-output' : 'save-state', value, { name });
+        return;
+    }
+    const delimiter = `ghadelimiter_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}`;
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(path, `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`, 'utf8');
+}
+const info = (message) => void process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_2__.EOL);
+const debug = (message) => command('debug', message);
+const warning = (message) => command('warning', message);
+const error = (message) => command('error', message);
+const masked = new Set();
+/** Registers a value the runner must mask in every log line from now on (multi-line values line by line). */
+function setSecret(secret) {
+    for (const line of secret.split(/\r?\n/)) {
+        if (!line.trim() || masked.has(line))
+            continue;
+        masked.add(line);
+        command('add-mask', line);
+    }
+}
+const setOutput = (name, value) => fileCommand('OUTPUT', name, value);
+const saveState = (name, value) => fileCommand('STATE', name, value);
+const getState = (name) => process.env[`STATE_${name}`] ?? '';
+function setFailed(message) {
+    process.exitCode = 1;
+    error(message);
+}
+/** Appends Markdown to the job summary page; a no-op outside a runner (e.g. local runs without the file). */
+function appendSummary(markdown) {
+    const path = process.env.GITHUB_STEP_SUMMARY;
+    if (path)
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(path, markdown + node_os__WEBPACK_IMPORTED_MODULE_2__.EOL, 'utf8');
 }
 
 
@@ -1980,7 +2008,9 @@ function hostAndPort(url) {
 /* harmony export */   vd: () => (/* binding */ proxyRefusal)
 /* harmony export */ });
 /* unused harmony export bypassesProxy */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4813);
+
 
 /** A proxy that refused or could not be reached; names the proxy by host and variable, never its credentials. */
 class ProxyError extends Error {
@@ -2054,14 +2084,18 @@ function parseProxy(value, variable) {
         url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${variable} is not a URL; set it to the proxy, for example http://proxy.example.com:3128.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${variable} is not a URL; set it to the proxy, for example http://proxy.example.com:3128.`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${variable} names a ${url.protocol.slice(0, -1)}:// proxy; only http:// and https:// proxies are supported.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`${variable} names a ${url.protocol.slice(0, -1)}:// proxy; only http:// and https:// proxies are supported.`);
     }
     const user = decode(url.username);
     const password = decode(url.password);
     const authorization = user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined;
+    // Never printed by this code; masked in case a library or a debug log ever does.
+    for (const secret of [password, authorization?.slice('Basic '.length)])
+        if (secret)
+            (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq)(secret);
     return { url: new URL(url.origin), variable, authorization };
 }
 function decode(text) {

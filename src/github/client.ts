@@ -115,7 +115,7 @@ export function isRateLimited(error: unknown): boolean {
   return /rate limit/i.test(String(message ?? '')) || header(error, 'x-ratelimit-remaining') === '0'
 }
 
-/** Milliseconds GitHub asks to wait before trying again: retry-after, or the reset of a used-up limit; else 0. */
+/** Milliseconds GitHub asks to wait before trying again: retry-after, the reset of a used-up limit, or a minute. */
 function waitAsked(error: unknown): number {
   const retryAfter = header(error, 'retry-after')
   if (retryAfter !== undefined) {
@@ -123,12 +123,15 @@ function waitAsked(error: unknown): number {
     const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now()
     return Number.isFinite(ms) ? Math.max(0, ms) : 0
   }
+  if (!isRateLimited(error)) return 0
   const reset = Number(header(error, 'x-ratelimit-reset'))
-  if (isRateLimited(error) && header(error, 'x-ratelimit-remaining') === '0' && reset > 0) {
+  if (header(error, 'x-ratelimit-remaining') === '0' && reset > 0)
     return Math.max(0, reset * 1000 - Date.now())
-  }
-  return 0
+  // A secondary limit without retry-after: GitHub's documentation asks to wait at least a minute.
+  return statusOf(error) === 403 ? SECONDARY_LIMIT_WAIT_MS : 0
 }
+
+const SECONDARY_LIMIT_WAIT_MS = 60_000
 
 /** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
 function isUnsent(error: unknown): boolean {

@@ -20,7 +20,7 @@ export function startProblem(
 ): Problem {
   const repository = `${target.owner}/${target.repo}`
   const said = gitHubSaid(error)
-  if (isRateLimited(error)) {
+  if (wasRateLimited(error)) {
     return {
       type: 'SystemUnavailable',
       message:
@@ -88,7 +88,7 @@ export function trackProblem(error: unknown, run: TrackedRun): Problem | undefin
   const said = gitHubSaid(error)
   const repository = `${run.owner}/${run.repo}`
   // A rate limit passes: like unavailability, it does not mean the token lacks a permission.
-  if (isRateLimited(error)) return undefined
+  if (wasRateLimited(error)) return undefined
   switch (statusOf(error)) {
     case 404:
       return {
@@ -126,7 +126,7 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /** The client classified it (a rate-limited 403 is no missing permission) and already retried it. */
-function isRateLimited(error: unknown): boolean {
+function wasRateLimited(error: unknown): boolean {
   return error instanceof GitHubError && error.rateLimited
 }
 

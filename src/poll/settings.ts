@@ -2,7 +2,7 @@ import { parseAwsSettings, type AwsSettings } from '../aws/settings.ts'
 import { UserError } from '../errors.ts'
 import type { RunContext } from '../github/context.ts'
 import { boolean, integer, matching, oneOf, required, type InputReader } from '../inputs.ts'
-import { codepipeline as limits, githubPoll } from '../limits.ts'
+import { codepipeline as limits, github as githubLimits } from '../limits.ts'
 
 export const MODES = ['dispatch', 'track'] as const
 export type Mode = (typeof MODES)[number]
@@ -99,11 +99,11 @@ export function parsePollSettings(input: InputReader, env: NodeJS.ProcessEnv, ru
       matching(
         input,
         'job-id-input',
-        githubPoll.dispatchInputName,
+        githubLimits.dispatchInputName,
         'use a workflow input name: a letter or _ followed by letters, digits, - and _'
       ) ?? 'codepipeline-job-id',
     waitSeconds,
-    maxConcurrency: integer(input, 'max-concurrency', githubPoll.concurrentRequests, 10) as number,
+    maxConcurrency: integer(input, 'max-concurrency', githubLimits.concurrentRequests, 10) as number,
     dryRun: boolean(input, 'dry-run', false),
     githubToken,
     apiUrl: run.apiUrl,

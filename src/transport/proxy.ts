@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts'
+import { setSecret } from '../runner.ts'
 
 // Which proxy, if any, a request goes through: the variables a self-hosted runner behind a proxy sets, read
 // as @actions/http-client reads them (so these calls take the same way as Octokit's):
@@ -119,6 +120,8 @@ function parseProxy(value: string, variable: string): Proxy {
   const password = decode(url.password)
   const authorization =
     user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined
+  // Never printed by this code; masked in case a library or a debug log ever does.
+  for (const secret of [password, authorization?.slice('Basic '.length)]) if (secret) setSecret(secret)
   return { url: new URL(url.origin), variable, authorization }
 }
 
