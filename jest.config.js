@@ -17,6 +17,5 @@ export default {
     ]
   },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-  reporters: ['default', '<rootDir>/scripts/ci-reporter.cjs'],
   testTimeout: 30000
 }
