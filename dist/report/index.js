@@ -1371,16 +1371,15 @@ const SETTLE_DELAYS_MS = [250, 500, 1000, 2000, 2000, 2000];
 /** Reads this run attempt's jobs until nothing is pending, or the settle time is over. */
 async function readSettled(settings, run, pending, sleep = retry_sleep) {
     const github = await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts);
-    for (const delay of [...SETTLE_DELAYS_MS, undefined]) {
+    for (let reads = 0;; reads++) {
         const jobs = await readJobs(settings, run, github);
         const current = findCurrentJob(jobs, run.runnerName);
         const waiting = pending(jobs, current);
-        if (!waiting.length || delay === undefined)
+        if (!waiting.length || reads === SETTLE_DELAYS_MS.length)
             return { jobs, current, pending: waiting };
-        runner/* debug */.Yz(`Waiting ${delay} ms for GitHub to record: ${waiting.join(', ')}`);
-        await sleep(delay);
+        runner/* debug */.Yz(`Waiting ${SETTLE_DELAYS_MS[reads]} ms for GitHub to record: ${waiting.join(', ')}`);
+        await sleep(SETTLE_DELAYS_MS[reads]);
     }
-    throw new Error('unreachable');
 }
 /**
  * Reads this run attempt's jobs and judges them. When GitHub cannot be read, the outcome says why and is a

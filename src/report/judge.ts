@@ -28,15 +28,14 @@ export async function readSettled(
   sleep: Sleep = defaultSleep
 ): Promise<Reading> {
   const github = await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts)
-  for (const delay of [...SETTLE_DELAYS_MS, undefined]) {
+  for (let reads = 0; ; reads++) {
     const jobs = await readJobs(settings, run, github)
     const current = findCurrentJob(jobs, run.runnerName)
     const waiting = pending(jobs, current)
-    if (!waiting.length || delay === undefined) return { jobs, current, pending: waiting }
-    core.debug(`Waiting ${delay} ms for GitHub to record: ${waiting.join(', ')}`)
-    await sleep(delay)
+    if (!waiting.length || reads === SETTLE_DELAYS_MS.length) return { jobs, current, pending: waiting }
+    core.debug(`Waiting ${SETTLE_DELAYS_MS[reads]} ms for GitHub to record: ${waiting.join(', ')}`)
+    await sleep(SETTLE_DELAYS_MS[reads])
   }
-  throw new Error('unreachable')
 }
 
 /**
