@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import { UserError } from './errors.ts'
 
 // Input parsing shared by both actions. Each reader takes the raw value (already trimmed, '' when unset)
@@ -5,10 +6,8 @@ import { UserError } from './errors.ts'
 
 export type InputReader = (name: string) => string
 
-export function fromEnv(env: NodeJS.ProcessEnv): InputReader {
-  // Mirrors how the runner names inputs: INPUT_<NAME> with spaces as underscores, hyphens kept.
-  return name => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
-}
+/** The step's `with:` inputs, as the runner passes them (trimmed; '' when unset). */
+export const actionInput: InputReader = name => core.getInput(name)
 
 export function required(input: InputReader, name: string, hint: string): string {
   const value = input(name)

@@ -6,7 +6,7 @@ import { startEmulator, type Emulator } from '../../emulator/index.ts'
 import { connectCodePipeline } from '../../src/aws/codepipeline.ts'
 import { resolveCredentials } from '../../src/aws/credentials.ts'
 import { UserError } from '../../src/errors.ts'
-import { recorders, settings, STATIC } from './fixtures.ts'
+import { captureRunnerCommands, settings, STATIC } from './fixtures.ts'
 
 // Without role-to-assume and without AWS_ACCESS_KEY_ID, the SDK's default chain is loaded. It reads
 // process.env itself, so these tests point it at files of their own and restore process.env after.
@@ -22,10 +22,12 @@ const CHAIN_VARIABLES = [
   'AWS_ROLE_ARN',
   'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
   'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_EC2_METADATA_DISABLED'
+  'AWS_EC2_METADATA_DISABLED',
+  'AWS_ENDPOINT_URL_CODEPIPELINE'
 ]
 
 let emu: Emulator
+captureRunnerCommands()
 let dir: string
 let saved: Record<string, string | undefined>
 
@@ -37,6 +39,7 @@ beforeEach(async () => {
   process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials')
   process.env.AWS_CONFIG_FILE = join(dir, 'config')
   process.env.AWS_EC2_METADATA_DISABLED = 'true'
+  process.env.AWS_ENDPOINT_URL_CODEPIPELINE = emu.env.AWS_ENDPOINT_URL_CODEPIPELINE
 })
 afterEach(async () => {
   for (const [name, value] of Object.entries(saved)) {
@@ -47,19 +50,13 @@ afterEach(async () => {
   await emu.close()
 })
 
-/** The emulator's endpoints, without any credentials in the environment. */
-function env(): NodeJS.ProcessEnv {
-  return { ...emu.env }
-}
-
 it('a shared credentials file found by the SDK chain signs the calls', async () => {
   emu.sts.addStaticCredentials(STATIC)
   await writeFile(
     process.env.AWS_SHARED_CREDENTIALS_FILE ?? '',
     `[default]\naws_access_key_id = ${STATIC.accessKeyId}\naws_secret_access_key = ${STATIC.secretAccessKey}\n`
   )
-  const rec = recorders()
-  const cp = await connectCodePipeline(settings(emu), { setSecret: rec.setSecret, env: env() })
+  const cp = await connectCodePipeline(settings(emu))
   try {
     await cp.getJobDetails(emu.codepipeline.addJob().id)
   } finally {
@@ -71,8 +68,7 @@ it('a shared credentials file found by the SDK chain signs the calls', async () 
 })
 
 it('no credentials anywhere is a UserError that says how to provide them', async () => {
-  const rec = recorders()
-  const error = await resolveCredentials(settings(emu), { setSecret: rec.setSecret, env: env() }).then(
+  const error = await resolveCredentials(settings(emu)).then(
     () => undefined,
     (e: unknown) => e as Error
   )

@@ -1,6 +1,8 @@
-// Shared set-up for the AWS client tests: recorders for the sleeps and secrets the clients hand out.
+// Shared set-up for the AWS layer's in-process tests. The SDK and @actions/core read process.env themselves
+// (endpoints, the OIDC request URL), so each test points process.env at its emulator and puts it back after.
+import { afterEach, beforeEach } from '@jest/globals'
 import type { AwsSettings } from '../../src/aws/settings.ts'
-import type { Emulator } from '../../emulator/index.ts'
+import { startEmulator, type Emulator } from '../../emulator/index.ts'
 
 export const STATIC = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
@@ -28,16 +30,47 @@ export function roleSettings(
   })
 }
 
-/** What a client would have waited and masked; nothing really sleeps. */
-export function recorders() {
-  const sleeps: number[] = []
-  const secrets: string[] = []
-  return {
-    sleeps,
-    secrets,
-    sleep: async (ms: number) => void sleeps.push(ms),
-    setSecret: (value: string) => void secrets.push(value)
-  }
+/**
+ * @actions/core writes its commands (::add-mask::) to stdout: keep them for the test, out of jest's output.
+ * Returns the values masked during the current test.
+ */
+export function captureRunnerCommands(): () => string[] {
+  let writes: string[] = []
+  let write: typeof process.stdout.write
+  beforeEach(() => {
+    writes = []
+    write = process.stdout.write
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      writes.push(String(chunk))
+      return true
+    }) as typeof process.stdout.write
+  })
+  afterEach(() => {
+    process.stdout.write = write
+  })
+  return () =>
+    writes
+      .join('')
+      .split(/\r?\n/)
+      .filter(line => line.startsWith('::add-mask::'))
+      .map(line => line.slice('::add-mask::'.length))
+}
+
+/** A fresh emulator per test, with process.env pointing at it; `emulator()` reads the current one. */
+export function useEmulator(): { emulator: () => Emulator; masked: () => string[] } {
+  let emu: Emulator
+  let saved: NodeJS.ProcessEnv
+  const masked = captureRunnerCommands()
+  beforeEach(async () => {
+    emu = await startEmulator()
+    saved = { ...process.env }
+    Object.assign(process.env, emu.env)
+  })
+  afterEach(async () => {
+    process.env = saved
+    await emu.close()
+  })
+  return { emulator: () => emu, masked }
 }
 
 export function operations(emu: Emulator): Array<[string, number, string | undefined]> {

@@ -1,18 +1,16 @@
 // The bundled report action (dist/) on a self-hosted runner behind a proxy, run as the runner runs it: its
-// OIDC, STS and CodePipeline calls go through the proxy, and without one nothing more is loaded than before.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+// OIDC (@actions/core), STS and CodePipeline (AWS SDK) calls go through the proxy, and without one none do.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, expect, test } from '@jest/globals'
 import type { Emulator } from '../../emulator/index.ts'
-import { report, startReportEmulator } from '../e2e/report-fixture.ts'
+import { operations, report, startReportEmulator } from '../e2e/report-fixture.ts'
 import { selfSigned } from './self-signed.ts'
 import { PROXY_NAMES, proxiedEnv, TestProxy } from './test-proxy.ts'
 
 const certificate = selfSigned(PROXY_NAMES)
 const PASSWORD = 'pr0xy-s3cret'
-const TLS_MODULES = ['tls', 'https', '_tls_wrap', 'internal/tls/wrap']
 
 let emu: Emulator
 let proxy: TestProxy
@@ -24,12 +22,6 @@ beforeEach(async () => {
   proxy = new TestProxy(certificate)
   proxyHost = await proxy.listen()
   dir = await mkdtemp(join(tmpdir(), 'proxy-bundle-'))
-  // Preloaded into the action: which of Node's own modules it loaded, written when it exits.
-  await writeFile(
-    join(dir, 'loaded.mjs'),
-    "import { writeFileSync } from 'node:fs'\n" +
-      "process.on('exit', () => writeFileSync(process.env.LOADED_FILE, JSON.stringify(process.moduleLoadList)))\n"
-  )
   await writeFile(join(dir, 'ca.pem'), certificate.cert)
 })
 afterEach(async () => {
@@ -38,21 +30,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-/** Reports success for a new job; returns Node's built-in modules the action loaded. */
-async function reportThrough(env: Record<string, string>): Promise<string[]> {
+/** Reports success for a new job through the proxy settings in `env`. */
+async function reportThrough(env: Record<string, string>): Promise<void> {
   const job = emu.codepipeline.addJob()
-  const result = await report(
-    emu,
-    { 'job-id': job.id, status: 'success' },
-    {
-      env: {
-        ...env,
-        NODE_OPTIONS: `--import=${pathToFileURL(join(dir, 'loaded.mjs')).href}`,
-        LOADED_FILE: join(dir, 'loaded.json')
-      }
-    }
-  )
-  expect([result.exitCode, result.stderr]).toEqual([0, ''])
+  const result = await report(emu, { 'job-id': job.id, status: 'success' }, { env })
+  // The only thing allowed on stderr: the DEP0005 warning of `tunnel`, which @actions/http-client uses for CONNECT.
+  expect(result.stderr.replace(/\(node:\d+\) \[DEP0005\][^\n]*\n(\(Use `node[^\n]*\n)?/, '')).toBe('')
+  expect(result.exitCode).toBe(0)
   expect(emu.codepipeline.job(job.id)?.state).toBe('Succeeded')
   // The proxy password (and its Basic value) may only appear in the runner's mask commands.
   const visible = result.stdout.split('\n').filter(line => !line.startsWith('::add-mask::'))
@@ -61,28 +45,46 @@ async function reportThrough(env: Record<string, string>): Promise<string[]> {
   if (Object.values(env).some(value => value.includes(PASSWORD))) {
     expect(result.masked).toEqual(expect.arrayContaining([PASSWORD, basic]))
   }
-  const loaded = JSON.parse(await readFile(join(dir, 'loaded.json'), 'utf8')) as string[]
-  return loaded.filter(m => m.startsWith('NativeModule ')).map(m => m.slice('NativeModule '.length))
 }
 
-test('without a proxy (the emulator is plain http), no TLS module is loaded', async () => {
-  const loaded = await reportThrough({})
-  expect(loaded).toContain('http')
-  expect(loaded.filter(m => TLS_MODULES.includes(m))).toEqual([])
+test('without a proxy variable, nothing goes to the proxy', async () => {
+  await reportThrough({})
   expect(proxy.seen).toEqual([])
 })
 
-test('behind HTTP_PROXY with http endpoints: every call through the proxy, still no TLS module', async () => {
-  const loaded = await reportThrough(
-    proxiedEnv(emu, 'http', { HTTP_PROXY: `http://user:${PASSWORD}@${proxyHost}` })
+test('plain http to an OIDC or STS endpoint that is not loopback is refused before anything is sent', async () => {
+  const job = emu.codepipeline.addJob()
+  const env = proxiedEnv(emu, 'http', { HTTP_PROXY: `http://user:${PASSWORD}@${proxyHost}` })
+  const result = await report(emu, { 'job-id': job.id, status: 'success' }, { env })
+  expect(result.exitCode).toBe(1)
+  expect(result.commands).toContainEqual(
+    expect.objectContaining({
+      command: 'error',
+      message: expect.stringContaining(
+        'Refusing to send the OIDC request token to ACTIONS_ID_TOKEN_REQUEST_URL over plain http to oidc.proxy.test'
+      )
+    })
   )
-  expect(proxy.seen.map(s => s.target.replace(/:\d+\/.*/, ''))).toEqual([
-    'http://oidc.proxy.test',
-    'http://sts.proxy.test',
-    'http://codepipeline.proxy.test',
-    'http://codepipeline.proxy.test'
-  ])
-  expect(loaded.filter(m => TLS_MODULES.includes(m))).toEqual([])
+  expect(proxy.seen).toEqual([])
+  expect(emu.requests).toEqual([])
+})
+
+test('STS over plain http (not loopback) is refused even when the OIDC endpoint is https', async () => {
+  const job = emu.codepipeline.addJob()
+  const env = {
+    ...proxiedEnv(emu, 'https', {
+      HTTPS_PROXY: `http://user:${PASSWORD}@${proxyHost}`,
+      NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem')
+    }),
+    AWS_ENDPOINT_URL_STS: proxiedEnv(emu, 'http', {}).AWS_ENDPOINT_URL_STS
+  }
+  const result = await report(emu, { 'job-id': job.id, status: 'success' }, { env })
+  expect(result.exitCode).toBe(1)
+  expect(result.stdout).toContain(
+    'Refusing to send the GitHub OIDC token to STS over plain http to sts.proxy.test'
+  )
+  expect(operations(emu, 'sts')).toEqual([])
+  expect(emu.codepipeline.job(job.id)?.state).toBe('InProgress')
 })
 
 test('behind HTTPS_PROXY: CONNECT tunnels, TLS checked against the endpoint names (NODE_EXTRA_CA_CERTS)', async () => {

@@ -1,25 +1,19 @@
 import type {
-  AcknowledgeJobOutput,
-  GetJobDetailsOutput,
+  CodePipelineClient,
   Job,
   JobData,
   PollForJobsInput,
-  PollForJobsOutput,
   PutJobFailureResultInput,
   PutJobSuccessResultInput
 } from '@aws-sdk/client-codepipeline'
+import * as core from '@actions/core'
 import type { JobResult } from '../job-result.ts'
-import { HttpConnection } from '../transport/http.ts'
-import { ProxyError } from '../transport/proxy.ts'
-import { AwsJsonClient } from './aws-json.ts'
-import { resolveCredentials, type AwsCredentials, type CredentialDeps } from './credentials.ts'
-import { endpointUrl } from './endpoints.ts'
-import { AwsServiceError } from './service-error.ts'
-import { withAwsRetry } from './retries.ts'
+import { attemptsOf, mayHaveLanded } from './attempts.ts'
+import { createClient } from './clients.ts'
+import { resolveCredentials, type AwsCredentials } from './credentials.ts'
 import type { AwsSettings } from './settings.ts'
 
-// The SDK's types only (erased at build time): its client costs ~45 ms and ~25 MiB to load, so the calls
-// go through the small awsJson1_1 client next door.
+type Sdk = typeof import('@aws-sdk/client-codepipeline')
 
 /** A CodePipeline call that failed; `code` is the service's error name, e.g. InvalidJobStateException. */
 export class CodePipelineError extends Error {
@@ -41,129 +35,90 @@ export class CodePipelineError extends Error {
   }
 }
 
-export interface CodePipelineOptions extends CredentialDeps {
-  /** Per attempt; tests shorten it. */
-  timeoutMs?: number
-  /** Tests skew the clock with it. */
-  now?: () => number
-}
-
 /** The CodePipeline job-worker calls the bridge makes, with AWS errors turned into messages that say what to fix. */
 export class CodePipeline {
-  private readonly connection: HttpConnection
-  private readonly client: AwsJsonClient
-  private readonly settings: AwsSettings
-  private readonly options: CodePipelineOptions
+  private readonly sdk: Sdk
+  private readonly client: CodePipelineClient
+  private readonly region: string
 
-  constructor(settings: AwsSettings, credentials: AwsCredentials, options: CodePipelineOptions) {
-    this.settings = settings
-    this.options = options
-    const env = options.env ?? process.env
-    const endpoint = endpointUrl('codepipeline', settings.region, env)
-    this.connection = new HttpConnection(endpoint, { timeoutMs: options.timeoutMs, env })
-    this.client = new AwsJsonClient({
-      connection: this.connection,
-      targetPrefix: 'CodePipeline_20150709',
-      scope: { region: settings.region, service: 'codepipeline' },
-      credentials,
-      now: options.now
-    })
+  constructor(sdk: Sdk, client: CodePipelineClient, region: string) {
+    this.sdk = sdk
+    this.client = client
+    this.region = region
   }
 
   /** Job data includes artifactCredentials; they are masked here, before anything can log them. */
   async getJobDetails(jobId: string): Promise<JobData> {
-    const { output } = await this.call<GetJobDetailsOutput>('GetJobDetails', { jobId }, jobId)
+    const output = await this.call('GetJobDetails', jobId, () =>
+      this.client.send(new this.sdk.GetJobDetailsCommand({ jobId }))
+    )
     const data = output.jobDetails?.data ?? {}
-    this.maskArtifactCredentials(data)
+    maskArtifactCredentials(data)
     return data
   }
 
-  async putJobSuccessResult(input: PutJobSuccessResultInput): Promise<string> {
-    return (await this.call('PutJobSuccessResult', input, input.jobId)).requestId
-  }
-
-  async putJobFailureResult(input: PutJobFailureResultInput): Promise<string> {
-    return (await this.call('PutJobFailureResult', input, input.jobId)).requestId
-  }
-
   /** Sends a job's result, whichever kind it is; returns the AWS request ID. */
-  putJobResult(result: JobResult): Promise<string> {
-    return result.kind === 'success'
-      ? this.putJobSuccessResult(result.input)
-      : this.putJobFailureResult(result.input)
+  async putJobResult(result: JobResult): Promise<string> {
+    const output =
+      result.kind === 'success'
+        ? await this.putJobSuccessResult(result.input)
+        : await this.putJobFailureResult(result.input)
+    return output.$metadata.requestId ?? ''
   }
 
   async pollForJobs(input: PollForJobsInput): Promise<Job[]> {
-    const { output } = await this.call<PollForJobsOutput>('PollForJobs', input, undefined)
+    const output = await this.call('PollForJobs', undefined, () =>
+      this.client.send(new this.sdk.PollForJobsCommand(input))
+    )
     const jobs = output.jobs ?? []
-    for (const job of jobs) this.maskArtifactCredentials(job.data)
+    for (const job of jobs) maskArtifactCredentials(job.data)
     return jobs
   }
 
   /** Returns the job's status after the acknowledgement; only InProgress means this worker owns it. */
   async acknowledgeJob(jobId: string, nonce: string): Promise<string> {
-    const { output } = await this.call<AcknowledgeJobOutput>('AcknowledgeJob', { jobId, nonce }, jobId)
+    const output = await this.call('AcknowledgeJob', jobId, () =>
+      this.client.send(new this.sdk.AcknowledgeJobCommand({ jobId, nonce }))
+    )
     return output.status ?? ''
   }
 
   destroy(): void {
-    this.connection.destroy()
+    this.client.destroy()
   }
 
-  private maskArtifactCredentials(data: JobData | undefined): void {
-    const c = data?.artifactCredentials
-    for (const secret of [c?.accessKeyId, c?.secretAccessKey, c?.sessionToken])
-      if (secret) this.options.setSecret(secret)
+  private putJobSuccessResult(input: PutJobSuccessResultInput) {
+    return this.call('PutJobSuccessResult', input.jobId, () =>
+      this.client.send(new this.sdk.PutJobSuccessResultCommand(input))
+    )
   }
 
-  private async call<T>(
-    operation: string,
-    input: object,
-    jobId: string | undefined
-  ): Promise<{ output: T; requestId: string }> {
-    let attempts = 0
-    let unanswered = false
+  private putJobFailureResult(input: PutJobFailureResultInput) {
+    return this.call('PutJobFailureResult', input.jobId, () =>
+      this.client.send(new this.sdk.PutJobFailureResultCommand(input))
+    )
+  }
+
+  private async call<T>(operation: string, jobId: string | undefined, send: () => Promise<T>): Promise<T> {
     try {
-      const { output, requestId } = await withAwsRetry(
-        async () => {
-          attempts++
-          try {
-            return await this.client.call(operation, input)
-          } catch (error) {
-            unanswered ||= mayHaveBeenProcessed(error)
-            throw error
-          }
-        },
-        { attempts: this.settings.maxAttempts, sleep: this.options.sleep }
-      )
-      return { output: output as T, requestId }
+      return await send()
     } catch (error) {
-      throw explain(error as AwsError, operation, jobId, this.settings.region, { attempts, unanswered })
+      throw explain(error as AwsError, operation, jobId, this.region)
     }
   }
 }
 
-type AwsError = Error & { code?: string }
-
-/**
- * Whether a failed attempt may still have taken effect: a 5xx, or a connection lost after the request was sent.
- * Throttling, a refused connection or a proxy that could not connect never reached CodePipeline.
- */
-function mayHaveBeenProcessed(error: unknown): boolean {
-  if (error instanceof AwsServiceError) return error.status >= 500
-  if (error instanceof ProxyError) return false
-  const code = (error as { code?: unknown }).code
-  return code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN'
+function maskArtifactCredentials(data: JobData | undefined): void {
+  const c = data?.artifactCredentials
+  for (const secret of [c?.accessKeyId, c?.secretAccessKey, c?.sessionToken])
+    if (secret) core.setSecret(secret)
 }
 
-function explain(
-  error: AwsError,
-  operation: string,
-  jobId: string | undefined,
-  region: string,
-  tries: { attempts: number; unanswered: boolean }
-): CodePipelineError {
-  const { attempts } = tries
+type AwsError = Error & { code?: string; $metadata?: { httpStatusCode?: number } }
+
+function explain(error: AwsError, operation: string, jobId: string | undefined, region: string) {
+  const attempts = attemptsOf(error)
+  const tries = { attempts, unanswered: mayHaveLanded(error) }
   const said = `${error.name}: ${error.message}`
   const code = error.name
   const fix = (text: string) =>
@@ -200,10 +155,13 @@ function explain(
   }
 }
 
-/** The single factory: credentials (OIDC role or ambient), then a client that signs with them. */
+/** The single entry: credentials (OIDC role or ambient), then a client that signs with them. */
 export async function connectCodePipeline(
   settings: AwsSettings,
-  deps: CredentialDeps
+  credentials?: AwsCredentials
 ): Promise<CodePipeline> {
-  return new CodePipeline(settings, await resolveCredentials(settings, deps), deps)
+  credentials ??= await resolveCredentials(settings)
+  const sdk = await import('@aws-sdk/client-codepipeline')
+  const client = await createClient(sdk.CodePipelineClient, settings, { credentials })
+  return new CodePipeline(sdk, client, settings.region)
 }

@@ -1,27 +1,11 @@
+import type { AwsCredentialIdentity } from '@smithy/types'
+import * as core from '@actions/core'
 import { errorMessage, UserError } from '../errors.ts'
-import { getIDToken, oidcEndpoint } from '../github/oidc.ts'
-import type { Sleep } from '../retry.ts'
-import { HttpConnection } from '../transport/http.ts'
-import { endpointUrl } from './endpoints.ts'
-import { withAwsRetry } from './retries.ts'
+import { createClient } from './clients.ts'
+import { requireHttps } from './https-only.ts'
 import type { AwsSettings } from './settings.ts'
-import { assumeRoleWithWebIdentity, type SessionCredentials } from './sts.ts'
-import { AwsServiceError } from './service-error.ts'
 
-export interface AwsCredentials {
-  accessKeyId: string
-  secretAccessKey: string
-  sessionToken?: string
-  expiration?: Date
-}
-
-export interface CredentialDeps {
-  setSecret: (value: string) => void
-  /** Default process.env. */
-  env?: NodeJS.ProcessEnv
-  /** Tests pass a recorder instead of waiting between retries. */
-  sleep?: Sleep
-}
+export type AwsCredentials = AwsCredentialIdentity
 
 const NO_CREDENTIALS =
   'No AWS credentials: set role-to-assume (with permissions: id-token: write) or configure credentials ' +
@@ -29,74 +13,76 @@ const NO_CREDENTIALS =
 
 /**
  * Credentials for this action only: with role-to-assume, the job's OIDC token exchanged for a role session
- * (token and session masked before anything else can print them); without it, the ambient credentials.
+ * (token and session masked before anything else can print them); without it, the SDK's default chain.
  * They are never exported to later steps.
  */
-export async function resolveCredentials(
-  settings: AwsSettings,
-  deps: CredentialDeps
-): Promise<AwsCredentials> {
-  const env = deps.env ?? process.env
+export async function resolveCredentials(settings: AwsSettings): Promise<AwsCredentials> {
   const role = settings.role
-  if (!role) return ambientCredentials(settings, env)
-  const endpoint = oidcEndpoint(env)
-  if (!endpoint) {
+  if (!role) return ambientCredentials(settings)
+  const token = await oidcToken(role.audience)
+  const { STSClient, AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts')
+  const sts = await createClient(STSClient, settings, {
+    // STS's name for an identity provider that was slow to answer: worth another try.
+    alsoRetry: ['IDPCommunicationErrorException', 'IDPCommunicationError'],
+    httpsOnly: 'the GitHub OIDC token to STS'
+  })
+  try {
+    const { Credentials: c } = await sts.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: role.arn,
+        RoleSessionName: role.sessionName,
+        DurationSeconds: role.durationSeconds,
+        WebIdentityToken: token
+      })
+    )
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+      throw new Error('STS answered without credentials.')
+    }
+    for (const secret of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken]) core.setSecret(secret)
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration
+    }
+  } catch (error) {
+    throw assumeRoleError(error, role.arn, role.audience)
+  } finally {
+    sts.destroy()
+  }
+}
+
+/** The job's OIDC token from GitHub (masked by @actions/core as it arrives). */
+async function oidcToken(audience: string): Promise<string> {
+  const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL
+  if (!url || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
     throw new UserError(
       'role-to-assume is set, but this job cannot get a GitHub OIDC token: add `permissions: id-token: write` ' +
         'to the workflow or to this job.'
     )
   }
-  let token: string
+  let endpoint: URL
   try {
-    token = await getIDToken(endpoint, role.audience, { setSecret: deps.setSecret, sleep: deps.sleep, env })
-  } catch (error) {
-    // Already says what to fix (say, an unusable HTTPS_PROXY).
-    if (error instanceof UserError) throw error
-    throw new Error(
-      `Could not get a GitHub OIDC token for audience "${role.audience}": ${errorMessage(error)}`,
-      {
-        cause: error
-      }
-    )
+    endpoint = new URL(url)
+  } catch {
+    throw new UserError('ACTIONS_ID_TOKEN_REQUEST_URL is not a URL; this job cannot get a GitHub OIDC token.')
   }
-
-  const sts = new HttpConnection(endpointUrl('sts', settings.region, env), { env })
-  let session: SessionCredentials
+  requireHttps(endpoint, 'the OIDC request token to ACTIONS_ID_TOKEN_REQUEST_URL')
   try {
-    session = await withAwsRetry(
-      () =>
-        assumeRoleWithWebIdentity(sts, {
-          roleArn: role.arn,
-          sessionName: role.sessionName,
-          durationSeconds: role.durationSeconds,
-          webIdentityToken: token
-        }),
-      {
-        attempts: settings.maxAttempts,
-        sleep: deps.sleep,
-        // STS's name for an identity provider that was slow to answer: worth another try.
-        alsoRetry: error => (error as Error).name === 'IDPCommunicationError'
-      }
-    )
+    return await core.getIDToken(audience)
   } catch (error) {
-    throw assumeRoleError(error as Error, role.arn, role.audience)
-  } finally {
-    sts.destroy()
+    // @actions/core's text spreads over indented lines; one line reads better in a step's error.
+    const reason = errorMessage(error)
+      .replace(/\s*\n\s*/g, ' ')
+      .replace(/^Error message: /, '')
+    throw new Error(`Could not get a GitHub OIDC token for audience "${audience}": ${reason}`, {
+      cause: error
+    })
   }
-  for (const secret of [session.accessKeyId, session.secretAccessKey, session.sessionToken])
-    deps.setSecret(secret)
-  return session
 }
 
-/**
- * What aws-actions/configure-aws-credentials exports, read directly; only without it is the SDK's default
- * chain (profiles, SSO, web identity file, ECS, EC2 metadata) loaded, since loading it costs ~50 ms.
- */
-async function ambientCredentials(settings: AwsSettings, env: NodeJS.ProcessEnv): Promise<AwsCredentials> {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env
-  if (accessKeyId && secretAccessKey) {
-    return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined }
-  }
+/** Profiles, SSO, a web identity file, ECS and EC2 metadata, or what configure-aws-credentials exported. */
+async function ambientCredentials(settings: AwsSettings): Promise<AwsCredentials> {
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node')
   try {
     // The region is for the chain's own STS calls (web identity file, assume-role profiles).
@@ -104,20 +90,22 @@ async function ambientCredentials(settings: AwsSettings, env: NodeJS.ProcessEnv)
   } catch (error) {
     if ((error as Error).name === 'CredentialsProviderError')
       throw new UserError(NO_CREDENTIALS, { cause: error })
-    throw new Error(`Could not load the ambient AWS credentials: ${errorMessage(error)}`, {
-      cause: error
-    })
+    throw new Error(`Could not load the ambient AWS credentials: ${errorMessage(error)}`, { cause: error })
   }
 }
 
-function assumeRoleError(error: Error, roleArn: string, audience: string): Error {
-  // STS's messages end with a full stop; the sentences below add their own. A failure that is not STS's
-  // answer (network, proxy) must not be put in STS's mouth.
-  const text = `${error.name}: ${error.message.replace(/\.$/, '')}`
-  const reason = error instanceof AwsServiceError ? `STS said: ${text}` : `STS could not be reached: ${text}`
-  switch (error.name) {
+function assumeRoleError(error: unknown, roleArn: string, audience: string): Error {
+  if (error instanceof UserError) return error
+  const e = error as Error & { Code?: string; $metadata?: { httpStatusCode?: number } }
+  // STS's own error code (the SDK's class names add "Exception" to some). STS's messages end with a full stop;
+  // the sentences below add their own. A failure that is not STS's answer (network, proxy) must not be put in
+  // STS's mouth.
+  const code = e.Code ?? e.name
+  const text = `${code}: ${errorMessage(e).replace(/\.$/, '')}`
+  const answered = e.$metadata?.httpStatusCode !== undefined
+  const reason = answered ? `STS said: ${text}` : `STS could not be reached: ${text}`
+  switch (code) {
     case 'AccessDenied':
-    case 'AccessDeniedException':
       return new UserError(
         `Could not assume ${roleArn} (sts:AssumeRoleWithWebIdentity). ${reason}. Check the role's trust policy: ` +
           `it must trust the token.actions.githubusercontent.com provider, and its ` +

@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.ts'
-import { sleep as realSleep, withRetry, type Sleep } from '../retry.ts'
+import { sleep as realSleep, withRetry, type Sleep } from './retry.ts'
 
 type Octokit = ReturnType<typeof import('@actions/github').getOctokit>
 
@@ -9,6 +9,12 @@ type Octokit = ReturnType<typeof import('@actions/github').getOctokit>
  * the jobs of a poll must still be answered within the role session.
  */
 export const RATE_LIMIT_WAIT_MAX_MS = 60_000
+
+/**
+ * One GitHub request, from sending to the last byte: GitHub answers in well under a second, and without a limit
+ * a hung connection would hold the jobs of a poll past their deadline (undici alone waits 300 s).
+ */
+export const REQUEST_TIMEOUT_MS = 30_000
 
 /** A GitHub API call that failed; `status` is the HTTP status (undefined when no response came back). */
 export class GitHubError extends Error {
@@ -45,6 +51,10 @@ export async function connectGitHub(
 ): Promise<GitHubClient> {
   const { getOctokit } = await import('@actions/github')
   const octokit = getOctokit(token, { baseUrl: apiUrl })
+  // A fresh signal per request (and per page): a timed-out read is retried like a dropped connection.
+  octokit.hook.wrap('request', (request, options) =>
+    request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) } })
+  )
   return {
     octokit,
     async call(what, send, options) {

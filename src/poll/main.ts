@@ -1,11 +1,13 @@
-import * as core from '../runner.ts'
+import * as core from '@actions/core'
 import { connectCodePipeline } from '../aws/codepipeline.ts'
 import { DeliveryError, errorMessage } from '../errors.ts'
+import { appendSummary } from '../job-summary.ts'
+import { proxySecrets } from '../proxy-env.ts'
 import { connectGitHub, type GitHubClient } from '../github/client.ts'
 import { runContext } from '../github/context.ts'
 import { defaultBranch } from '../github/dispatch.ts'
-import { fromEnv } from '../inputs.ts'
-import { sleep } from '../retry.ts'
+import { actionInput } from '../inputs.ts'
+import { sleep } from '../github/retry.ts'
 import { mapLimited } from './batch.ts'
 import { planJob } from './job.ts'
 import { actionTypeName, pollForJobs, pollRequest, type Clock } from './poll-jobs.ts'
@@ -15,15 +17,16 @@ import { handleJob, type JobRecord, type WorkerDeps } from './worker.ts'
 
 /** Poll once (or for wait-seconds), answer every job, publish what happened; fail only for a job left waiting. */
 export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = { now: Date.now, sleep }) {
+  for (const secret of proxySecrets()) core.setSecret(secret)
   try {
-    const settings = parsePollSettings(fromEnv(env), env, runContext(env))
+    const settings = parsePollSettings(actionInput, env, runContext(env))
     core.setSecret(settings.githubToken)
     if (settings.dryRun) {
       core.info(`Dry run: would call PollForJobs with\n${JSON.stringify(pollRequest(settings), null, 2)}`)
     }
     const records = settings.dryRun ? [] : await pollAndAnswer(settings, clock)
     for (const [name, value] of Object.entries(pollOutputs(records))) core.setOutput(name, value)
-    core.appendSummary(pollSummary(records, actionTypeName(settings.actionType), settings.dryRun))
+    await appendSummary(pollSummary(records, actionTypeName(settings.actionType), settings.dryRun))
     const unreported = unreportedMessage(records)
     if (unreported) throw new DeliveryError(unreported)
   } catch (error) {
@@ -32,7 +35,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = {
 }
 
 async function pollAndAnswer(settings: PollSettings, clock: Clock): Promise<JobRecord[]> {
-  const codepipeline = await connectCodePipeline(settings.aws, { setSecret: core.setSecret })
+  const codepipeline = await connectCodePipeline(settings.aws)
   try {
     const jobs = await pollForJobs(codepipeline, settings, clock)
     if (!jobs.length) {

@@ -1,15 +1,14 @@
-import * as core from '../runner.ts'
+import * as core from '@actions/core'
 import { connectCodePipeline, CodePipelineError, type CodePipeline } from '../aws/codepipeline.ts'
 import { describePlace, pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
 import { DeliveryError, errorMessage } from '../errors.ts'
 import { operationOf } from '../job-result.ts'
+import { appendSummary } from '../job-summary.ts'
 import type { RunContext } from '../github/context.ts'
 import type { Outcome } from '../outcome.ts'
 import { buildRequest, type ReportRequest } from './request.ts'
 import type { ReportSettings } from './settings.ts'
 import { reportOutputs, reportSummary, type ReportRecord } from './summary.ts'
-
-export const credentialDeps = { setSecret: core.setSecret }
 
 /**
  * Sends the outcome to CodePipeline, then writes outputs and the job summary. A result that cannot be
@@ -60,7 +59,7 @@ export async function deliver(
     if (record.result !== 'already-reported') core.info(describe(record))
   }
   for (const [name, value] of Object.entries(reportOutputs(record))) core.setOutput(name, value)
-  core.appendSummary(reportSummary(record))
+  await appendSummary(reportSummary(record))
   return record
 }
 
@@ -68,7 +67,7 @@ const REPORT_AGAIN = 're-run this workflow job to report again'
 
 async function connect(settings: ReportSettings): Promise<CodePipeline> {
   try {
-    return await connectCodePipeline(settings.aws, credentialDeps)
+    return await connectCodePipeline(settings.aws)
   } catch (error) {
     throw DeliveryError.leftWaiting(errorMessage(error), settings.jobId, REPORT_AGAIN, { cause: error })
   }

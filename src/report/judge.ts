@@ -3,8 +3,8 @@ import { connectGitHub, GitHubError, type GitHubClient } from '../github/client.
 import { listAttemptJobs, type RunJob } from '../github/runs.ts'
 import { errorMessage } from '../errors.ts'
 import { findCurrentJob, notJudged, type Outcome } from '../outcome.ts'
-import { sleep as defaultSleep, type Sleep } from '../retry.ts'
-import * as core from '../runner.ts'
+import { sleep as defaultSleep, type Sleep } from '../github/retry.ts'
+import * as core from '@actions/core'
 import type { ReportSettings } from './settings.ts'
 
 /** What GitHub must still record before a verdict holds (names for the message); empty when complete. */

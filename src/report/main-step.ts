@@ -1,10 +1,10 @@
-import * as core from '../runner.ts'
+import * as core from '@actions/core'
 import { CodePipelineError, connectCodePipeline, type CodePipeline } from '../aws/codepipeline.ts'
 import { describePlace, pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
 import { DeliveryError, errorMessage, UserError } from '../errors.ts'
 import { runContext, type RunContext } from '../github/context.ts'
-import { fromEnv } from '../inputs.ts'
-import { credentialDeps, deliver } from './deliver.ts'
+import { actionInput } from '../inputs.ts'
+import { deliver } from './deliver.ts'
 import { isPermissionProblem, judgeRun, notFound, readJobs, readSettled } from './judge.ts'
 import {
   findCurrentJob,
@@ -22,7 +22,7 @@ import { armPostStep } from './state.ts'
 
 /** The main step: report now (explicit status, workflow) or check the set-up and leave the report to the post step. */
 export async function runMainStep(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const settings = parseReportSettings(fromEnv(env), env)
+  const settings = parseReportSettings(actionInput, env)
   const run = runContext(env)
   if (settings.githubToken) core.setSecret(settings.githubToken)
 
@@ -88,7 +88,7 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
   let problem: Outcome | undefined
   let record: ReportRecord | undefined
   try {
-    codepipeline = await connectCodePipeline(settings.aws, credentialDeps)
+    codepipeline = await connectCodePipeline(settings.aws)
     pipeline = pipelineContext(await codepipeline.getJobDetails(settings.jobId))
     problem = await gitHubReadProblem(settings, run)
     if (problem) record = await deliver(settings, run, problem, { codepipeline, pipeline })

@@ -1,6 +1,6 @@
-import * as core from '../runner.ts'
+import * as core from '@actions/core'
 import { runContext } from '../github/context.ts'
-import { fromEnv } from '../inputs.ts'
+import { actionInput } from '../inputs.ts'
 import { deliver } from './deliver.ts'
 import { judgeRun, notFound } from './judge.ts'
 import { judgeOwnSteps, notJudged, unsettledSteps } from '../outcome.ts'
@@ -16,7 +16,7 @@ export async function runPostStep(env: NodeJS.ProcessEnv = process.env): Promise
     core.debug('Nothing to report in the post step.')
     return
   }
-  const settings = parseReportSettings(fromEnv(env), env)
+  const settings = parseReportSettings(actionInput, env)
   const run = runContext(env)
   core.setSecret(settings.githubToken)
   const outcome = await judgeRun(

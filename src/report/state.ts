@@ -1,4 +1,4 @@
-import * as core from '../runner.ts'
+import * as core from '@actions/core'
 import type { PipelineContext } from '../aws/pipeline-context.ts'
 
 // What the main step hands to the post step (runs.post). Only non-secret facts: credentials are obtained

@@ -1,5 +1,7 @@
-// The one retry loop: AWS calls (src/aws/retries.ts), the OIDC token and GitHub REST.
-// Only transient failures are retried; a permanent error is thrown at once so the user sees it without delay.
+// GitHub REST calls' retries (the AWS SDK and @actions/core retry their own calls). Octokit's retry and
+// throttling plugins are not bundled with @actions/github, and a dispatch needs a rule of its own (retry only what
+// GitHub surely did not act on), so this small loop stays. Only transient failures are retried; a permanent error
+// is thrown at once so the user sees it without delay.
 
 export type Sleep = (ms: number) => Promise<void>
 
