@@ -1,11 +1,17 @@
 // Just enough CloudFormation to test a template offline: YAML with the short-form intrinsic tags, and an
-// evaluator for the intrinsic functions and conditions, given parameter values.
+// evaluator for the intrinsic functions, conditions and Rules, given parameter values. It refuses what
+// CloudFormation refuses where a template could get it wrong: a value outside AllowedPattern or AllowedValues
+// (with the ConstraintDescription), a failing Rule assertion (with its AssertDescription), a function a Rule may
+// not use, a computed Join/Split delimiter or Sub string, and a Select past the end of its list.
 import { readFileSync } from 'node:fs'
 import { parse, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml'
 
 const FUNCTIONS = [
   'Base64',
   'Cidr',
+  'Contains',
+  'EachMemberEquals',
+  'EachMemberIn',
   'Equals',
   'FindInMap',
   'GetAtt',
@@ -42,12 +48,25 @@ export const CLOUDFORMATION_TAGS: Array<ScalarTag | CollectionTag> = [
   })
 ]
 
+export interface ParameterSpec {
+  Type: string
+  Default?: string
+  AllowedValues?: string[]
+  AllowedPattern?: string
+  ConstraintDescription?: string
+  Description?: string
+  NoEcho?: boolean
+}
+
+export interface Rule {
+  RuleCondition?: unknown
+  Assertions: Array<{ Assert: unknown; AssertDescription?: string }>
+}
+
 export interface Template {
   AWSTemplateFormatVersion?: string
-  Parameters?: Record<
-    string,
-    { Type: string; Default?: string; AllowedValues?: string[]; AllowedPattern?: string }
-  >
+  Parameters?: Record<string, ParameterSpec>
+  Rules?: Record<string, Rule>
   Conditions?: Record<string, unknown>
   Resources: Record<string, { Type: string; Condition?: string; Properties?: Record<string, unknown> }>
   Outputs?: Record<string, { Value: unknown; Condition?: string }>
@@ -69,7 +88,26 @@ const PSEUDO: Record<string, string> = {
   'AWS::URLSuffix': 'amazonaws.com'
 }
 
-/** What a stack would see: parameters with their defaults, list parameters split, conditions evaluated. */
+/** The functions a Rule may use (CloudFormation's rule-specific functions, and Ref). */
+const RULE_FUNCTIONS = new Set([
+  'Ref',
+  'Fn::And',
+  'Fn::Or',
+  'Fn::Not',
+  'Fn::Equals',
+  'Fn::If',
+  'Fn::Contains',
+  'Fn::EachMemberEquals',
+  'Fn::EachMemberIn'
+])
+
+/** Thrown when CloudFormation would refuse the parameter values: the message is what the deployer would read. */
+export class ValidationError extends Error {}
+
+/**
+ * What a stack would see: parameters with their defaults, list parameters split, Rules checked, conditions
+ * evaluated. Throws a ValidationError where CloudFormation would refuse to create or update the stack.
+ */
 export class Stack {
   readonly template: Template
   readonly parameters: Record<string, string | string[]>
@@ -78,16 +116,50 @@ export class Stack {
   constructor(template: Template, values: Record<string, string> = {}) {
     this.template = template
     this.parameters = {}
+    for (const name of Object.keys(values))
+      if (!(name in (template.Parameters ?? {})))
+        throw new ValidationError(`the template has no parameter ${name}`)
     for (const [name, spec] of Object.entries(template.Parameters ?? {})) {
       const raw = values[name] ?? spec.Default
-      if (raw === undefined) throw new Error(`parameter ${name} has no value and no default`)
-      if (spec.AllowedValues && !spec.AllowedValues.includes(raw))
-        throw new Error(`parameter ${name}: ${raw} is not an allowed value`)
-      if (spec.AllowedPattern && !new RegExp(`^(?:${spec.AllowedPattern})$`).test(raw))
-        throw new Error(`parameter ${name}: ${raw} does not match ${spec.AllowedPattern}`)
-      this.parameters[name] = spec.Type.startsWith('CommaDelimitedList') ? raw.split(',') : raw
+      if (raw === undefined) throw new ValidationError(`parameter ${name} has no value and no default`)
+      const list = spec.Type.startsWith('CommaDelimitedList')
+      // AllowedPattern applies to each element of a list parameter.
+      for (const value of list ? raw.split(',') : [raw]) {
+        const refused =
+          (spec.AllowedValues && !spec.AllowedValues.includes(value)) ||
+          (spec.AllowedPattern && !new RegExp(`^(?:${spec.AllowedPattern})$`).test(value))
+        if (refused)
+          throw new ValidationError(
+            `parameter ${name}: ${JSON.stringify(value)} ${spec.ConstraintDescription ? `is refused: ${spec.ConstraintDescription}` : `does not match ${spec.AllowedPattern ?? spec.AllowedValues?.join(', ')}`}`
+          )
+      }
+      this.parameters[name] = list ? raw.split(',') : raw
+    }
+    for (const [name, rule] of Object.entries(template.Rules ?? {})) {
+      if (rule.RuleCondition !== undefined && !this.rule(rule.RuleCondition)) continue
+      for (const { Assert, AssertDescription } of rule.Assertions)
+        if (!this.rule(Assert))
+          throw new ValidationError(`rule ${name}: ${AssertDescription ?? 'assertion failed'}`)
     }
     for (const name of Object.keys(template.Conditions ?? {})) this.condition(name)
+  }
+
+  /** A Rule's condition or assertion: only rule functions and Ref, no conditions. */
+  private rule(expression: unknown): boolean {
+    const check = (value: unknown): void => {
+      if (Array.isArray(value)) return value.forEach(check)
+      if (value === null || typeof value !== 'object') return
+      for (const [key, arg] of Object.entries(value)) {
+        if ((key === 'Ref' || key.startsWith('Fn::') || key === 'Condition') && !RULE_FUNCTIONS.has(key))
+          throw new Error(`${key} cannot be used in a Rule`)
+        check(arg)
+      }
+    }
+    check(expression)
+    const result = this.evaluate(expression)
+    if (typeof result !== 'boolean')
+      throw new Error(`a Rule assertion gave ${JSON.stringify(result)}, not a boolean`)
+    return result
   }
 
   condition(name: string): boolean {
@@ -179,7 +251,23 @@ export class Stack {
       }
       case 'Select': {
         const [index, list] = args()
-        return (this.evaluate(list) as unknown[])[Number(this.evaluate(index))]
+        const items = this.evaluate(list) as unknown[]
+        const i = Number(this.evaluate(index))
+        if (!(i >= 0 && i < items.length))
+          throw new Error(`Fn::Select: no item ${i} in a list of ${items.length}`)
+        return items[i]
+      }
+      case 'Contains': {
+        const [list, value] = args().map(v => this.evaluate(v))
+        return (list as unknown[]).includes(value)
+      }
+      case 'EachMemberEquals': {
+        const [list, value] = args().map(v => this.evaluate(v))
+        return (list as unknown[]).every(v => v === value)
+      }
+      case 'EachMemberIn': {
+        const [list, allowed] = args().map(v => this.evaluate(v)) as unknown[][]
+        return list.every(v => allowed.includes(v))
       }
       case 'GetAtt': {
         const [resource, attribute] = args() as string[]

@@ -1,15 +1,22 @@
 // templates/bridge.yml must stay honest: it parses, each role may call exactly the CodePipeline operations its
-// action's code calls, each role trusts only the named repositories and refs, and the custom action type has
-// the configuration properties the poll action reads.
+// action's code calls, each role trusts only the named repositories, refs and environment of GitHubOrg (and a
+// deploy with anything else fails), the custom action type has the configuration properties the poll action
+// reads, and the optional wake-up sends GitHub a request its dispatch endpoint accepts, for this action type's
+// STARTED events only.
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
-import { loadTemplate, loadYaml, Stack, type Template } from './cloudformation.ts'
+import { loadTemplate, loadYaml, Stack, ValidationError, type Template } from './cloudformation.ts'
 import { configurationPropertiesRead, operationsCalledFrom, reachableFiles } from './source-scan.ts'
 
 const template = loadTemplate('templates/bridge.yml')
 const PARAMS = {
   GitHubOrg: 'octo-org',
   PollerRepository: 'pipelines',
-  ReportingRepositories: 'octo-org/app,octo-org/api'
+  ReportingRepositories: 'app,api'
+}
+const WAKE_UP = {
+  WakeUpTokenSecret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:github/poller-dispatch-AbCdEf',
+  PollWorkflow: 'codepipeline-poller.yml'
 }
 const OIDC = 'token.actions.githubusercontent.com'
 
@@ -17,7 +24,7 @@ interface Statement {
   Effect: string
   Action: string | string[]
   Resource?: string | string[]
-  Principal?: { Federated?: unknown }
+  Principal?: { Federated?: unknown; Service?: unknown }
   Condition?: Record<string, Record<string, unknown>>
 }
 interface RoleProperties {
@@ -65,7 +72,24 @@ function stringLike(pattern: string, value: string): boolean {
 
 function admits(statement: Statement, sub: string): boolean {
   const { operator, values } = claim(statement, 'sub')
+  expect(['StringEquals', 'StringLike']).toContain(operator)
   return values.some(v => (operator === 'StringEquals' ? v === sub : stringLike(v, sub)))
+}
+
+const reporterTrust = (values: Record<string, string>) =>
+  trust(role(new Stack(template, { ...PARAMS, ...values }), 'ReporterRole'))
+const pollerTrust = (values: Record<string, string> = {}) =>
+  trust(role(new Stack(template, { ...PARAMS, ...values }), 'PollerRole'))
+
+/** The deploy error CloudFormation would show for these parameter values, or undefined if it deploys. */
+function deployError(values: Record<string, string>): string | undefined {
+  try {
+    new Stack(template, values).resources()
+    return undefined
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e
+    return e.message
+  }
 }
 
 describe('templates/bridge.yml', () => {
@@ -79,8 +103,20 @@ describe('templates/bridge.yml', () => {
       { ...PARAMS, ReportingRefs: 'refs/heads/*' },
       { ...PARAMS, ReportingRefs: 'refs/heads/master' },
       { ...PARAMS, ReportingRepositories: '' },
+      { ...PARAMS, ReportingRepositories: 'a,b,c,d,e,f,g,h,i,j' },
+      { ...PARAMS, ReportingEnvironment: 'codepipeline' },
+      { ...PARAMS, GitHubOrgId: '123456' },
+      { ...PARAMS, PollerGroups: 'true' },
+      { ...PARAMS, ...WAKE_UP },
+      { ...PARAMS, ...WAKE_UP, PollerRef: 'refs/tags/poller-v1' },
+      { ...PARAMS, ExistingOidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/${OIDC}` },
       {
         ...PARAMS,
+        ...WAKE_UP,
+        ReportingRepositories: 'a,b,c,d,e,f,g,h,i,j',
+        ReportingEnvironment: 'codepipeline',
+        GitHubOrgId: '123456',
+        PollerGroups: 'true',
         ExistingOidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/${OIDC}`
       }
     ]) {
@@ -102,7 +138,20 @@ describe('templates/bridge.yml', () => {
         t => (t.Resources.PollerRole.Properties!.Description = { 'Fn::Join': [{ Ref: 'GitHubOrg' }, []] })
       )
     ).toThrow(/literal delimiter/)
-    expect(() => new Stack(template, { ...PARAMS, ProviderName: 'has space' })).toThrow(/ProviderName/)
+    expect(
+      broken(t => (t.Resources.PollerRole.Properties!.Description = { 'Fn::Select': [2, ['a', 'b']] }))
+    ).toThrow(/no item 2/)
+    // Rules have no string functions: a Rule that splits a parameter would fail to deploy.
+    expect(
+      broken(t => {
+        t.Rules!.WakeUpNeedsTheWorkflow.Assertions[0].Assert = {
+          'Fn::Equals': [{ 'Fn::Select': [0, { 'Fn::Split': ['/', { Ref: 'GitHubOrg' }] }] }, 'x']
+        }
+        t.Rules!.WakeUpNeedsTheWorkflow.RuleCondition = { 'Fn::Equals': ['a', 'a'] }
+      })
+    ).toThrow(/Fn::Select cannot be used in a Rule/)
+    expect(deployError({ ...PARAMS, ProviderName: 'has space' })).toMatch(/ProviderName/)
+    expect(() => new Stack(template, { ...PARAMS, ReportingRepository: 'app' })).toThrow(/no parameter/)
   })
 
   it("the poller role may call exactly the CodePipeline operations the poll action's code calls", () => {
@@ -137,57 +186,6 @@ describe('templates/bridge.yml', () => {
     for (const s of statements) for (const a of list(s.Action)) expect(a).not.toContain('*')
   })
 
-  it('the poller role trusts only the poller repository on its ref, with the audience', () => {
-    const statement = trust(role(new Stack(template, PARAMS), 'PollerRole'))
-    expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity')
-    expect(claim(statement, 'aud')).toEqual({ operator: 'StringEquals', values: ['sts.amazonaws.com'] })
-    expect(claim(statement, 'sub')).toEqual({
-      operator: 'StringEquals',
-      values: ['repo:octo-org/pipelines:ref:refs/heads/main']
-    })
-    expect(admits(statement, 'repo:octo-org/pipelines:ref:refs/heads/feature')).toBe(false)
-    expect(admits(statement, 'repo:octo-org/pipelines:pull_request')).toBe(false)
-    expect(admits(statement, 'repo:octo-org/app:ref:refs/heads/main')).toBe(false)
-  })
-
-  it('the reporter role trusts each named repository on the chosen refs only, with the audience', () => {
-    const main = trust(role(new Stack(template, PARAMS), 'ReporterRole'))
-    expect(claim(main, 'aud')).toEqual({ operator: 'StringEquals', values: ['sts.amazonaws.com'] })
-    expect(claim(main, 'sub')).toEqual({
-      operator: 'StringLike',
-      values: ['repo:octo-org/app:ref:refs/heads/main', 'repo:octo-org/api:ref:refs/heads/main']
-    })
-    expect(admits(main, 'repo:octo-org/api:ref:refs/heads/main')).toBe(true)
-    expect(admits(main, 'repo:octo-org/api:ref:refs/heads/topic')).toBe(false)
-    expect(admits(main, 'repo:octo-org/pipelines:ref:refs/heads/main')).toBe(false)
-    expect(admits(main, 'repo:evil-org/app:ref:refs/heads/main')).toBe(false)
-
-    const branches = trust(
-      role(new Stack(template, { ...PARAMS, ReportingRefs: 'refs/heads/*' }), 'ReporterRole')
-    )
-    expect(admits(branches, 'repo:octo-org/app:ref:refs/heads/topic')).toBe(true)
-    expect(admits(branches, 'repo:octo-org/app:pull_request')).toBe(false)
-    expect(admits(branches, 'repo:octo-org/app:ref:refs/tags/v1')).toBe(false)
-
-    const master = trust(
-      role(new Stack(template, { ...PARAMS, ReportingRefs: 'refs/heads/master' }), 'ReporterRole')
-    )
-    expect(claim(master, 'sub').values).toEqual([
-      'repo:octo-org/app:ref:refs/heads/master',
-      'repo:octo-org/api:ref:refs/heads/master'
-    ])
-
-    const any = trust(role(new Stack(template, { ...PARAMS, ReportingRefs: '*' }), 'ReporterRole'))
-    expect(claim(any, 'sub').values).toEqual(['repo:octo-org/app:*', 'repo:octo-org/api:*'])
-    expect(admits(any, 'repo:octo-org/apiary:ref:refs/heads/main')).toBe(false)
-  })
-
-  it('a track-mode-only bridge (no reporting repositories) creates no reporter role', () => {
-    const stack = new Stack(template, { ...PARAMS, ReportingRepositories: '' })
-    expect(stack.resources().ReporterRole).toBeUndefined()
-    expect(stack.outputs()).not.toHaveProperty('ReporterRoleArn')
-  })
-
   it("creates GitHub's OIDC provider, or trusts an existing one instead", () => {
     const created = new Stack(template, PARAMS)
     const provider = created.resources().GitHubOidcProvider
@@ -202,25 +200,228 @@ describe('templates/bridge.yml', () => {
     expect(trust(role(reused, 'ReporterRole')).Principal).toEqual({ Federated: existing })
   })
 
-  it('the custom action type has exactly the configuration properties the poll action reads', () => {
+  it('outputs exactly what the workflows need', () => {
+    expect(new Stack(template, PARAMS).outputs()).toEqual({
+      PollerRoleArn: '<PollerRole.Arn>',
+      ReporterRoleArn: '<ReporterRole.Arn>',
+      ProviderName: 'GitHubActions',
+      ActionVersion: '1',
+      Region: 'eu-west-1'
+    })
+  })
+})
+
+describe('trust: only GitHubOrg, only the named repositories, refs and environment', () => {
+  it('ReportingRepositories refuses a foreign owner, a wildcard owner and a bare *, with a clear message', () => {
+    for (const bad of [
+      '*',
+      'octo-org*/app',
+      'other-org/app',
+      'octo-org/app', // owner/name: the owner is GitHubOrg already
+      'app,other-org/api',
+      '**',
+      'app,*',
+      'app, api', // a space would become part of the subject
+      'app,,api',
+      'a,b,c,d,e,f,g,h,i,j,k' // eleven: the role has ten slots
+    ]) {
+      const error = deployError({ ...PARAMS, ReportingRepositories: bad })
+      expect([bad, error]).toEqual([bad, expect.stringContaining('ReportingRepositories')])
+      expect(error).toContain('without the owner')
+    }
+    for (const good of ['app', 'app,api', 'svc-*', '*-svc', 'my.repo_1', 'a,b,c,d,e,f,g,h,i,j'])
+      expect([good, deployError({ ...PARAMS, ReportingRepositories: good })]).toEqual([good, undefined])
+  })
+
+  it('the reporter role trusts each named repository of GitHubOrg on the chosen refs only, with the audience', () => {
+    const main = reporterTrust({})
+    expect(main.Action).toBe('sts:AssumeRoleWithWebIdentity')
+    expect(claim(main, 'aud')).toEqual({ operator: 'StringEquals', values: ['sts.amazonaws.com'] })
+    expect(claim(main, 'sub')).toEqual({
+      operator: 'StringLike',
+      values: ['repo:octo-org/app:ref:refs/heads/main', 'repo:octo-org/api:ref:refs/heads/main']
+    })
+    expect(admits(main, 'repo:octo-org/api:ref:refs/heads/main')).toBe(true)
+    expect(admits(main, 'repo:octo-org/api:ref:refs/heads/topic')).toBe(false)
+    expect(admits(main, 'repo:octo-org/api:environment:codepipeline')).toBe(false)
+    expect(admits(main, 'repo:octo-org/pipelines:ref:refs/heads/main')).toBe(false)
+    expect(admits(main, 'repo:other-org/app:ref:refs/heads/main')).toBe(false)
+    expect(admits(main, 'repo:octo-org-evil/app:ref:refs/heads/main')).toBe(false)
+
+    const branches = reporterTrust({ ReportingRefs: 'refs/heads/*' })
+    expect(admits(branches, 'repo:octo-org/app:ref:refs/heads/topic')).toBe(true)
+    expect(admits(branches, 'repo:octo-org/app:pull_request')).toBe(false)
+    expect(admits(branches, 'repo:octo-org/app:ref:refs/tags/v1')).toBe(false)
+
+    expect(claim(reporterTrust({ ReportingRefs: 'refs/heads/master' }), 'sub').values).toEqual([
+      'repo:octo-org/app:ref:refs/heads/master',
+      'repo:octo-org/api:ref:refs/heads/master'
+    ])
+
+    const any = reporterTrust({ ReportingRefs: '*' })
+    expect(claim(any, 'sub').values).toEqual(['repo:octo-org/app:*', 'repo:octo-org/api:*'])
+    expect(admits(any, 'repo:octo-org/apiary:ref:refs/heads/main')).toBe(false)
+  })
+
+  it('a * inside a name matches names in GitHubOrg only', () => {
+    const svc = reporterTrust({ ReportingRepositories: 'svc-*' })
+    expect(claim(svc, 'sub').values).toEqual(['repo:octo-org/svc-*:ref:refs/heads/main'])
+    expect(admits(svc, 'repo:octo-org/svc-billing:ref:refs/heads/main')).toBe(true)
+    expect(admits(svc, 'repo:octo-org-evil/svc-billing:ref:refs/heads/main')).toBe(false)
+    expect(admits(svc, 'repo:other-org/svc-billing:ref:refs/heads/main')).toBe(false)
+    expect(admits(svc, 'repo:octo-org/app:ref:refs/heads/main')).toBe(false)
+  })
+
+  it('each of the ten slots takes its own name, in order (a slot copied without its index would repeat one)', () => {
+    const names = 'a0,a1,a2,a3,a4,a5,a6,a7,a8,a9'
+    const ten = reporterTrust({ ReportingRepositories: names, GitHubOrgId: '42' })
+    expect(claim(ten, 'sub').values).toEqual(
+      names
+        .split(',')
+        .flatMap(n => [
+          `repo:octo-org/${n}:ref:refs/heads/main`,
+          `repo:octo-org@42/${n}@*:ref:refs/heads/main`
+        ])
+    )
+    // Each slot is used exactly when there are enough names: no empty name, no name left out.
+    for (let n = 1; n <= 10; n++) {
+      const some = names.split(',').slice(0, n)
+      expect(claim(reporterTrust({ ReportingRepositories: some.join(',') }), 'sub').values).toEqual(
+        some.map(name => `repo:octo-org/${name}:ref:refs/heads/main`)
+      )
+    }
+  })
+
+  it('with ReportingEnvironment, the reporter role trusts only jobs in that environment', () => {
+    const env = reporterTrust({ ReportingEnvironment: 'codepipeline' })
+    expect(claim(env, 'sub').values).toEqual([
+      'repo:octo-org/app:environment:codepipeline',
+      'repo:octo-org/api:environment:codepipeline'
+    ])
+    expect(admits(env, 'repo:octo-org/app:environment:codepipeline')).toBe(true)
+    // A build job without the environment, on main, is refused: only the job that declares it may report.
+    expect(admits(env, 'repo:octo-org/app:ref:refs/heads/main')).toBe(false)
+    expect(admits(env, 'repo:octo-org/app:environment:production')).toBe(false)
+    expect(admits(env, 'repo:octo-org/app:environment:codepipeline-dev')).toBe(false)
+    expect(admits(env, 'repo:other-org/app:environment:codepipeline')).toBe(false)
+
+    // ReportingRefs cannot narrow an environment's subject: asking for both fails the deploy, saying why.
+    expect(deployError({ ...PARAMS, ReportingEnvironment: 'codepipeline', ReportingRefs: '*' })).toMatch(
+      /EnvironmentReplacesRefs: .*deployment branch policy/
+    )
+    expect(
+      deployError({ ...PARAMS, ReportingEnvironment: 'codepipeline', ReportingRepositories: '' })
+    ).toMatch(/needs ReportingRepositories/)
+    expect(deployError({ ...PARAMS, ReportingEnvironment: 'prod*' })).toMatch(/ReportingEnvironment/)
+    expect(deployError({ ...PARAMS, ReportingEnvironment: 'a:b' })).toMatch(/ReportingEnvironment/)
+  })
+
+  it('the poller role trusts only the poller repository on PollerRef, exactly, with the audience', () => {
+    const statement = pollerTrust()
+    expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity')
+    expect(claim(statement, 'aud')).toEqual({ operator: 'StringEquals', values: ['sts.amazonaws.com'] })
+    const { values } = claim(statement, 'sub')
+    expect(values).toEqual(['repo:octo-org/pipelines:ref:refs/heads/main'])
+    // StringLike, but no wildcard: the parameters' patterns admit none, so this is an exact match.
+    expect(values[0]).not.toMatch(/[*?]/)
+    expect(admits(statement, 'repo:octo-org/pipelines:ref:refs/heads/main')).toBe(true)
+    expect(admits(statement, 'repo:octo-org/pipelines:ref:refs/heads/feature')).toBe(false)
+    expect(admits(statement, 'repo:octo-org/pipelines:pull_request')).toBe(false)
+    expect(admits(statement, 'repo:octo-org/pipelines:environment:main')).toBe(false)
+    expect(admits(statement, 'repo:octo-org/app:ref:refs/heads/main')).toBe(false)
+    for (const ref of ['refs/heads/*', 'refs/heads/a?', 'refs/heads/a b', 'refs/heads/"x', 'main'])
+      expect([ref, deployError({ ...PARAMS, PollerRef: ref })]).toEqual([
+        ref,
+        expect.stringMatching(/PollerRef/)
+      ])
+  })
+
+  it("with GitHubOrgId, both roles also trust GitHub's immutable subjects, of this organisation only", () => {
+    const poller = pollerTrust({ GitHubOrgId: '123456' })
+    expect(claim(poller, 'sub').values).toEqual([
+      'repo:octo-org/pipelines:ref:refs/heads/main',
+      'repo:octo-org@123456/pipelines@*:ref:refs/heads/main'
+    ])
+    expect(admits(poller, 'repo:octo-org@123456/pipelines@789:ref:refs/heads/main')).toBe(true)
+    expect(admits(poller, 'repo:octo-org@123457/pipelines@789:ref:refs/heads/main')).toBe(false)
+    expect(admits(poller, 'repo:octo-org@123456/pipelines-x@789:ref:refs/heads/main')).toBe(false)
+    expect(admits(poller, 'repo:octo-org@123456/pipelines@789:ref:refs/heads/feature')).toBe(false)
+    // A subject another repository of the organisation could craft with a customised template: "@" cannot occur
+    // in a name, so "pipelines@" pins the repository right after the owner.
+    expect(admits(poller, 'repo:octo-org@123456/other@9:workflow:x/pipelines@1:ref:refs/heads/main')).toBe(
+      false
+    )
+
+    const reporter = reporterTrust({ GitHubOrgId: '123456', ReportingEnvironment: 'codepipeline' })
+    expect(admits(reporter, 'repo:octo-org@123456/app@42:environment:codepipeline')).toBe(true)
+    expect(admits(reporter, 'repo:octo-org/app:environment:codepipeline')).toBe(true)
+    expect(admits(reporter, 'repo:octo-org@123456/apiary@42:environment:codepipeline')).toBe(false)
+    expect(admits(reporter, 'repo:octo-org@123456/app@42:ref:refs/heads/main')).toBe(false)
+    expect(admits(reporter, 'repo:evil@123456/app@42:environment:codepipeline')).toBe(false)
+
+    // Without the ID, no immutable subject is trusted (an owner ID cannot be wildcarded safely).
+    expect(admits(pollerTrust(), 'repo:octo-org@123456/pipelines@789:ref:refs/heads/main')).toBe(false)
+    expect(deployError({ ...PARAMS, GitHubOrgId: '12a' })).toMatch(/GitHubOrgId/)
+  })
+
+  it('a track-mode-only bridge (no reporting repositories) creates no reporter role', () => {
+    const stack = new Stack(template, { ...PARAMS, ReportingRepositories: '' })
+    expect(stack.resources().ReporterRole).toBeUndefined()
+    expect(stack.outputs()).not.toHaveProperty('ReporterRoleArn')
+  })
+})
+
+describe('the custom action type', () => {
+  const properties = (values: Record<string, string> = {}) =>
+    new Stack(template, { ...PARAMS, ...values }).resources().GitHubActionsActionType.Properties
+      .ConfigurationProperties as Array<Record<string, unknown>>
+
+  it('has exactly the configuration properties the poll action reads, plus the optional PollerGroup', () => {
     const read = configurationPropertiesRead()
     expect(read).toEqual(expect.arrayContaining(['Repository', 'Workflow']))
     const type = new Stack(template, PARAMS).resources().GitHubActionsActionType
     expect(type.Type).toBe('AWS::CodePipeline::CustomActionType')
-    const props = type.Properties.ConfigurationProperties as Array<Record<string, unknown>>
-    expect(props.map(p => p.Name).sort()).toEqual(read)
-    for (const p of props) {
-      // The poller logs the repository, workflow and ref: none may be secret. CodePipeline allows at most one
-      // queryable property, and only a required one.
-      expect(p.Secret).toBe(false)
-      if (p.Queryable) expect(p.Required).toBe(true)
-      expect(String(p.Description).length).toBeLessThanOrEqual(160)
+    expect(
+      properties()
+        .map(p => p.Name)
+        .sort()
+    ).toEqual(read)
+    // PollerGroup is for PollForJobs' queryParam only: CodePipeline filters the jobs by it, and the poll action
+    // never reads it from a job, so the source scan cannot find it. It is the one property src/ need not read.
+    expect(read).not.toContain('PollerGroup')
+    expect(
+      properties({ PollerGroups: 'true' })
+        .map(p => p.Name)
+        .sort()
+    ).toEqual([...read, 'PollerGroup'].sort())
+    for (const props of [properties(), properties({ PollerGroups: 'true' })]) {
+      for (const p of props) {
+        // The poller logs the repository, workflow and ref: none may be secret. CodePipeline allows at most one
+        // queryable property, and only a required one.
+        expect(p.Secret).toBe(false)
+        if (p.Queryable) expect(p.Required).toBe(true)
+        expect(String(p.Description).length).toBeLessThanOrEqual(160)
+      }
+      expect(props.filter(p => p.Queryable).length).toBeLessThanOrEqual(1)
+      expect(props.length).toBeLessThanOrEqual(10)
     }
-    expect(props.filter(p => p.Queryable)).toHaveLength(0)
-    expect(props.filter(p => p.Required).map(p => p.Name)).toEqual(['Repository', 'Workflow'])
+    expect(
+      properties()
+        .filter(p => p.Required)
+        .map(p => p.Name)
+    ).toEqual(['Repository', 'Workflow'])
+    expect(properties({ PollerGroups: 'true' }).find(p => p.Queryable)).toEqual({
+      Name: 'PollerGroup',
+      Description: expect.any(String),
+      Required: true,
+      Key: false,
+      Secret: false,
+      Queryable: true,
+      Type: 'String'
+    })
   })
 
-  it('the action type links the workflow and the run, and fits the poll action defaults', () => {
+  it('links the workflow and the run, and fits the poll action defaults', () => {
     const type = new Stack(template, PARAMS).resources().GitHubActionsActionType.Properties
     expect(type).toMatchObject({
       Category: 'Build',
@@ -240,27 +441,347 @@ describe('templates/bridge.yml', () => {
       expect(props.find(p => p.Name === name)?.Required).toBe(true)
   })
 
-  it('outputs exactly what the workflows need', () => {
-    expect(new Stack(template, PARAMS).outputs()).toEqual({
-      PollerRoleArn: '<PollerRole.Arn>',
-      ReporterRoleArn: '<ReporterRole.Arn>',
-      ProviderName: 'GitHubActions',
-      ActionVersion: '1',
-      Region: 'eu-west-1'
+  it('templates/custom-action-type.json (for the CLI) declares the same type as the template', () => {
+    interface CliProperty {
+      name: string
+      required: boolean
+      key: boolean
+      secret: boolean
+      queryable: boolean
+      description: string
+      type: string
+    }
+    const cli = JSON.parse(readFileSync('templates/custom-action-type.json', 'utf8')) as {
+      category: string
+      provider: string
+      version: string
+      settings: Record<string, string>
+      configurationProperties: CliProperty[]
+      inputArtifactDetails: { minimumCount: number; maximumCount: number }
+      outputArtifactDetails: { minimumCount: number; maximumCount: number }
+    }
+    const type = new Stack(template, PARAMS).resources().GitHubActionsActionType.Properties as {
+      Category: string
+      Provider: string
+      Version: string
+      Settings: Record<string, string>
+      ConfigurationProperties: Array<Record<string, unknown>>
+      InputArtifactDetails: { MinimumCount: number; MaximumCount: number }
+      OutputArtifactDetails: { MinimumCount: number; MaximumCount: number }
+    }
+    const lower = (o: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(o).map(([k, v]) => [k[0].toLowerCase() + k.slice(1), v]))
+    expect(Object.keys(cli).sort()).toEqual(
+      [
+        'category',
+        'provider',
+        'version',
+        'settings',
+        'configurationProperties',
+        'inputArtifactDetails',
+        'outputArtifactDetails'
+      ].sort()
+    )
+    expect(cli.category).toBe(type.Category)
+    expect(cli.provider).toBe(type.Provider)
+    expect(cli.version).toBe(type.Version)
+    expect(cli.settings).toEqual(lower(type.Settings))
+    expect(cli.configurationProperties).toEqual(type.ConfigurationProperties.map(lower))
+    expect(cli.inputArtifactDetails).toEqual(lower(type.InputArtifactDetails))
+    expect(cli.outputArtifactDetails).toEqual(lower(type.OutputArtifactDetails))
+  })
+})
+
+/**
+ * EventBridge's matching for the pattern features the wake-up uses: a key's array of exact values matches when
+ * the event's value (or one of its values, for an array) is one of them; a nested object matches recursively;
+ * every key of the pattern must match, and keys the pattern does not name are ignored.
+ */
+function matchesPattern(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {
+  return Object.entries(pattern).every(([key, expected]) => {
+    const actual = event[key]
+    if (Array.isArray(expected)) {
+      if (!expected.every(v => ['string', 'number', 'boolean'].includes(typeof v) || v === null))
+        throw new Error(`pattern key ${key}: only exact values are supported by this matcher`)
+      const values = Array.isArray(actual) ? actual : [actual]
+      return values.some(v => v !== undefined && expected.includes(v))
+    }
+    if (expected !== null && typeof expected === 'object')
+      return (
+        actual !== null &&
+        typeof actual === 'object' &&
+        !Array.isArray(actual) &&
+        matchesPattern(expected as Record<string, unknown>, actual as Record<string, unknown>)
+      )
+    throw new Error(`pattern key ${key}: a pattern value must be an array or an object`)
+  })
+}
+
+/**
+ * An action execution event as CodePipeline sends it to EventBridge (the shape of the example in CodePipeline's
+ * user guide, "Monitoring CodePipeline events": action execution state change, with the action type).
+ */
+function actionEvent(
+  state: string,
+  type: Partial<Record<'owner' | 'category' | 'provider' | 'version', string>> = {}
+) {
+  return {
+    version: '0',
+    id: 'a7b6b2b4-5c2a-4a3e-9c3d-5f0a1b2c3d4e',
+    'detail-type': 'CodePipeline Action Execution State Change',
+    source: 'aws.codepipeline',
+    account: '123456789012',
+    time: '2026-11-29T12:00:00Z',
+    region: 'eu-west-1',
+    resources: ['arn:aws:codepipeline:eu-west-1:123456789012:web-app'],
+    detail: {
+      pipeline: 'web-app',
+      'execution-id': '76fdf5bb-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+      'pipeline-execution-attempt': 1,
+      stage: 'Build',
+      action: 'UnitTests',
+      state,
+      region: 'eu-west-1',
+      type: { owner: 'Custom', category: 'Build', provider: 'GitHubActions', version: '1', ...type },
+      version: 3
+    }
+  }
+}
+
+/** What an API destination sends for a rule target (EventBridge's fixed headers, the target's, the connection's). */
+function apiDestinationRequest(stack: Stack) {
+  const r = stack.resources()
+  const rule = r.WakeUpRule.Properties as {
+    Targets: Array<{
+      Arn: string
+      Input: string
+      HttpParameters: { HeaderParameters: Record<string, string> }
+    }>
+  }
+  const [target] = rule.Targets
+  expect(target.Arn).toBe('<WakeUpApiDestination.Arn>')
+  const destination = r.WakeUpApiDestination.Properties as {
+    HttpMethod: string
+    InvocationEndpoint: string
+    ConnectionArn: string
+  }
+  expect(destination.ConnectionArn).toBe('<WakeUpConnection.Arn>')
+  const auth = (
+    r.WakeUpConnection.Properties as {
+      AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: string; ApiKeyValue: string } }
+    }
+  ).AuthParameters.ApiKeyAuthParameters
+  return {
+    method: destination.HttpMethod,
+    url: destination.InvocationEndpoint,
+    headers: {
+      'User-Agent': 'Amazon/EventBridge/ApiDestinations',
+      'Content-Type': 'application/json; charset=utf-8',
+      ...target.HttpParameters.HeaderParameters,
+      [auth.ApiKeyName]: auth.ApiKeyValue
+    },
+    body: target.Input
+  }
+}
+
+/** A branch or tag name GitHub can dispatch on: git check-ref-format's rules, as a short name. */
+function isRefName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    !name.startsWith('refs/') &&
+    !/[\x00-\x20\x7f~^:?*[\\]/.test(name) &&
+    !name.includes('..') &&
+    !name.includes('@{') &&
+    !name.split('/').some(part => part === '' || part.startsWith('.') || part.endsWith('.lock')) &&
+    !name.endsWith('.') &&
+    name !== '@'
+  )
+}
+
+describe('the wake-up (optional)', () => {
+  const RESOURCES_WITHOUT_WAKE_UP = [
+    'GitHubActionsActionType',
+    'GitHubOidcProvider',
+    'PollerRole',
+    'ReporterRole'
+  ]
+  const WAKE_UP_RESOURCES = [
+    'WakeUpConnection',
+    'WakeUpApiDestination',
+    'WakeUpRule',
+    'WakeUpRole',
+    'WakeUpDeadLetterQueue',
+    'WakeUpDeadLetterQueuePolicy'
+  ]
+
+  it('without its parameters, the stack is the one it was before the wake-up existed', () => {
+    const stack = new Stack(template, PARAMS)
+    expect(Object.keys(stack.resources()).sort()).toEqual([...RESOURCES_WITHOUT_WAKE_UP].sort())
+    expect(Object.keys(stack.outputs())).not.toContain('WakeUpDeadLetterQueueUrl')
+    for (const id of WAKE_UP_RESOURCES)
+      expect([id, template.Resources[id].Condition]).toEqual([id, 'CreateWakeUp'])
+  })
+
+  it('with them, it creates the connection, API destination, rule, role and dead-letter queue', () => {
+    const stack = new Stack(template, { ...PARAMS, ...WAKE_UP })
+    expect(Object.keys(stack.resources()).sort()).toEqual(
+      [...RESOURCES_WITHOUT_WAKE_UP, ...WAKE_UP_RESOURCES].sort()
+    )
+    expect(stack.outputs()).toHaveProperty('WakeUpDeadLetterQueueUrl', '<WakeUpDeadLetterQueue>')
+  })
+
+  it('one parameter without the other fails the deploy, naming the missing one', () => {
+    expect(deployError({ ...PARAMS, WakeUpTokenSecret: WAKE_UP.WakeUpTokenSecret })).toMatch(
+      /needs both.*PollWorkflow/
+    )
+    expect(deployError({ ...PARAMS, PollWorkflow: WAKE_UP.PollWorkflow })).toMatch(/WakeUpTokenSecret/)
+    expect(deployError({ ...PARAMS, ...WAKE_UP, PollWorkflow: 'poll' })).toMatch(/PollWorkflow.*\.yml/)
+    expect(deployError({ ...PARAMS, ...WAKE_UP, PollWorkflow: '../poll.yml' })).toMatch(/PollWorkflow/)
+    expect(deployError({ ...PARAMS, ...WAKE_UP, WakeUpTokenSecret: 'a b' })).toMatch(/WakeUpTokenSecret/)
+    expect(
+      deployError({ ...PARAMS, ...WAKE_UP, WakeUpTokenSecret: 'github/poller-dispatch' })
+    ).toBeUndefined()
+  })
+
+  it("the rule matches this action type's STARTED events only", () => {
+    const pattern = (values: Record<string, string> = {}) =>
+      new Stack(template, { ...PARAMS, ...WAKE_UP, ...values }).resources().WakeUpRule.Properties
+        .EventPattern as Record<string, unknown>
+    const ours = pattern()
+    expect(matchesPattern(ours, actionEvent('STARTED'))).toBe(true)
+    expect(matchesPattern(ours, actionEvent('SUCCEEDED'))).toBe(false)
+    expect(matchesPattern(ours, actionEvent('FAILED'))).toBe(false)
+    expect(matchesPattern(ours, actionEvent('CANCELED'))).toBe(false)
+    expect(matchesPattern(ours, actionEvent('STARTED', { provider: 'Jenkins' }))).toBe(false)
+    expect(matchesPattern(ours, actionEvent('STARTED', { version: '2' }))).toBe(false)
+    expect(matchesPattern(ours, actionEvent('STARTED', { owner: 'AWS', provider: 'CodeBuild' }))).toBe(false)
+    expect(matchesPattern(ours, actionEvent('STARTED', { category: 'Test' }))).toBe(false)
+    expect(matchesPattern(ours, { ...actionEvent('STARTED'), source: 'aws.codebuild' })).toBe(false)
+    expect(
+      matchesPattern(ours, {
+        ...actionEvent('STARTED'),
+        'detail-type': 'CodePipeline Stage Execution State Change'
+      })
+    ).toBe(false)
+
+    const other = pattern({ ProviderName: 'Builds', ActionVersion: '2' })
+    expect(matchesPattern(other, actionEvent('STARTED', { provider: 'Builds', version: '2' }))).toBe(true)
+    expect(matchesPattern(other, actionEvent('STARTED'))).toBe(false)
+  })
+
+  it('the pattern matcher itself tells a match from a mismatch (so the test above can fail)', () => {
+    expect(matchesPattern({ a: ['x'], b: { c: ['y'] } }, { a: 'x', b: { c: 'y' }, d: 1 })).toBe(true)
+    expect(matchesPattern({ a: ['x'], b: { c: ['y'] } }, { a: 'x', b: { c: 'z' } })).toBe(false)
+    expect(matchesPattern({ a: ['x'] }, { a: ['w', 'x'] })).toBe(true)
+    expect(matchesPattern({ a: ['x'] }, {})).toBe(false)
+    expect(() => matchesPattern({ a: [{ prefix: 'x' }] }, { a: 'x' })).toThrow(/exact values/)
+  })
+
+  it("sends GitHub a workflow_dispatch request its endpoint accepts: POST, the poll workflow's URL, headers, {ref}", () => {
+    for (const [pollerRef, ref] of [
+      ['refs/heads/main', 'main'],
+      ['refs/heads/release/2026', 'release/2026'],
+      ['refs/tags/poller-v1', 'poller-v1']
+    ]) {
+      const request = apiDestinationRequest(
+        new Stack(template, { ...PARAMS, ...WAKE_UP, PollerRef: pollerRef })
+      )
+      expect(request.method).toBe('POST')
+      expect(request.url).toBe(
+        'https://api.github.com/repos/octo-org/pipelines/actions/workflows/codepipeline-poller.yml/dispatches'
+      )
+      const body = JSON.parse(request.body) as Record<string, unknown>
+      expect(Object.keys(body)).toEqual(['ref'])
+      expect(body.ref).toBe(ref)
+      expect([ref, isRefName(ref)]).toEqual([ref, true])
+      expect(request.headers).toEqual({
+        'User-Agent': 'Amazon/EventBridge/ApiDestinations',
+        'Content-Type': 'application/json; charset=utf-8',
+        Accept: 'application/vnd.github+json',
+        'X-GitHub-Api-Version': '2022-11-28',
+        // The connection resolves the token from Secrets Manager when the stack is deployed.
+        Authorization: `Bearer {{resolve:secretsmanager:${WAKE_UP.WakeUpTokenSecret}:SecretString}}`
+      })
+    }
+    expect(isRefName('refs/heads/main')).toBe(false)
+    expect(isRefName('a..b')).toBe(false)
+  })
+
+  it('retries, keeps what it cannot deliver, and may do nothing but call this API destination', () => {
+    const r = new Stack(template, { ...PARAMS, ...WAKE_UP }).resources()
+    const rule = r.WakeUpRule.Properties as {
+      State: string
+      Targets: Array<{
+        RoleArn: string
+        RetryPolicy: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number }
+        DeadLetterConfig: { Arn: string }
+      }>
+    }
+    expect(rule.State).toBe('ENABLED')
+    expect(rule.Targets).toHaveLength(1)
+    const [target] = rule.Targets
+    expect(target.RoleArn).toBe('<WakeUpRole.Arn>')
+    expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0)
+    expect(target.RetryPolicy.MaximumEventAgeInSeconds).toBeLessThanOrEqual(3600)
+    expect(target.DeadLetterConfig).toEqual({ Arn: '<WakeUpDeadLetterQueue.Arn>' })
+
+    const destination = r.WakeUpApiDestination.Properties as { InvocationRateLimitPerSecond: number }
+    expect(destination.InvocationRateLimitPerSecond).toBeGreaterThanOrEqual(1)
+    expect(destination.InvocationRateLimitPerSecond).toBeLessThanOrEqual(5)
+
+    const wakeUpRole = role(new Stack(template, { ...PARAMS, ...WAKE_UP }), 'WakeUpRole')
+    expect(trust(wakeUpRole)).toMatchObject({
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { Service: 'events.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } }
     })
+    const statements = wakeUpRole.Policies.flatMap(p => p.PolicyDocument.Statement)
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'events:InvokeApiDestination',
+        Resource: 'arn:aws:events:eu-west-1:123456789012:api-destination/<WakeUpApiDestination>'
+      }
+    ])
+
+    const queuePolicy = r.WakeUpDeadLetterQueuePolicy.Properties as {
+      Queues: string[]
+      PolicyDocument: { Statement: Statement[] }
+    }
+    expect(queuePolicy.Queues).toEqual(['<WakeUpDeadLetterQueue>'])
+    expect(queuePolicy.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: '<WakeUpDeadLetterQueue.Arn>',
+        Condition: { ArnEquals: { 'aws:SourceArn': '<WakeUpRule.Arn>' } }
+      }
+    ])
   })
 })
 
 describe('templates/example-pipeline-stage.yml', () => {
+  interface Action {
+    Name: string
+    ActionTypeId: Record<string, string>
+    Configuration: Record<string, string>
+    InputArtifacts?: Array<{ Name: string }>
+    OutputArtifacts?: Array<{ Name: string }>
+    RunOrder?: number
+  }
+  const stages = loadYaml('templates/example-pipeline-stage.yml') as Array<{
+    Name: string
+    Actions: Action[]
+  }>
+
   it('uses the action type of the template with its properties, the required ones set', () => {
-    const stages = loadYaml('templates/example-pipeline-stage.yml') as Array<{
-      Actions: Array<{ ActionTypeId: Record<string, string>; Configuration: Record<string, string> }>
-    }>
     const type = new Stack(template, PARAMS).resources().GitHubActionsActionType.Properties
     const props = type.ConfigurationProperties as Array<{ Name: string; Required: boolean }>
-    const actions = stages.flatMap(s => s.Actions)
-    expect(actions).toHaveLength(1)
-    const [action] = actions
+    const ours = stages.flatMap(s => s.Actions).filter(a => a.ActionTypeId.Owner === 'Custom')
+    expect(ours).toHaveLength(1)
+    const [action] = ours
     expect(action.ActionTypeId).toEqual({
       Category: type.Category,
       Owner: 'Custom',
@@ -271,5 +792,24 @@ describe('templates/example-pipeline-stage.yml', () => {
     for (const p of props.filter(p => p.Required)) expect(action.Configuration[p.Name]).toBeTruthy()
     const inputs = JSON.parse(action.Configuration.Inputs) as Record<string, unknown>
     expect(Object.values(inputs).every(v => typeof v === 'string')).toBe(true)
+  })
+
+  it("builds from the Source stage's artifact and hands BuildOutput to a Deploy stage that reads it", () => {
+    const build = stages.find(s => s.Actions.some(a => a.ActionTypeId.Owner === 'Custom'))!
+    const [action] = build.Actions
+    expect(action.InputArtifacts).toEqual([{ Name: 'SourceArtifact' }])
+    expect(action.OutputArtifacts).toEqual([{ Name: 'BuildOutput' }])
+    const deploy = stages[stages.indexOf(build) + 1]
+    expect(deploy?.Name).toBe('Deploy')
+    const [cfn] = deploy.Actions
+    expect(cfn.ActionTypeId).toEqual({
+      Category: 'Deploy',
+      Owner: 'AWS',
+      Provider: 'CloudFormation',
+      Version: '1'
+    })
+    expect(cfn.InputArtifacts).toEqual([{ Name: 'BuildOutput' }])
+    // CloudFormation reads the template from the root of the artifact's ZIP: ARTIFACT::path.
+    expect(cfn.Configuration.TemplatePath).toMatch(/^BuildOutput::[\w./-]+$/)
   })
 })
