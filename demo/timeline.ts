@@ -37,7 +37,8 @@ const SERVICE_NAMES: Record<RecordedRequest['service'], string> = {
   codepipeline: 'CodePipeline',
   sts: 'STS',
   github: 'GitHub',
-  oidc: 'OIDC'
+  oidc: 'OIDC',
+  s3: 'S3'
 }
 
 function quoteText(text: unknown, max = 160): string {
@@ -66,6 +67,8 @@ export function describe(emu: Emulator, request: RecordedRequest, oidcIndex: { n
     }
     case 'codepipeline':
       return `${request.operation} ${codePipelineDetail(request.operation, body)}`
+    case 's3':
+      return `${request.operation} ${request.method} ${request.path}`
   }
 }
 

@@ -68,6 +68,8 @@ export interface JobInit {
   continuationToken?: string
   inputArtifacts?: Artifact[]
   outputArtifacts?: Artifact[]
+  /** The artifact store's customer-managed KMS key; absent when it uses the default key. */
+  encryptionKey?: { id: string; type: 'KMS' }
 }
 
 export const DEFAULT_ACTION_TYPE: ActionTypeId = {
@@ -88,6 +90,15 @@ const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 function fakeKey(prefix: string, length: number): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
   return prefix + Array.from(randomBytes(length - prefix.length), b => alphabet[b % 32]).join('')
+}
+
+/** Temporary credentials of a job's own, for its artifacts in S3 (the emulator's S3 accepts only these). */
+export function newArtifactCredentials(): JobData['artifactCredentials'] {
+  return {
+    accessKeyId: fakeKey('ASIA', 20),
+    secretAccessKey: randomBytes(30).toString('base64'),
+    sessionToken: 'FwoGZXIvYXdzE' + randomBytes(96).toString('base64')
+  }
 }
 
 export function actionTypeKey(t: ActionTypeId): string {
@@ -137,12 +148,9 @@ export class JobStore {
       },
       inputArtifacts: init.inputArtifacts ?? [artifact('SourceArtifact')],
       outputArtifacts: init.outputArtifacts ?? [artifact('BuildArtifact')],
-      artifactCredentials: {
-        accessKeyId: fakeKey('ASIA', 20),
-        secretAccessKey: randomBytes(30).toString('base64'),
-        sessionToken: 'FwoGZXIvYXdzE' + randomBytes(96).toString('base64')
-      },
-      ...(init.continuationToken !== undefined ? { continuationToken: init.continuationToken } : {})
+      artifactCredentials: newArtifactCredentials(),
+      ...(init.continuationToken !== undefined ? { continuationToken: init.continuationToken } : {}),
+      ...(init.encryptionKey !== undefined ? { encryptionKey: init.encryptionKey } : {})
     }
     const job: Job = { id, accountId, state: init.state ?? 'InProgress', data, results: [] }
     this.jobs.push(job)
@@ -203,7 +211,12 @@ export class JobStore {
       id: randomUUID(),
       accountId: previous.accountId,
       state: 'Queued',
-      data: { ...structuredClone(previous.data), continuationToken },
+      // Each job gets credentials of its own for the artifact store, the follow-up job too.
+      data: {
+        ...structuredClone(previous.data),
+        continuationToken,
+        artifactCredentials: newArtifactCredentials()
+      },
       results: [],
       previousJobId: previous.id
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, IncomingHttpHeaders } from 'node:http'
 
-export type ServiceName = 'codepipeline' | 'sts' | 'github' | 'oidc'
+export type ServiceName = 'codepipeline' | 'sts' | 'github' | 'oidc' | 's3'
 
 export interface RecordedRequest {
   service: ServiceName

@@ -7,17 +7,21 @@ import { GitHub } from './github.ts'
 import { newRequestId, readBody, sleep } from './http.ts'
 import type { RecordedRequest, Reply, ServiceHandler } from './http.ts'
 import { OidcProvider } from './oidc.ts'
+import { S3 } from './s3.ts'
+import { Artifacts } from './s3-artifacts.ts'
 import { Sts } from './sts.ts'
 
 export type { RecordedRequest } from './http.ts'
 export type { FaultSpec } from './faults.ts'
+export type { BucketOptions, S3Refusal, S3Request, SseHeaders, StoredObject } from './s3.ts'
+export type { ArtifactJobInit, InputArtifactInit, OutputArtifactInit } from './s3-artifacts.ts'
 export type { Job, JobInit, JobState } from './codepipeline-jobs.ts'
 export type { Run, RunInit, JobInit as GitHubJobInit } from './github-types.ts'
 
 export interface EmulatorOptions {
   /** Added before every request is handled, to make benchmarks feel a network. */
   latencyMs?: number
-  /** First of four consecutive ports (CodePipeline, STS, GitHub, OIDC); random ports when absent. */
+  /** First of four consecutive ports (CodePipeline, STS, GitHub, OIDC); S3 takes port + 5; random ports when absent. */
   port?: number
   region?: string
   accountId?: string
@@ -25,13 +29,17 @@ export interface EmulatorOptions {
 
 export interface Emulator {
   env: Record<string, string>
-  urls: { codepipeline: string; sts: string; github: string; oidc: string }
+  urls: { codepipeline: string; sts: string; github: string; oidc: string; s3: string }
   requests: RecordedRequest[]
   codepipeline: CodePipeline
   sts: Sts
   github: GitHub
   oidc: OidcProvider
   faults: Faults
+  /** The artifact store (S3 object operations; only jobs' artifact credentials may use it). */
+  s3: S3
+  /** Jobs with input artifacts stored in S3 and output artifact locations; what was uploaded to them. */
+  artifacts: Artifacts
   region: string
   close(): Promise<void>
 }
@@ -123,7 +131,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const github = new GitHub()
   const handlers: ServiceHandler[] = [codepipeline, sts, github, oidc]
   const servers = handlers.map(h => serve(h, requests, faults, options.latencyMs ?? 0))
+  const s3 = new S3({
+    region,
+    accountId: options.accountId ?? '123456789012',
+    faults,
+    requests,
+    jobs: codepipeline,
+    principals: sts,
+    latencyMs: options.latencyMs
+  })
+  const artifacts = new Artifacts(s3, codepipeline)
   const close = async (): Promise<void> => {
+    await s3.close()
     await Promise.all(
       servers.map(
         s =>
@@ -139,29 +158,34 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   try {
     urls = []
     for (const [i, s] of servers.entries()) urls.push(await listen(s, options.port ? options.port + i : 0))
+    // port + 4 is the CLI's admin API.
+    urls.push(await s3.listen(options.port ? options.port + 5 : 0))
   } catch (e) {
     await close()
     throw e
   }
-  const [cpUrl, stsUrl, githubUrl, oidcUrl] = urls
+  const [cpUrl, stsUrl, githubUrl, oidcUrl, s3Url] = urls
   github.apiUrl = githubUrl
   return {
     env: {
       AWS_ENDPOINT_URL_CODEPIPELINE: cpUrl,
       AWS_ENDPOINT_URL_STS: stsUrl,
+      AWS_ENDPOINT_URL_S3: s3Url,
       GITHUB_API_URL: githubUrl,
       ACTIONS_ID_TOKEN_REQUEST_URL: `${oidcUrl}/oidc/token?api-version=2.0`,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken,
       AWS_REGION: region,
       AWS_EC2_METADATA_DISABLED: 'true'
     },
-    urls: { codepipeline: cpUrl, sts: stsUrl, github: githubUrl, oidc: oidcUrl },
+    urls: { codepipeline: cpUrl, sts: stsUrl, github: githubUrl, oidc: oidcUrl, s3: s3Url },
     requests,
     codepipeline,
     sts,
     github,
     oidc,
     faults,
+    s3,
+    artifacts,
     region,
     close
   }
