@@ -4,7 +4,7 @@ import { isRecord, parseJson } from './http.ts'
 import type { RecordedRequest, Reply, ServiceHandler } from './http.ts'
 import { actionTypeKey, FINAL_STATES, JobStore } from './codepipeline-jobs.ts'
 import type { ActionTypeId, Job } from './codepipeline-jobs.ts'
-import { verifySigV4 } from './sigv4.ts'
+import { verifySigned } from './credentials.ts'
 import type { Sts } from './sts.ts'
 import { Violations } from './validation.ts'
 import {
@@ -46,12 +46,10 @@ function ok(value?: unknown): Reply {
 export class CodePipeline extends JobStore implements ServiceHandler {
   readonly service = 'codepipeline' as const
   private readonly sts: Sts
-  private readonly signingRegion: string
 
   constructor(region: string, accountId: string, sts: Sts) {
     super(region, accountId)
     this.sts = sts
-    this.signingRegion = region
   }
 
   identify(req: IncomingMessage, raw: string): { operation: string; body: unknown } {
@@ -61,12 +59,9 @@ export class CodePipeline extends JobStore implements ServiceHandler {
   }
 
   handle(req: IncomingMessage, record: RecordedRequest, raw: string): Reply {
-    const auth = verifySigV4(
-      { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: raw },
-      { region: this.signingRegion, service: 'codepipeline' },
-      id => this.sts.principal(id)
-    )
+    const auth = verifySigned(req, raw, 'codepipeline', this.sts)
     record.accessKeyId = auth.accessKeyId
+    record.signedRegion = auth.region
     if (!auth.ok) return awsJsonError(auth.code, auth.message)
     const target = String(req.headers['x-amz-target'] ?? '')
     if (!target.startsWith(TARGET_PREFIX) || !OPERATIONS.includes(record.operation)) {

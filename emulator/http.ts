@@ -13,6 +13,8 @@ export interface RecordedRequest {
   /** parsed JSON, a form object, or the raw text when it parses as neither */
   body: unknown
   accessKeyId?: string
+  /** The region of a SigV4 signature's credential scope, for tests that check what a client signed for. */
+  signedRegion?: string
   /** 0 until answered; stays 0 when a `drop` fault cut the connection */
   status: number
   requestId: string

@@ -89,6 +89,12 @@ describe('CodePipeline refuses requests it cannot authenticate', () => {
     )
     expect(e.$metadata.httpStatusCode).toBe(400)
     expect(e.$metadata.requestId).toBeTruthy()
+    // What the emulator checked it against, without the secret it holds or the one that was sent.
+    expect(e.message).toContain(
+      `the secret the emulator holds for ${STATIC.accessKeyId}, scoped to eu-west-1/codepipeline`
+    )
+    expect(e.message).not.toContain(STATIC.secretAccessKey)
+    expect(e.message).not.toContain('not-the-secret')
   })
 
   it('an unknown access key, or a session token that is not its own, is UnrecognizedClientException', async () => {
@@ -96,15 +102,56 @@ describe('CodePipeline refuses requests it cannot authenticate', () => {
       codepipeline(emu, { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' })
     )
     expect(unknown.name).toBe('UnrecognizedClientException')
-    expect(unknown.message).toBe('The security token included in the request is invalid.')
+    // AWS's words, then which keys the emulator knows and how to add one; never a secret.
+    expect(unknown.message).toMatch(/^The security token included in the request is invalid\. \[emulator: /)
+    expect(unknown.message).toContain(
+      `access key AKIAUNKNOWN000000000 is not one the emulator knows: it knows the key pair ${STATIC.accessKeyId}`
+    )
+    expect(unknown.message).toContain('--access-key-id <id> --secret-access-key <secret>')
+    expect(unknown.message).toContain('POST /_emulator/credentials')
+    expect(unknown.message).not.toContain(STATIC.secretAccessKey)
     const withToken = await refusal(codepipeline(emu, { ...STATIC, sessionToken: 'stray' }))
     expect(withToken.name).toBe('UnrecognizedClientException')
+    expect(withToken.message).toContain(
+      `${STATIC.accessKeyId} is a long-term key pair: it takes no session token (x-amz-security-token)`
+    )
   })
 
-  it('credentials scoped to another region are refused', async () => {
-    const e = await refusal(codepipeline(emu, STATIC, { region: 'us-east-1', maxAttempts: 1 }))
+  it.each(['us-east-1', 'eu-west-1', 'us-gov-west-1', 'cn-north-1', 'eusc-de-east-1'])(
+    'a signature scoped to %s is verified and accepted',
+    async region => {
+      const job = emu.codepipeline.addJob()
+      const out = await codepipeline(emu, STATIC, { region }).send(
+        new GetJobDetailsCommand({ jobId: job.id })
+      )
+      expect(out.jobDetails?.id).toBe(job.id)
+      expect(emu.requests.map(r => [r.status, r.signedRegion])).toEqual([[200, region]])
+    }
+  )
+
+  it('a region outside AWS syntax is refused, saying which syntax is accepted', async () => {
+    const e = await refusal(codepipeline(emu, STATIC, { region: 'moon', maxAttempts: 1 }))
     expect(e.name).toBe('InvalidSignatureException')
-    expect(e.message).toContain("not 'us-east-1'")
+    expect(e.message).toBe(
+      "Credential should be scoped to a valid region, not 'moon'. [emulator: any region in AWS's syntax is " +
+        "accepted (lower-case words joined by '-', ending in a number: us-east-1, eu-west-1, us-gov-west-1, eusc-de-east-1)]"
+    )
+  })
+
+  it('a signature for any region is still checked: signed for us-east-1, sent as eu-west-1, it is refused', async () => {
+    const client = codepipeline(emu, STATIC, { region: 'us-east-1', maxAttempts: 1 })
+    // Rewrites the scope after signing, so the signature no longer matches the scope it claims.
+    client.middlewareStack.add(
+      next => async args => {
+        const request = args.request as { headers: Record<string, string> }
+        request.headers.authorization = request.headers.authorization.replace('/us-east-1/', '/eu-west-1/')
+        return next(args)
+      },
+      { step: 'finalizeRequest', priority: 'low' }
+    )
+    const e = await refusal(client)
+    expect(e.name).toBe('InvalidSignatureException')
+    expect(e.message).toContain('scoped to eu-west-1/codepipeline')
   })
 
   it('an unsigned request is MissingAuthenticationTokenException', async () => {
