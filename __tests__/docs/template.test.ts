@@ -3,7 +3,7 @@
 // deploy with anything else fails), the custom action type has the configuration properties the poll action
 // reads, and the optional wake-up sends GitHub a request its dispatch endpoint accepts, for this action type's
 // STARTED events only.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { loadTemplate, loadYaml, Stack, ValidationError, type Template } from './cloudformation.ts'
 import { configurationPropertiesRead, operationsCalledFrom, reachableFiles } from './source-scan.ts'
@@ -198,6 +198,25 @@ describe('templates/bridge.yml', () => {
     expect(reused.resources().GitHubOidcProvider).toBeUndefined()
     expect(trust(role(reused, 'PollerRole')).Principal).toEqual({ Federated: existing })
     expect(trust(role(reused, 'ReporterRole')).Principal).toEqual({ Federated: existing })
+  })
+
+  it('names the roles RoleNamePrefix-poller and -reporter, as the examples name them (or lets CloudFormation)', () => {
+    const named = new Stack(template, PARAMS).resources()
+    expect(named.PollerRole.Properties.RoleName).toBe('codepipeline-bridge-poller')
+    expect(named.ReporterRole.Properties.RoleName).toBe('codepipeline-bridge-reporter')
+    const examples = readdirSync('examples').map(f => readFileSync(`examples/${f}`, 'utf8'))
+    const arns = new Set(
+      examples.flatMap(text => [...text.matchAll(/^\s+role-to-assume: (\S+)/gm)].map(m => m[1]))
+    )
+    expect([...arns].sort()).toEqual([
+      'arn:aws:iam::123456789012:role/codepipeline-bridge-poller',
+      'arn:aws:iam::123456789012:role/codepipeline-bridge-reporter'
+    ])
+    const generated = new Stack(template, { ...PARAMS, RoleNamePrefix: '' }).resources()
+    expect(generated.PollerRole.Properties).not.toHaveProperty('RoleName')
+    expect(generated.ReporterRole.Properties).not.toHaveProperty('RoleName')
+    expect(deployError({ ...PARAMS, RoleNamePrefix: 'x'.repeat(56) })).toMatch(/RoleNamePrefix/)
+    expect(deployError({ ...PARAMS, RoleNamePrefix: 'a/b' })).toMatch(/RoleNamePrefix/)
   })
 
   it('outputs exactly what the workflows need', () => {
