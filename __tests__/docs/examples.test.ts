@@ -1,5 +1,8 @@
 // The example workflows are meant to be copied as they are: they must pass actionlint (like every workflow of
-// this repository), use only inputs our actions declare, and ask for the permissions each action needs.
+// this repository, release.yml included), use only inputs our actions declare, ask for the permissions each
+// action needs, and keep the trust boundary: a build job that reports nothing gets no OIDC token, reporting jobs
+// run in the bridge stack's ReportingEnvironment, no pipeline-supplied commit is built unless main contains it,
+// and no input is pasted into a script.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from '@jest/globals'
@@ -22,21 +25,29 @@ interface ActionYml {
   inputs: Record<string, { required?: boolean; default?: string }>
 }
 interface Step {
+  name?: string
   uses?: string
   with?: Record<string, unknown>
   if?: string
+  run?: string
+  env?: Record<string, string>
 }
 interface Job {
   permissions?: Record<string, string>
   steps?: Step[]
   needs?: string | string[]
   if?: string
+  environment?: string | { name: string }
 }
 interface Workflow {
   on: Record<string, { inputs?: Record<string, unknown> } | null>
   permissions?: Record<string, string>
-  jobs: Record<string, Job>
+  concurrency?: unknown
+  jobs: Record<string, Job & { concurrency?: unknown }>
 }
+
+/** The environment the examples report from: the bridge stack's ReportingEnvironment in README's Quick start. */
+const REPORTING_ENVIRONMENT = 'codepipeline'
 
 const action = (path: string) => parse(readFileSync(path, 'utf8')) as ActionYml
 const workflow = (path: string) => parse(readFileSync(path, 'utf8')) as Workflow
@@ -58,8 +69,8 @@ beforeAll(async () => {
 
 describe('actionlint', () => {
   it('finds the examples and the repository workflows', () => {
-    expect(EXAMPLES.length).toBeGreaterThanOrEqual(6)
-    expect(OURS.length).toBeGreaterThanOrEqual(1)
+    expect(EXAMPLES.length).toBeGreaterThanOrEqual(8)
+    expect(OURS).toEqual(expect.arrayContaining([join('.github/workflows', 'release.yml')]))
     expect(EXAMPLES.filter(f => stepsUsing(workflow(f), REPORT).length).length).toBeGreaterThanOrEqual(3)
     expect(EXAMPLES.filter(f => stepsUsing(workflow(f), POLL).length).length).toBeGreaterThanOrEqual(2)
   })
@@ -147,10 +158,129 @@ describe('examples use the actions as declared', () => {
     expect(stepsUsing(poller, POLL)[0].step.with?.mode).toBe('track')
   })
 
-  it('pollers run on a schedule and by hand', () => {
+  it('pollers run on workflow_dispatch (the wake-up) with a schedule backstop, a short wait, no concurrency group', () => {
     for (const file of EXAMPLES.filter(f => stepsUsing(workflow(f), POLL).length)) {
-      const on = workflow(file).on
-      expect(Object.keys(on).sort()).toEqual(['schedule', 'workflow_dispatch'])
+      const wf = workflow(file)
+      expect([file, Object.keys(wf.on).sort()]).toEqual([file, ['schedule', 'workflow_dispatch']])
+      // The acknowledgement decides which poller takes a job, so overlapping runs are safe; a concurrency group
+      // would only queue a wake-up behind a running poll (and cancel all but one waiting run).
+      expect([file, wf.concurrency]).toEqual([file, undefined])
+      for (const job of Object.values(wf.jobs)) expect([file, job.concurrency]).toEqual([file, undefined])
+      for (const { step } of stepsUsing(wf, POLL)) {
+        const wait = Number(step.with?.['wait-seconds'] ?? 0)
+        expect([file, wait > 0 && wait <= 60]).toEqual([file, true])
+      }
     }
+  })
+
+  it('pollers that start workflows in other repositories list them in allowed-targets', () => {
+    for (const file of EXAMPLES) {
+      for (const { step } of stepsUsing(workflow(file), POLL)) {
+        if (String(step.with?.['github-token']).includes('github.token')) continue // its own repository only
+        const targets = String(step.with?.['allowed-targets'] ?? '')
+          .split('\n')
+          .filter(line => line.trim())
+        expect([file, targets.length]).toEqual([file, expect.any(Number)])
+        expect(targets.length).toBeGreaterThan(0)
+        for (const target of targets) expect(target).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w.*-]+(@[\w./-]+)?)?$/)
+      }
+    }
+  })
+
+  it("role ARNs are the template's role names (RoleNamePrefix-poller, -reporter), for each action its own", () => {
+    // template.test.ts checks that the template names the roles so.
+    for (const file of EXAMPLES)
+      for (const { step } of [...stepsUsing(workflow(file), REPORT), ...stepsUsing(workflow(file), POLL)]) {
+        const name = step.uses === REPORT ? 'codepipeline-bridge-reporter' : 'codepipeline-bridge-poller'
+        expect([file, step.with?.['role-to-assume']]).toEqual([
+          file,
+          `arn:aws:iam::123456789012:role/${name}`
+        ])
+      }
+  })
+})
+
+describe('examples keep the trust boundary', () => {
+  const jobsOf = (file: string) => Object.entries(workflow(file).jobs)
+  const environmentOf = (job: Job) =>
+    typeof job.environment === 'object' ? job.environment.name : job.environment
+
+  it('only a job that reports (or polls) may get an OIDC token; a reporting job runs in the environment', () => {
+    for (const file of EXAMPLES) {
+      const wf = workflow(file)
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        const reports = (job.steps ?? []).some(s => s.uses === REPORT || s.uses === POLL)
+        const idToken = permissionsOf(wf, job)['id-token']
+        if (!reports) expect([file, name, idToken]).toEqual([file, name, undefined])
+        if ((job.steps ?? []).some(s => s.uses === REPORT && s.with?.['role-to-assume']))
+          expect([file, name, environmentOf(job)]).toEqual([file, name, REPORTING_ENVIRONMENT])
+      }
+    }
+  })
+
+  it('the recommended example builds without id-token and reports from a separate job', () => {
+    const wf = workflow('examples/build.yml')
+    const [[, build], [, report]] = Object.entries(wf.jobs)
+    expect(stepsUsing({ ...wf, jobs: { build } }, REPORT)).toEqual([])
+    expect(permissionsOf(wf, build)['id-token']).toBeUndefined()
+    expect(report.needs).toBe('build')
+    expect(report.if).toBe('always()')
+    expect(environmentOf(report)).toBe(REPORTING_ENVIRONMENT)
+    expect(report.permissions).toEqual({ 'id-token': 'write', actions: 'read' })
+    expect(stepsUsing({ ...wf, jobs: { report } }, REPORT)[0].step.with?.status).toBe('workflow')
+  })
+
+  it('no input or step output is pasted into a script: they go through env', () => {
+    for (const file of [...EXAMPLES, ...OURS])
+      for (const [name, job] of Object.entries(workflow(file).jobs))
+        for (const step of job.steps ?? [])
+          if (step.run)
+            expect([file, name, step.run]).toEqual([file, name, expect.not.stringContaining('${{')])
+  })
+
+  it('a commit taken from the pipeline is built only after checking that main contains it', () => {
+    const usesCommit = EXAMPLES.filter(f => readFileSync(f, 'utf8').includes('inputs.commit'))
+    expect(usesCommit.length).toBeGreaterThanOrEqual(4)
+    for (const file of usesCommit) {
+      for (const [name, job] of jobsOf(file)) {
+        const steps = job.steps ?? []
+        // Never handed to checkout directly.
+        for (const step of steps.filter(s => s.uses?.startsWith('actions/checkout')))
+          expect([file, name, JSON.stringify(step.with ?? {})]).toEqual([
+            file,
+            name,
+            expect.not.stringContaining('inputs.')
+          ])
+        const verify = steps.findIndex(s => s.env?.COMMIT === '${{ inputs.commit }}')
+        if (verify < 0) continue
+        const step = steps[verify]
+        expect(step.run).toMatch(/git fetch [^\n]*origin main/)
+        expect(step.run).toContain('git merge-base --is-ancestor "$COMMIT" origin/main')
+        expect(step.run!.indexOf('merge-base')).toBeLessThan(step.run!.indexOf('git checkout'))
+        // Checked before anything from the repository runs: only checkout (and our report action) come first.
+        for (const earlier of steps.slice(0, verify))
+          expect([file, name, earlier.uses]).toEqual([
+            file,
+            name,
+            expect.stringMatching(/^(actions\/checkout@|OWNER\/REPO@)/)
+          ])
+        const checkout = steps.find(s => s.uses?.startsWith('actions/checkout'))
+        expect(checkout?.with?.['fetch-depth']).toBe(0)
+      }
+      // Every job that builds the commit checks it.
+      const checking = jobsOf(file).filter(([, job]) =>
+        (job.steps ?? []).some(s => s.env?.COMMIT === '${{ inputs.commit }}')
+      )
+      const checkingOut = jobsOf(file).filter(([, job]) =>
+        (job.steps ?? []).some(s => s.uses?.startsWith('actions/checkout'))
+      )
+      expect([file, checking.map(([n]) => n)]).toEqual([file, checkingOut.map(([n]) => n)])
+    }
+  })
+
+  it('the artifacts example extracts the input artifact and declares the output artifact', () => {
+    const [{ step }] = stepsUsing(workflow('examples/build-with-artifacts.yml'), REPORT)
+    expect(step.with?.['input-artifacts']).toBe('source')
+    expect(step.with?.['output-artifacts']).toBe('BuildOutput=build-output')
   })
 })
