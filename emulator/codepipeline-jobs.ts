@@ -1,15 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import { ActionTypes, BRIDGE_PROPERTIES, POLLER_GROUP } from './action-types.ts'
+import type { ActionType, ActionTypeId, PropertyInit } from './action-types.ts'
+
+export type { ActionTypeId } from './action-types.ts'
 
 export type JobState =
   'Created' | 'Queued' | 'Dispatched' | 'InProgress' | 'TimedOut' | 'Succeeded' | 'Failed'
 export const FINAL_STATES: readonly JobState[] = ['Succeeded', 'Failed', 'TimedOut']
-
-export interface ActionTypeId {
-  category: string
-  owner: string
-  provider: string
-  version: string
-}
 
 export interface Artifact {
   name: string
@@ -107,7 +104,8 @@ export function actionTypeKey(t: ActionTypeId): string {
 
 export class JobStore {
   readonly jobs: Job[] = []
-  private readonly actionTypes = new Set<string>([actionTypeKey(DEFAULT_ACTION_TYPE)])
+  /** Declared action types and their configuration properties; see action-types.ts. */
+  readonly actionTypes = new ActionTypes()
   private readonly denials: Array<{ principal: string; operation: string }> = []
 
   private readonly region: string
@@ -118,13 +116,14 @@ export class JobStore {
     this.accountId = accountId
   }
 
+    this.actionTypes.register(DEFAULT_ACTION_TYPE, BRIDGE_PROPERTIES)
   /** A job the way CodePipeline hands it to a worker; InProgress unless `state` says otherwise. */
   addJob(init: JobInit = {}): Job {
     const id = init.id ?? randomUUID()
     if (!JOB_ID.test(id)) throw new Error(`job id ${id} does not match the CodePipeline job id pattern`)
     if (this.job(id)) throw new Error(`job ${id} already exists`)
     const actionTypeId = { ...DEFAULT_ACTION_TYPE, ...init.actionTypeId }
-    this.registerActionType(actionTypeId)
+    this.actionTypes.ensure(actionTypeId)
     const accountId = init.accountId ?? this.accountId
     const pipelineName = init.pipelineName ?? 'my-pipeline'
     const bucket = `codepipeline-${this.region}-${accountId}`
@@ -154,6 +153,7 @@ export class JobStore {
     }
     const job: Job = { id, accountId, state: init.state ?? 'InProgress', data, results: [] }
     this.jobs.push(job)
+    this.actionTypes.checkConfiguration(actionTypeId, data.actionConfiguration.configuration)
     return job
   }
 
@@ -181,13 +181,24 @@ export class JobStore {
     return job
   }
 
-  /** Declares a custom action type so PollForJobs accepts it even before any job exists. */
-  registerActionType(t: ActionTypeId): void {
-    this.actionTypes.add(actionTypeKey(t))
+  /**
+   * Declares a custom action type so PollForJobs accepts it even before any job exists; with `properties`, also
+   * its configuration properties (replacing earlier ones), one of which may be `queryable`.
+   */
+  registerActionType(t: ActionTypeId, properties?: readonly PropertyInit[]): ActionType {
+    return properties === undefined ? this.actionTypes.ensure(t) : this.actionTypes.register(t, properties)
+  }
+
+  /**
+   * The bridge's action type as the template creates it with PollerGroups=true: PollerGroup is queryable and so
+   * required. Its jobs then need a PollerGroup, and PollForJobs a queryParam naming it.
+   */
+  usePollerGroups(t: Partial<ActionTypeId> = {}): ActionType {
+    return this.actionTypes.register({ ...DEFAULT_ACTION_TYPE, ...t }, [...BRIDGE_PROPERTIES, POLLER_GROUP])
   }
 
   hasActionType(t: ActionTypeId): boolean {
-    return this.actionTypes.has(actionTypeKey(t))
+    return this.actionTypes.get(t) !== undefined
   }
 
   /** Like an IAM policy without that action: `principal` is an access key id or a role/user ARN; '*' denies every operation. */

@@ -130,10 +130,28 @@ export class CodePipeline extends JobStore implements ServiceHandler {
         `The action type ${actionTypeKey(type)} cannot be found.`
       )
     }
-    const wanted = isRecord(query) ? Object.entries(query) : []
+    // "For an action type with no queryable properties, this value must be null or an empty map. For an action
+    // type with a queryable property, you must supply that property as a key in the map. Only jobs whose action
+    // configuration matches the mapped value are returned." (PollForJobs). The messages are the emulator's own.
+    const queryable = this.actionTypes.queryable(type)
+    const [asked] = isRecord(query) ? Object.entries(query) : []
+    if (asked && !queryable) {
+      return awsJsonError(
+        'ValidationException',
+        `queryParam must be empty: action type ${actionTypeKey(type)} has no queryable property, so '${asked[0]}' cannot be queried.`
+      )
+    }
+    if (queryable && asked?.[0] !== queryable.name) {
+      return awsJsonError(
+        'ValidationException',
+        `queryParam must have the key '${queryable.name}', the queryable property of action type ` +
+          `${actionTypeKey(type)}` +
+          (asked ? `, not '${asked[0]}'.` : ': PollForJobs for this type must say which jobs it takes.')
+      )
+    }
     const found = this.jobs
       .filter(j => j.state === 'Queued' && actionTypeKey(j.data.actionTypeId) === actionTypeKey(type))
-      .filter(j => wanted.every(([k, val]) => j.data.actionConfiguration.configuration[k] === val))
+      .filter(j => !queryable || j.data.actionConfiguration.configuration[queryable.name] === asked?.[1])
       .slice(0, (body.maxBatchSize as number | undefined) ?? 1)
     for (const job of found) {
       job.state = 'Dispatched'

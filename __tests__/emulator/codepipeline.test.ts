@@ -209,13 +209,82 @@ describe('PollForJobs and AcknowledgeJob', () => {
     expect(third.jobs).toEqual([])
   })
 
-  it('matches queryParam against the action configuration', async () => {
-    emu.codepipeline.queueJob({ configuration: { Repository: 'octo-org/one', Queue: 'blue' } })
-    const green = emu.codepipeline.queueJob({ configuration: { Queue: 'green' } })
-    const out = await codepipeline(emu).send(
-      new PollForJobsCommand({ actionTypeId: ACTION_TYPE, maxBatchSize: 10, queryParam: { Queue: 'green' } })
+  it("with PollerGroups (the template option), a poll names its PollerGroup and gets only that group's jobs", async () => {
+    emu.codepipeline.usePollerGroups()
+    const blue = emu.codepipeline.queueJob({ configuration: { PollerGroup: 'blue' } })
+    const green = emu.codepipeline.queueJob({ configuration: { PollerGroup: 'green' } })
+    const client = codepipeline(emu)
+    const poll = (queryParam?: Record<string, string>) =>
+      client.send(new PollForJobsCommand({ actionTypeId: ACTION_TYPE, maxBatchSize: 10, queryParam }))
+
+    expect((await poll({ PollerGroup: 'green' })).jobs?.map(j => j.id)).toEqual([green.id])
+    expect((await poll({ PollerGroup: 'red' })).jobs).toEqual([])
+    // "For an action type with a queryable property, you must supply that property as a key in the map."
+    const none = await rejection(poll())
+    expect(none).toBeInstanceOf(ValidationException)
+    expect(none.message).toBe(
+      "queryParam must have the key 'PollerGroup', the queryable property of action type " +
+        'Build/Custom/GitHubActions/1: PollForJobs for this type must say which jobs it takes.'
     )
-    expect(out.jobs?.map(j => j.id)).toEqual([green.id])
+    const other = await rejection(poll({ Team: 'blue' }))
+    expect(other).toBeInstanceOf(ValidationException)
+    expect(other.message).toBe(
+      "queryParam must have the key 'PollerGroup', the queryable property of action type " +
+        "Build/Custom/GitHubActions/1, not 'Team'."
+    )
+    expect((await poll({ PollerGroup: 'blue' })).jobs?.map(j => j.id)).toEqual([blue.id])
+  })
+
+  it('an action type without a queryable property (the template default) takes no queryParam', async () => {
+    const client = codepipeline(emu)
+    const job = emu.codepipeline.queueJob({ configuration: { Team: 'blue' } })
+    const refused = await rejection(
+      client.send(new PollForJobsCommand({ actionTypeId: ACTION_TYPE, queryParam: { Team: 'blue' } }))
+    )
+    expect(refused).toBeInstanceOf(ValidationException)
+    expect(refused.message).toBe(
+      "queryParam must be empty: action type Build/Custom/GitHubActions/1 has no queryable property, so 'Team' cannot be queried."
+    )
+    expect(emu.codepipeline.job(job.id)?.state).toBe('Queued')
+    // An empty map is the same as none.
+    const empty = await client.send(new PollForJobsCommand({ actionTypeId: ACTION_TYPE, queryParam: {} }))
+    expect(empty.jobs?.map(j => j.id)).toEqual([job.id])
+
+    // Another type, declared with its own queryable property, is queried by that one.
+    const teams = { ...ACTION_TYPE, provider: 'Teams' }
+    emu.codepipeline.registerActionType(teams, [{ name: 'Team', required: true, queryable: true }])
+    const red = emu.codepipeline.queueJob({ actionTypeId: teams, configuration: { Team: 'red' } })
+    const out = await client.send(
+      new PollForJobsCommand({ actionTypeId: teams, queryParam: { Team: 'red' } })
+    )
+    expect(out.jobs?.map(j => j.id)).toEqual([red.id])
+  })
+
+  it('refuses action types CodePipeline would refuse, and jobs without a valid queryable value', () => {
+    const t = { ...ACTION_TYPE, provider: 'Bad' }
+    expect(() =>
+      emu.codepipeline.registerActionType(t, [
+        { name: 'A', required: true, queryable: true },
+        { name: 'B', required: true, queryable: true }
+      ])
+    ).toThrow('an action type has at most one queryable property, got A, B')
+    expect(() =>
+      emu.codepipeline.registerActionType(t, [{ name: 'A', required: true, queryable: true, secret: true }])
+    ).toThrow("queryable property 'A' cannot be secret")
+    expect(() => emu.codepipeline.registerActionType(t, [{ name: 'A', queryable: true }])).toThrow(
+      "queryable property 'A' must be required"
+    )
+    emu.codepipeline.usePollerGroups()
+    expect(() => emu.codepipeline.queueJob()).toThrow(
+      'PollerGroup is required: it is the queryable property of action type Build/Custom/GitHubActions/1'
+    )
+    expect(() => emu.codepipeline.queueJob({ configuration: { PollerGroup: 'has space' } })).toThrow(
+      "PollerGroup is 'has space', but a queryable property's value has 1 to 20 letters, digits, '_' or '-'"
+    )
+    expect(() => emu.codepipeline.queueJob({ configuration: { PollerGroup: 'a'.repeat(21) } })).toThrow(
+      "PollerGroup is 'aaaaaaaaaaaaaaaaaaaaa'"
+    )
+    expect(emu.codepipeline.queueJob({ configuration: { PollerGroup: 'a'.repeat(20) } }).state).toBe('Queued')
   })
 
   it('refuses bad poll requests with the modelled exceptions', async () => {
