@@ -106,6 +106,8 @@ export class JobStore {
   readonly jobs: Job[] = []
   /** Declared action types and their configuration properties; see action-types.ts. */
   readonly actionTypes = new ActionTypes()
+  /** Called with each job created Queued (a new action execution, not a continuation), e.g. to send a wake-up. */
+  readonly queuedListeners: Array<(job: Job) => void> = []
   private readonly denials: Array<{ principal: string; operation: string }> = []
 
   private readonly region: string
@@ -114,9 +116,9 @@ export class JobStore {
   constructor(region: string, accountId: string) {
     this.region = region
     this.accountId = accountId
+    this.actionTypes.register(DEFAULT_ACTION_TYPE, BRIDGE_PROPERTIES)
   }
 
-    this.actionTypes.register(DEFAULT_ACTION_TYPE, BRIDGE_PROPERTIES)
   /** A job the way CodePipeline hands it to a worker; InProgress unless `state` says otherwise. */
   addJob(init: JobInit = {}): Job {
     const id = init.id ?? randomUUID()
@@ -151,9 +153,10 @@ export class JobStore {
       ...(init.continuationToken !== undefined ? { continuationToken: init.continuationToken } : {}),
       ...(init.encryptionKey !== undefined ? { encryptionKey: init.encryptionKey } : {})
     }
+    this.actionTypes.checkConfiguration(actionTypeId, data.actionConfiguration.configuration)
     const job: Job = { id, accountId, state: init.state ?? 'InProgress', data, results: [] }
     this.jobs.push(job)
-    this.actionTypes.checkConfiguration(actionTypeId, data.actionConfiguration.configuration)
+    if (job.state === 'Queued') for (const listener of this.queuedListeners) listener(job)
     return job
   }
 

@@ -116,4 +116,6 @@ export interface Dispatch {
   returnRunDetails: boolean
   runId: number
   at: Date
+  /** The x-github-request-id of the dispatch request: finds its headers in `emu.requests`. */
+  requestId: string
 }

@@ -14,6 +14,7 @@ interface Ctx {
   url: URL
   body: unknown
   repo: Repo
+  requestId: string
 }
 
 interface Route {
@@ -98,7 +99,7 @@ export class GitHub extends GitHubStore implements ServiceHandler {
     if ((r.actions === 'read' && have === 'none') || (r.actions === 'write' && have !== 'write')) {
       return error(403, 'Resource not accessible by integration')
     }
-    return r.run({ req, params, url, body: record.body, repo })
+    return r.run({ req, params, url, body: record.body, repo, requestId: record.requestId })
   }
 
   fault(
@@ -242,7 +243,8 @@ export class GitHub extends GitHubStore implements ServiceHandler {
       inputs,
       returnRunDetails,
       runId: run.id,
-      at: new Date()
+      at: new Date(),
+      requestId: c.requestId
     })
     if (!returnRunDetails) return { status: 204 }
     const runUrl = `${this.apiUrl}/repos/${c.repo.full_name}/actions/runs/${run.id}`

@@ -10,6 +10,7 @@ import { OidcProvider } from './oidc.ts'
 import { S3 } from './s3.ts'
 import { Artifacts } from './s3-artifacts.ts'
 import { Sts } from './sts.ts'
+import { WakeUps } from './wakeup.ts'
 
 export type { RecordedRequest } from './http.ts'
 export type { FaultSpec } from './faults.ts'
@@ -17,6 +18,8 @@ export type { BucketOptions, S3Refusal, S3Request, SseHeaders, StoredObject } fr
 export type { ArtifactJobInit, InputArtifactInit, OutputArtifactInit } from './s3-artifacts.ts'
 export type { Job, JobInit, JobState } from './codepipeline-jobs.ts'
 export type { Run, RunInit, JobInit as GitHubJobInit } from './github-types.ts'
+export type { ActionType, ActionTypeId, PropertyInit } from './action-types.ts'
+export type { WakeUp, WakeUpDelivery, WakeUpInit } from './wakeup.ts'
 
 export interface EmulatorOptions {
   /** Added before every request is handled, to make benchmarks feel a network. */
@@ -40,6 +43,8 @@ export interface Emulator {
   s3: S3
   /** Jobs with input artifacts stored in S3 and output artifact locations; what was uploaded to them. */
   artifacts: Artifacts
+  /** EventBridge waking the poller when a job is queued: configure(), deliveries, next(), forJob(). */
+  wakeUp: WakeUps
   region: string
   close(): Promise<void>
 }
@@ -129,6 +134,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const sts = new Sts(oidc)
   const codepipeline = new CodePipeline(region, options.accountId ?? '123456789012', sts)
   const github = new GitHub()
+  const wakeUp = new WakeUps(github)
+  codepipeline.queuedListeners.push(job => wakeUp.jobQueued(job))
   const handlers: ServiceHandler[] = [codepipeline, sts, github, oidc]
   const servers = handlers.map(h => serve(h, requests, faults, options.latencyMs ?? 0))
   const s3 = new S3({
@@ -143,6 +150,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const artifacts = new Artifacts(s3, codepipeline)
   const close = async (): Promise<void> => {
     await s3.close()
+    wakeUp.close()
     await Promise.all(
       servers.map(
         s =>
@@ -186,6 +194,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     s3,
     artifacts,
+    wakeUp,
     region,
     close
   }
