@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type {
+  ApiJob,
   RunStatus,
   Conclusion,
   TokenInfo,
@@ -145,6 +146,38 @@ export class GitHubStore {
     run.updated_at = now()
     if (update.jobs) this.setJobs(run, update.jobs)
     return run
+  }
+
+  /** Moves one job of a run along (any attempt); `conclusion` alone means completed. */
+  setJob(
+    runId: number,
+    jobId: number,
+    update: { status?: RunStatus; conclusion?: Conclusion | null; runnerName?: string | null }
+  ): ApiJob {
+    const job = this.run(runId)?.jobs.find(j => j.id === Number(jobId))
+    if (!job) throw new Error(`no job ${jobId} in run ${runId}`)
+    if (update.conclusion !== undefined) job.conclusion = update.conclusion
+    if (update.status !== undefined) job.status = update.status
+    else if (update.conclusion) job.status = 'completed'
+    if (update.runnerName !== undefined) job.runner_name = update.runnerName
+    job.completed_at = job.status === 'completed' ? (job.completed_at ?? now()) : null
+    return job
+  }
+
+  /** Moves one step of a job along, by its number (1-based, as the API shows it); `conclusion` alone means completed. */
+  setStep(
+    runId: number,
+    jobId: number,
+    number: number,
+    update: { status?: RunStatus; conclusion?: Conclusion | null }
+  ): ApiJob['steps'][number] {
+    const job = this.run(runId)?.jobs.find(j => j.id === Number(jobId))
+    const step = job?.steps.find(s => s.number === Number(number))
+    if (!step) throw new Error(`no step ${number} in job ${jobId} of run ${runId}`)
+    if (update.conclusion !== undefined) step.conclusion = update.conclusion
+    if (update.status !== undefined) step.status = update.status
+    else if (update.conclusion) step.status = 'completed'
+    return step
   }
 
   private setJobs(run: Run, jobs: JobInit[]): void {
