@@ -75,8 +75,9 @@ export class OidcProvider implements ServiceHandler {
   handle(req: IncomingMessage, _record: RecordedRequest): Reply {
     const url = new URL(req.url ?? '/', 'http://x')
     if (url.pathname !== '/oidc/token' || req.method !== 'GET') return json(404, { message: 'Not Found' })
-    const auth = req.headers.authorization ?? ''
-    if (auth !== `Bearer ${this.requestToken}`) {
+    // Auth schemes are case-insensitive (RFC 9110 section 11.1): `bearer xyz` is as good as `Bearer xyz`.
+    const auth = /^bearer +(\S+)$/i.exec(req.headers.authorization ?? '')
+    if (auth?.[1] !== this.requestToken) {
       return json(401, {
         message: 'Unauthorized: the ACTIONS_ID_TOKEN_REQUEST_TOKEN bearer token is missing or wrong'
       })

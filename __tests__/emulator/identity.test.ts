@@ -84,6 +84,21 @@ describe('OIDC token endpoint through @actions/core getIDToken', () => {
     process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = 'wrong'
     await expect(core.getIDToken('sts.amazonaws.com')).rejects.toThrow(/401/)
   })
+
+  it.each(['bearer', 'BEARER', 'Bearer'])(
+    'takes the %s scheme in any case, as HTTP auth schemes are',
+    async scheme => {
+      const url = `${emu.env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=sts.amazonaws.com`
+      const res = await fetch(url, { headers: { authorization: `${scheme} ${emu.oidc.requestToken}` } })
+      expect(res.status).toBe(200)
+      const { value } = (await res.json()) as { value: string }
+      expect(claims(value).aud).toBe('sts.amazonaws.com')
+      const wrong = await fetch(url, { headers: { authorization: `${scheme} not-the-token` } })
+      expect(wrong.status).toBe(401)
+      const basic = await fetch(url, { headers: { authorization: `Basic ${emu.oidc.requestToken}` } })
+      expect(basic.status).toBe(401)
+    }
+  )
 })
 
 describe('STS AssumeRoleWithWebIdentity through @aws-sdk/client-sts', () => {
