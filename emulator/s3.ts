@@ -261,6 +261,8 @@ export class S3 {
         res.destroy()
       })
     })
+    // Node's default of 300 s would cut off a large upload on a slow machine; S3 has no such limit.
+    this.server.requestTimeout = 0
   }
 
   /** `codepipeline-<region>-<account>`, the bucket CodePipeline creates for a pipeline's artifacts. */

@@ -4,11 +4,16 @@ import { existsSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import { GetJobDetailsCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline'
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException
+  S3ServiceException,
+  UploadPartCommand
 } from '@aws-sdk/client-s3'
 import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts'
 import { Upload } from '@aws-sdk/lib-storage'
@@ -390,6 +395,76 @@ describe('multipart uploads through @aws-sdk/lib-storage', () => {
   })
 })
 
+describe('multipart uploads refused as S3 refuses them', () => {
+  it('InvalidPart, InvalidPartOrder, EntityTooSmall, and NoSuchUpload once aborted', async () => {
+    const job = await emu.artifacts.addJob({ outputArtifacts: ['BuildArtifact'] })
+    const client = clientFor(job)
+    const at = where(job, 'BuildArtifact')
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand(at))
+    const part = (n: number, body: Buffer) =>
+      client.send(new UploadPartCommand({ ...at, UploadId, PartNumber: n, Body: body }))
+    const one = await part(1, Buffer.alloc(1024, 1))
+    const two = await part(2, Buffer.alloc(1024, 2))
+    const complete = (parts: Array<{ PartNumber: number; ETag?: string }>) =>
+      s3Error(
+        client.send(
+          new CompleteMultipartUploadCommand({ ...at, UploadId, MultipartUpload: { Parts: parts } })
+        )
+      )
+    expect((await complete([{ PartNumber: 1, ETag: '"0123456789abcdef0123456789abcdef"' }])).name).toBe(
+      'InvalidPart'
+    )
+    expect((await complete([{ PartNumber: 3, ETag: one.ETag }])).name).toBe('InvalidPart')
+    expect(
+      (
+        await complete([
+          { PartNumber: 2, ETag: two.ETag },
+          { PartNumber: 1, ETag: one.ETag }
+        ])
+      ).name
+    ).toBe('InvalidPartOrder')
+    const small = await complete([
+      { PartNumber: 1, ETag: one.ETag },
+      { PartNumber: 2, ETag: two.ETag }
+    ])
+    expect(small.name).toBe('EntityTooSmall')
+    expect(emu.s3.openUploads()).toEqual([
+      expect.objectContaining({
+        uploadId: UploadId,
+        parts: [1, 2],
+        initiatedBy: job.data.artifactCredentials.accessKeyId
+      })
+    ])
+    await client.send(new AbortMultipartUploadCommand({ ...at, UploadId }))
+    expect(emu.s3.openUploads()).toEqual([])
+    const gone = await s3Error(part(3, Buffer.alloc(10)))
+    expect(gone.name).toBe('NoSuchUpload')
+    expect(gone.$metadata.httpStatusCode).toBe(404)
+    expect(emu.artifacts.output(job.id, 'BuildArtifact')).toBeUndefined()
+  })
+
+  it('a part that keeps failing makes lib-storage give up and abort the upload, leaving nothing behind', async () => {
+    const job = await emu.artifacts.addJob({ outputArtifacts: ['BuildArtifact'] })
+    emu.faults.add({ service: 's3', operation: 'UploadPart', kind: 'server-error', times: 100 })
+    const upload = new Upload({
+      client: clientFor(job, { maxAttempts: 1 }),
+      params: { ...where(job, 'BuildArtifact'), Body: pattern(6 * MiB).stream() }
+    })
+    const e = await s3Error(upload.done())
+    expect(e.name).toBe('InternalError')
+    expect(emu.s3.requests.map(r => r.operation)).toContain('AbortMultipartUpload')
+    expect(emu.s3.openUploads()).toEqual([])
+    expect(emu.artifacts.output(job.id, 'BuildArtifact')).toBeUndefined()
+  })
+
+  it('operations the artifact store does not serve are 501 NotImplemented', async () => {
+    const job = await emu.artifacts.addJob({ outputArtifacts: ['BuildArtifact'] })
+    const e = await s3Error(clientFor(job).send(new DeleteObjectCommand(where(job, 'BuildArtifact'))))
+    expect(e.name).toBe('NotImplemented')
+    expect(e.$metadata.httpStatusCode).toBe(501)
+  })
+})
+
 describe('only a job’s artifact credentials open the artifact store', () => {
   it('refuses the reporter role’s session credentials with AccessDenied and records it', async () => {
     const job = await emu.artifacts.addJob({ outputArtifacts: ['BuildArtifact'] })
@@ -569,6 +644,26 @@ describe('S3 faults', () => {
     )
     expect(e.name).toBe('ServiceUnavailable')
     expect(e.$metadata).toMatchObject({ httpStatusCode: 503, attempts: 2 })
+  })
+})
+
+describe('the endpoint from the environment', () => {
+  it('an S3Client without an endpoint finds the emulator through AWS_ENDPOINT_URL_S3 from emu.env', async () => {
+    const job = await emu.artifacts.addJob({ outputArtifacts: ['BuildArtifact'] })
+    const saved = process.env.AWS_ENDPOINT_URL_S3
+    process.env.AWS_ENDPOINT_URL_S3 = emu.env.AWS_ENDPOINT_URL_S3
+    try {
+      const client = new S3Client({
+        region: emu.env.AWS_REGION,
+        forcePathStyle: true,
+        credentials: job.data.artifactCredentials
+      })
+      await client.send(new PutObjectCommand({ ...where(job, 'BuildArtifact'), Body: 'via env' }))
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_S3
+      else process.env.AWS_ENDPOINT_URL_S3 = saved
+    }
+    expect((await emu.artifacts.outputBytes(job.id, 'BuildArtifact')).toString()).toBe('via env')
   })
 })
 
