@@ -6,6 +6,11 @@ export class UserError extends Error {
   override name = 'UserError'
 }
 
+/** A job that is not this workflow's to answer: nothing was sent, and no job of ours is left waiting. */
+export class ForeignJobError extends UserError {
+  override name = 'ForeignJobError'
+}
+
 /** A result that could not be delivered: the named job waits until CodePipeline times it out. */
 export class DeliveryError extends Error {
   override name = 'DeliveryError'

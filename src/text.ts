@@ -17,3 +17,12 @@ export function fit(head: string, middle: string, tail: string, max: number): st
   if (room < TRUNCATION_MARKER.length) return truncate(head + middle + tail, max)
   return head + truncate(middle, room) + tail
 }
+
+/**
+ * Text from a job, a pipeline or GitHub, made safe to print as a log line: the runner reads any line that
+ * starts with `::` as a workflow command (`::stop-commands::`, `::add-mask::`), so a carriage return is dropped
+ * and a `::` at the start of a line is broken with a zero-width space.
+ */
+export function neutralize(text: string): string {
+  return text.replace(/\r/g, '').replace(/^(\s*):/gm, '$1:\u200b')
+}

@@ -6,6 +6,7 @@ import {
   expectNoLeak,
   operations,
   report,
+  reportMainAndPost,
   resultOf,
   ROLE,
   RUN_ID,
@@ -144,15 +145,82 @@ test('a continuation token keeps the action running: CodePipeline queues a follo
   expect(followUp?.data.continuationToken).toBe('step-2')
 })
 
-test('a job that already has a result is a warning and result=already-reported, not a failure', async () => {
+test('on a re-run attempt, a job that already has a result is a warning and result=already-reported', async () => {
   const job = emu.codepipeline.addJob({ state: 'Succeeded' })
-  const result = await report(emu, { 'job-id': job.id, status: 'failure', message: 'again' })
+  const result = await report(
+    emu,
+    { 'job-id': job.id, status: 'failure', message: 'again' },
+    { env: { GITHUB_RUN_ATTEMPT: '2' } }
+  )
   expect(result.exitCode).toBe(0)
   expect(result.outputs.result).toBe('already-reported')
   expect(result.commands).toContainEqual(
     expect.objectContaining({
       command: 'warning',
       message: expect.stringContaining(`CodePipeline job ${job.id} already has a result`)
+    })
+  )
+  expect(emu.codepipeline.job(job.id)?.state).toBe('Succeeded')
+})
+
+test('on attempt 1, a failure that finds the job answered by someone else fails the step', async () => {
+  // Someone else (say, a build step with its own OIDC token) sent a success before the tests failed.
+  const job = emu.codepipeline.addJob({ state: 'Succeeded' })
+  const result = await report(emu, { 'job-id': job.id, status: 'failure', message: 'tests failed' })
+  expect(result.exitCode).toBe(1)
+  expect(result.outputs.result).toBe('already-reported')
+  expect(result.commands).toContainEqual(
+    expect.objectContaining({
+      command: 'error',
+      message: expect.stringContaining(`Another party answered CodePipeline job ${job.id} first`)
+    })
+  )
+  expect(emu.codepipeline.job(job.id)?.state).toBe('Succeeded')
+})
+
+test.each([
+  [
+    { Repository: 'other-org/other-repo' },
+    'belongs to repository "other-org/other-repo" (its Repository property)'
+  ],
+  [
+    { Workflow: 'deploy.yml' },
+    'belongs to workflow "deploy.yml" (its Workflow property), not to this run\'s workflow build.yml'
+  ]
+])(
+  'a job of another repository or workflow (%j) is refused and nothing is sent',
+  async (configuration, text) => {
+    const job = emu.codepipeline.addJob({ configuration })
+    const result = await report(emu, { 'job-id': job.id, status: 'success' })
+    expect(result.exitCode).toBe(1)
+    expect(result.commands).toContainEqual(
+      expect.objectContaining({ command: 'error', message: expect.stringContaining(text) })
+    )
+    expect(result.stdout).not.toContain('left waiting')
+    expect(operations(emu, 'codepipeline')).toEqual(['GetJobDetails'])
+    expect(emu.codepipeline.job(job.id)?.state).toBe('InProgress')
+  }
+)
+
+test('a job mode main step refuses a job of another repository before the build runs', async () => {
+  addThisRun(emu, [{ name: 'Set up job', conclusion: 'success' }])
+  const job = emu.codepipeline.addJob({ configuration: { Repository: 'other-org/other-repo' } })
+  const { main, post } = await reportMainAndPost(emu, { 'job-id': job.id })
+  expect(main.exitCode).toBe(1)
+  expect(main.stdout).toContain('refusing to report on it')
+  expect(post?.exitCode).toBe(0)
+  expect(operations(emu, 'codepipeline')).toEqual(['GetJobDetails'])
+  expect(emu.codepipeline.job(job.id)?.state).toBe('InProgress')
+})
+
+test('a job that names no Repository is reported, with a warning that ownership could not be checked', async () => {
+  const job = emu.codepipeline.addJob({ configuration: { Repository: '' } })
+  const result = await report(emu, { 'job-id': job.id, status: 'success' })
+  expect(result.exitCode).toBe(0)
+  expect(result.commands).toContainEqual(
+    expect.objectContaining({
+      command: 'warning',
+      message: expect.stringContaining(`Could not check that CodePipeline job ${job.id} is this workflow's`)
     })
   )
   expect(emu.codepipeline.job(job.id)?.state).toBe('Succeeded')

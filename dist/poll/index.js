@@ -30635,6 +30635,10 @@ function proxySecrets(env = process.env) {
 class errors_UserError extends Error {
     name = 'UserError';
 }
+/** A job that is not this workflow's to answer: nothing was sent, and no job of ours is left waiting. */
+class ForeignJobError extends (/* unused pure expression or super */ null && (errors_UserError)) {
+    name = 'ForeignJobError';
+}
 /** A result that could not be delivered: the named job waits until CodePipeline times it out. */
 class DeliveryError extends Error {
     name = 'DeliveryError';
@@ -31130,12 +31134,19 @@ function runContext(env) {
         owner,
         repo,
         workflow: env.GITHUB_WORKFLOW || repository,
+        workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF),
         runId,
         runNumber: env.GITHUB_RUN_NUMBER || '?',
         runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
         runnerName: env.RUNNER_NAME ?? '',
         runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`
     };
+}
+/** `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`. */
+function workflowFile(ref) {
+    const path = ref?.split('@')[0];
+    const file = path?.slice(path.lastIndexOf('/') + 1);
+    return file || undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/github/dispatch.ts
@@ -31426,6 +31437,14 @@ function fit(head, middle, tail, max) {
     if (room < TRUNCATION_MARKER.length)
         return truncate(head + middle + tail, max);
     return head + truncate(middle, room) + tail;
+}
+/**
+ * Text from a job, a pipeline or GitHub, made safe to print as a log line: the runner reads any line that
+ * starts with `::` as a workflow command (`::stop-commands::`, `::add-mask::`), so a carriage return is dropped
+ * and a `::` at the start of a line is broken with a zero-width space.
+ */
+function neutralize(text) {
+    return text.replace(/\r/g, '').replace(/^(\s*):/gm, '$1:\u200b');
 }
 
 ;// CONCATENATED MODULE: ./src/messages.ts

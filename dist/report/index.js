@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6913);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3549);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6913:
+/***/ 3549:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30548,6 +30548,10 @@ function getIDToken(aud) {
 class UserError extends Error {
     name = 'UserError';
 }
+/** A job that is not this workflow's to answer: nothing was sent, and no job of ours is left waiting. */
+class ForeignJobError extends UserError {
+    name = 'ForeignJobError';
+}
 /** A result that could not be delivered: the named job waits until CodePipeline times it out. */
 class DeliveryError extends Error {
     name = 'DeliveryError';
@@ -31000,12 +31004,19 @@ function runContext(env) {
         owner,
         repo,
         workflow: env.GITHUB_WORKFLOW || repository,
+        workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF),
         runId,
         runNumber: env.GITHUB_RUN_NUMBER || '?',
         runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
         runnerName: env.RUNNER_NAME ?? '',
         runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`
     };
+}
+/** `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`. */
+function workflowFile(ref) {
+    const path = ref?.split('@')[0];
+    const file = path?.slice(path.lastIndexOf('/') + 1);
+    return file || undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -31129,6 +31140,14 @@ function fit(head, middle, tail, max) {
         return truncate(head + middle + tail, max);
     return head + truncate(middle, room) + tail;
 }
+/**
+ * Text from a job, a pipeline or GitHub, made safe to print as a log line: the runner reads any line that
+ * starts with `::` as a workflow command (`::stop-commands::`, `::add-mask::`), so a carriage return is dropped
+ * and a `::` at the start of a line is broken with a zero-width space.
+ */
+function neutralize(text) {
+    return text.replace(/\r/g, '').replace(/^(\s*):/gm, '$1:\u200b');
+}
 
 ;// CONCATENATED MODULE: ./src/job-result.ts
 
@@ -31175,6 +31194,44 @@ async function appendSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     await summary.addRaw(markdown, true).write();
+}
+
+;// CONCATENATED MODULE: ./src/report/ownership.ts
+function checkOwnership(jobId, data, run) {
+    const configuration = data.actionConfiguration?.configuration ?? {};
+    const repository = configuration.Repository?.trim();
+    const workflow = configuration.Workflow?.trim();
+    const job = `CodePipeline job ${jobId}`;
+    if (repository && repository.toLowerCase() !== run.repository.toLowerCase()) {
+        return {
+            kind: 'foreign',
+            reason: `${job} belongs to repository ${JSON.stringify(repository)} (its Repository property), not to this run's ` +
+                `repository ${run.repository}: refusing to report on it. Pass the job ID this workflow was started with.`
+        };
+    }
+    if (workflow && !/^\d+$/.test(workflow) && run.workflowFile && workflow !== run.workflowFile) {
+        return {
+            kind: 'foreign',
+            reason: `${job} belongs to workflow ${JSON.stringify(workflow)} (its Workflow property), not to this run's ` +
+                `workflow ${run.workflowFile}: refusing to report on it. Pass the job ID this workflow was started with.`
+        };
+    }
+    if (!repository || !workflow || /^\d+$/.test(workflow) || !run.workflowFile) {
+        const missing = !repository
+            ? 'names no Repository'
+            : !workflow
+                ? 'names no Workflow'
+                : /^\d+$/.test(workflow)
+                    ? `names its Workflow by ID (${workflow}), not by file`
+                    : 'names a Workflow, but GITHUB_WORKFLOW_REF is not set';
+        return {
+            kind: 'unchecked',
+            reason: `Could not check that ${job} is this workflow's: its action configuration ${missing}. Set the ` +
+                "Repository and Workflow (file name) properties of the action, so that no other workflow's result is " +
+                'ever taken for this one.'
+        };
+    }
+    return { kind: 'ours' };
 }
 
 ;// CONCATENATED MODULE: ./src/messages.ts
@@ -31294,9 +31351,12 @@ function reportSummary(record) {
 
 
 
+
+
 /**
- * Sends the outcome to CodePipeline, then writes outputs and the job summary. A result that cannot be
- * delivered throws a DeliveryError naming the job left waiting; a job that already has a result is a warning.
+ * Checks that the job is this workflow's, sends the outcome to CodePipeline, then writes outputs and the job
+ * summary. A result that cannot be delivered throws a DeliveryError naming the job left waiting; a job that
+ * already has a result is a warning, except when a first attempt finds its failure pre-empted by someone else.
  */
 async function deliver(settings, run, outcome, known) {
     const request = buildRequest(settings, outcome, run);
@@ -31305,8 +31365,9 @@ async function deliver(settings, run, outcome, known) {
         region: settings.aws.region,
         request,
         result: request.kind === 'success' ? 'succeeded' : 'failed',
-        pipeline: known?.pipeline ?? {}
+        pipeline: known?.verified ?? {}
     };
+    let preempted;
     if (settings.dryRun) {
         info(`Dry run: would call ${operationOf(request)} with\n${JSON.stringify(request.input, null, 2)}`);
         record.result = 'dry-run';
@@ -31315,39 +31376,72 @@ async function deliver(settings, run, outcome, known) {
         // A client handed in belongs to the caller, who closes it.
         const codepipeline = known?.codepipeline ?? (await connect(settings));
         try {
-            // The job's place in the pipeline is only for outputs and the summary: fetched alongside, never required.
-            const [sent, details] = await Promise.allSettled([
-                codepipeline.putJobResult(request),
-                known?.pipeline ?? codepipeline.getJobDetails(settings.jobId).then(pipelineContext)
-            ]);
-            if (details.status === 'fulfilled')
-                record.pipeline = details.value;
-            else
-                debug(`GetJobDetails (for the summary only) failed: ${errorMessage(details.reason)}`);
-            if (sent.status === 'fulfilled')
-                record.requestId = sent.value;
-            else if (sent.reason instanceof CodePipelineError && sent.reason.code === 'InvalidJobStateException') {
-                warning(sent.reason.unanswered
-                    ? `CodePipeline job ${settings.jobId} already has a result: most likely this ${request.kind} itself, ` +
-                        'delivered by an earlier attempt whose answer was lost.'
-                    : `CodePipeline job ${settings.jobId} already has a result (a re-run, or the job timed out); ` +
-                        `this ${request.kind} was not recorded.`);
-                record.result = 'already-reported';
+            record.pipeline = known?.verified ?? (await verifiedJob(codepipeline, settings, run));
+            try {
+                record.requestId = await codepipeline.putJobResult(request);
             }
-            else
-                throw undelivered(settings.jobId, request, sent.reason);
+            catch (error) {
+                if (!(error instanceof CodePipelineError && error.code === 'InvalidJobStateException')) {
+                    throw undelivered(settings.jobId, request, error);
+                }
+                record.result = 'already-reported';
+                preempted = alreadyAnswered(error, settings.jobId, request, run.runAttempt);
+            }
         }
         finally {
             if (!known?.codepipeline)
                 codepipeline.destroy();
         }
         if (record.result !== 'already-reported')
-            info(describe(record));
+            info(neutralize(describe(record)));
     }
     for (const [name, value] of Object.entries(reportOutputs(record)))
         setOutput(name, value);
     await appendSummary(reportSummary(record));
+    if (preempted)
+        throw preempted;
     return record;
+}
+/**
+ * Reads the job and refuses one that is not this workflow's (nothing is sent); returns where it sits in its
+ * pipeline, for the outputs and the summary.
+ */
+async function verifiedJob(codepipeline, settings, run) {
+    let data;
+    try {
+        data = await codepipeline.getJobDetails(settings.jobId);
+    }
+    catch (error) {
+        if (error instanceof CodePipelineError && error.code === 'JobNotFoundException')
+            throw error;
+        throw DeliveryError.leftWaiting(`Could not read CodePipeline job ${settings.jobId} to check that it is this workflow's: ${errorMessage(error)}`, settings.jobId, REPORT_AGAIN, { cause: error });
+    }
+    const ownership = checkOwnership(settings.jobId, data, run);
+    if (ownership.kind === 'foreign')
+        throw new ForeignJobError(ownership.reason);
+    if (ownership.kind === 'unchecked')
+        warning(ownership.reason);
+    return pipelineContext(data);
+}
+/**
+ * The job already had a result. Our own earlier attempt, a re-run or a timeout only warn; but a first attempt
+ * whose failure finds a result it did not send means someone else answered this job: that fails the step.
+ */
+function alreadyAnswered(error, jobId, request, runAttempt) {
+    if (error.unanswered) {
+        warning(`CodePipeline job ${jobId} already has a result: most likely this ${request.kind} itself, delivered by an ` +
+            'earlier attempt whose answer was lost.');
+        return undefined;
+    }
+    if (request.kind === 'failure' && runAttempt === 1) {
+        return new UserError(`Another party answered CodePipeline job ${jobId} first (or CodePipeline timed it out): this run's failure ` +
+            'was not recorded, and the pipeline may have gone on with a result this workflow did not send. Check who ' +
+            "else can report on this job: the reporter role's trust policy, and every step of this job if it has " +
+            '`id-token: write`.');
+    }
+    warning(`CodePipeline job ${jobId} already has a result (a re-run, or the job timed out); this ${request.kind} was ` +
+        'not recorded.');
+    return undefined;
 }
 const REPORT_AGAIN = 're-run this workflow job to report again';
 async function connect(settings) {
@@ -31825,25 +31919,13 @@ function parseReportSettings(input, env) {
 
 // What the main step hands to the post step (runs.post). Only non-secret facts: credentials are obtained
 // again in the post step, never stored.
-const keys = { isPost: 'isPost', armed: 'armed', pipeline: 'pipeline' };
+const keys = { isPost: 'isPost', armed: 'armed' };
 const isPost = () => getState(keys.isPost) === 'true';
 /** Saved first thing in the main step, so the runner's second invocation knows it is the post step. */
 const markMainStarted = () => saveState(keys.isPost, 'true');
-function armPostStep(pipeline) {
-    saveState(keys.pipeline, JSON.stringify(pipeline));
-    saveState(keys.armed, 'true');
-}
-/** The pipeline context when the main step checked the set-up and left the report to the post step. */
-function armedFor() {
-    if (getState(keys.armed) !== 'true')
-        return undefined;
-    try {
-        return JSON.parse(getState(keys.pipeline) || '{}');
-    }
-    catch {
-        return {};
-    }
-}
+/** The main step checked the set-up and left the report to the post step (which reads the job again). */
+const armPostStep = () => saveState(keys.armed, 'true');
+const isArmed = () => getState(keys.armed) === 'true';
 
 ;// CONCATENATED MODULE: ./src/report/main-step.ts
 
@@ -31906,7 +31988,7 @@ async function reportWorkflow(settings, run) {
  */
 async function checkSetUp(settings, run) {
     if (settings.dryRun) {
-        armPostStep({});
+        armPostStep();
         info('Dry run: inputs are valid; the post step will print the request it would send.');
         return;
     }
@@ -31916,10 +31998,10 @@ async function checkSetUp(settings, run) {
     let record;
     try {
         codepipeline = await connectCodePipeline(settings.aws);
-        pipeline = pipelineContext(await codepipeline.getJobDetails(settings.jobId));
+        pipeline = await verifiedJob(codepipeline, settings, run);
         problem = await gitHubReadProblem(settings, run);
         if (problem)
-            record = await deliver(settings, run, problem, { codepipeline, pipeline });
+            record = await deliver(settings, run, problem, { codepipeline, verified: pipeline });
     }
     catch (error) {
         throw waitingIfUnreported(error, settings.jobId);
@@ -31933,7 +32015,7 @@ async function checkSetUp(settings, run) {
             : `Reported to CodePipeline as a ${problem.unknown.failureType}.`;
         throw new UserError(`${problem.unknown.reason}\n${told}`);
     }
-    armPostStep(pipeline);
+    armPostStep();
     const place = describePlace(pipeline);
     info(`Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`);
 }
@@ -31955,7 +32037,7 @@ async function gitHubReadProblem(settings, run) {
 }
 /** Unless the job does not exist or the error already says so, say that the job is left waiting. */
 function waitingIfUnreported(error, jobId) {
-    if (error instanceof DeliveryError)
+    if (error instanceof DeliveryError || error instanceof ForeignJobError)
         return error;
     if (error instanceof CodePipelineError && error.code === 'JobNotFoundException')
         return error;
@@ -31976,8 +32058,7 @@ function waitingIfUnreported(error, jobId) {
 
 /** The post step (post-if: always()): judges this job's steps and reports, when the main step armed it. */
 async function runPostStep(env = process.env) {
-    const pipeline = armedFor();
-    if (!pipeline) {
+    if (!isArmed()) {
         // Explicit and workflow modes reported in the main step; a failed set-up check already said why.
         debug('Nothing to report in the post step.');
         return;
@@ -31993,7 +32074,7 @@ async function runPostStep(env = process.env) {
         }
         return judgeOwnSteps(current);
     });
-    await deliver(settings, run, outcome, { pipeline });
+    await deliver(settings, run, outcome);
 }
 
 ;// CONCATENATED MODULE: ./src/report/main.ts

@@ -8,6 +8,8 @@ export interface RunContext {
   owner: string
   repo: string
   workflow: string
+  /** This run's workflow file name (build.yml), from GITHUB_WORKFLOW_REF; absent outside a runner. */
+  workflowFile?: string
   runId: string
   runNumber: string
   runAttempt: number
@@ -32,10 +34,18 @@ export function runContext(env: NodeJS.ProcessEnv): RunContext {
     owner,
     repo,
     workflow: env.GITHUB_WORKFLOW || repository,
+    workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF),
     runId,
     runNumber: env.GITHUB_RUN_NUMBER || '?',
     runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
     runnerName: env.RUNNER_NAME ?? '',
     runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`
   }
+}
+
+/** `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`. */
+function workflowFile(ref: string | undefined): string | undefined {
+  const path = ref?.split('@')[0]
+  const file = path?.slice(path.lastIndexOf('/') + 1)
+  return file || undefined
 }

@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
 import { CodePipelineError, connectCodePipeline, type CodePipeline } from '../aws/codepipeline.ts'
-import { describePlace, pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
-import { DeliveryError, errorMessage, UserError } from '../errors.ts'
+import { describePlace, type PipelineContext } from '../aws/pipeline-context.ts'
+import { DeliveryError, errorMessage, ForeignJobError, UserError } from '../errors.ts'
 import { runContext, type RunContext } from '../github/context.ts'
 import { actionInput } from '../inputs.ts'
-import { deliver } from './deliver.ts'
+import { deliver, verifiedJob } from './deliver.ts'
 import { isPermissionProblem, judgeRun, notFound, readJobs, readSettled } from './judge.ts'
 import {
   findCurrentJob,
@@ -79,7 +79,7 @@ async function reportWorkflow(settings: ReportSettings, run: RunContext) {
  */
 async function checkSetUp(settings: ReportSettings, run: RunContext) {
   if (settings.dryRun) {
-    armPostStep({})
+    armPostStep()
     core.info('Dry run: inputs are valid; the post step will print the request it would send.')
     return
   }
@@ -89,9 +89,9 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
   let record: ReportRecord | undefined
   try {
     codepipeline = await connectCodePipeline(settings.aws)
-    pipeline = pipelineContext(await codepipeline.getJobDetails(settings.jobId))
+    pipeline = await verifiedJob(codepipeline, settings, run)
     problem = await gitHubReadProblem(settings, run)
-    if (problem) record = await deliver(settings, run, problem, { codepipeline, pipeline })
+    if (problem) record = await deliver(settings, run, problem, { codepipeline, verified: pipeline })
   } catch (error) {
     throw waitingIfUnreported(error, settings.jobId)
   } finally {
@@ -104,7 +104,7 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
         : `Reported to CodePipeline as a ${problem.unknown.failureType}.`
     throw new UserError(`${problem.unknown.reason}\n${told}`)
   }
-  armPostStep(pipeline)
+  armPostStep()
   const place = describePlace(pipeline)
   core.info(
     `Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`
@@ -130,7 +130,7 @@ async function gitHubReadProblem(settings: ReportSettings, run: RunContext): Pro
 
 /** Unless the job does not exist or the error already says so, say that the job is left waiting. */
 function waitingIfUnreported(error: unknown, jobId: string): unknown {
-  if (error instanceof DeliveryError) return error
+  if (error instanceof DeliveryError || error instanceof ForeignJobError) return error
   if (error instanceof CodePipelineError && error.code === 'JobNotFoundException') return error
   return DeliveryError.leftWaiting(errorMessage(error), jobId, 'fix the set-up and re-run this job', {
     cause: error

@@ -6,12 +6,11 @@ import { judgeRun, notFound } from './judge.ts'
 import { judgeOwnSteps, notJudged, unsettledSteps } from '../outcome.ts'
 import { quoteList } from '../messages.ts'
 import { parseReportSettings } from './settings.ts'
-import { armedFor } from './state.ts'
+import { isArmed } from './state.ts'
 
 /** The post step (post-if: always()): judges this job's steps and reports, when the main step armed it. */
 export async function runPostStep(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const pipeline = armedFor()
-  if (!pipeline) {
+  if (!isArmed()) {
     // Explicit and workflow modes reported in the main step; a failed set-up check already said why.
     core.debug('Nothing to report in the post step.')
     return
@@ -34,5 +33,5 @@ export async function runPostStep(env: NodeJS.ProcessEnv = process.env): Promise
       return judgeOwnSteps(current)
     }
   )
-  await deliver(settings, run, outcome, { pipeline })
+  await deliver(settings, run, outcome)
 }
