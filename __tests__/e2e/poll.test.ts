@@ -218,17 +218,21 @@ describe('poll action: polling and dispatching', () => {
   })
 
   it('serves only its action type and query parameter', async () => {
+    // The action type as the template's PollerGroups=true creates it: PollerGroup is its queryable property.
+    emu.codepipeline.usePollerGroups()
     const other = queue(emu, { actionTypeId: { provider: 'Other' } })
-    const mine = queue(emu, { configuration: { Repository: REPO, Workflow: 'build.yml', Team: 'blue' } })
-    queue(emu, { configuration: { Repository: REPO, Workflow: 'build.yml', Team: 'red' } })
+    const mine = queue(emu, {
+      configuration: { Repository: REPO, Workflow: 'build.yml', PollerGroup: 'blue' }
+    })
+    queue(emu, { configuration: { Repository: REPO, Workflow: 'build.yml', PollerGroup: 'red' } })
 
-    const result = await runPoll(emu, { 'query-param': 'Team=blue', 'max-batch-size': '5' })
+    const result = await runPoll(emu, { 'query-param': 'PollerGroup=blue', 'max-batch-size': '5' })
 
     expect(result.exitCode).toBe(0)
     expect(jobsOutput(result).map(j => j.jobId)).toEqual([mine.id])
     expect(emu.requests.find(r => r.operation === 'PollForJobs')?.body).toMatchObject({
       maxBatchSize: 5,
-      queryParam: { Team: 'blue' }
+      queryParam: { PollerGroup: 'blue' }
     })
     expect(emu.codepipeline.job(other.id)?.state).toBe('Queued')
   })
