@@ -55,7 +55,9 @@ export async function poll(world: World, mode: Mode): Promise<ActionResult> {
       mode,
       'role-to-assume': POLLER_ROLE,
       'aws-region': emu.region,
-      'github-token': world.dispatchToken
+      'github-token': world.dispatchToken,
+      // The build lives in another repository: the poller may start only its build workflow, on main.
+      'allowed-targets': `${APP_REPO}/build.yml@main`
     },
     env: {
       ...emu.env,

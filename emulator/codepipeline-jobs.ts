@@ -128,15 +128,7 @@ export class JobStore {
     this.actionTypes.ensure(actionTypeId)
     const accountId = init.accountId ?? this.accountId
     const pipelineName = init.pipelineName ?? 'my-pipeline'
-    const bucket = `codepipeline-${this.region}-${accountId}`
-    const artifact = (name: string): Artifact => ({
-      name,
-      revision: randomBytes(20).toString('hex'),
-      location: {
-        type: 'S3',
-        s3Location: { bucketName: bucket, objectKey: `${pipelineName}/${name}/${fakeKey('', 7)}` }
-      }
-    })
+    // No artifacts unless asked for: a job that declares an output artifact must be given one (emu.artifacts).
     const data: JobData = {
       actionTypeId,
       actionConfiguration: { configuration: { ...DEFAULT_CONFIGURATION, ...init.configuration } },
@@ -147,8 +139,8 @@ export class JobStore {
         pipelineArn: `arn:aws:codepipeline:${this.region}:${accountId}:${pipelineName}`,
         pipelineExecutionId: randomUUID()
       },
-      inputArtifacts: init.inputArtifacts ?? [artifact('SourceArtifact')],
-      outputArtifacts: init.outputArtifacts ?? [artifact('BuildArtifact')],
+      inputArtifacts: init.inputArtifacts ?? [],
+      outputArtifacts: init.outputArtifacts ?? [],
       artifactCredentials: newArtifactCredentials(),
       ...(init.continuationToken !== undefined ? { continuationToken: init.continuationToken } : {}),
       ...(init.encryptionKey !== undefined ? { encryptionKey: init.encryptionKey } : {})

@@ -62,7 +62,7 @@ describe('poll action: polling and dispatching', () => {
       })
     )
 
-    const result = await runPoll(emu)
+    const result = await runPoll(emu, { 'allowed-targets': `${REPO}\nocto-org/other/deploy.yml` })
 
     expect(result.exitCode).toBe(0)
     expect(result.outputs.dispatched).toBe('3')

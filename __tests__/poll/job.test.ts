@@ -1,9 +1,15 @@
 import { expect, test } from '@jest/globals'
 import type { Job } from '@aws-sdk/client-codepipeline'
+import { parseAllowedTargets } from '../../src/poll/allowed-targets.ts'
 import { planJob } from '../../src/poll/job.ts'
 
 const JOB = '0123abcd-4567-89ab-cdef-0123456789ab'
-const settings = { fallbacks: {}, jobIdInput: 'codepipeline-job-id' }
+const settings = {
+  fallbacks: {},
+  jobIdInput: 'codepipeline-job-id',
+  allowedTargets: parseAllowedTargets('octo-org/*', 'octo-org/pipelines'),
+  mode: 'dispatch' as const
+}
 
 function job(configuration: Record<string, string>, continuationToken?: string): Job {
   return {
@@ -84,6 +90,7 @@ test('numbers are sent as written, without losing digits', () => {
 
 test('the poller inputs fill in what the configuration leaves out; no ref means the default branch', () => {
   const plan = planJob(job({ Inputs: '' }), {
+    ...settings,
     fallbacks: { repository: 'octo-org/app', workflow: '42' },
     jobIdInput: 'job'
   })
@@ -92,19 +99,77 @@ test('the poller inputs fill in what the configuration leaves out; no ref means 
     target: { owner: 'octo-org', repo: 'app', workflow: '42', inputs: { job: JOB } }
   })
   const configured = planJob(job({ Repository: 'octo-org/own', Workflow: 'own.yml' }), {
+    ...settings,
     fallbacks: { repository: 'octo-org/app', workflow: 'x.yml', ref: 'dev' },
     jobIdInput: 'job'
   })
   expect(configured).toMatchObject({ repository: 'octo-org/own', workflow: 'own.yml', ref: 'dev' })
 })
 
-test('a continuation job is tracked, whatever its configuration says', () => {
+test('a continuation job is tracked (never dispatched again), bound to the workflow its job configures', () => {
   const plan = planJob(
-    job({ Repository: 'octo-org/app', Workflow: 'build.yml' }, 'gha-run:1:octo-org/other:123'),
+    job(
+      { Repository: 'Octo-Org/App', Workflow: 'build.yml', Inputs: 'not json' },
+      'gha-run:1:octo-org/app:123'
+    ),
     settings
   )
-  expect(plan.action).toEqual({ kind: 'track', run: { owner: 'octo-org', repo: 'other', runId: 123 } })
-  expect(plan.repository).toBe('octo-org/other')
+  expect(plan.action).toEqual({
+    kind: 'track',
+    run: { owner: 'octo-org', repo: 'app', runId: 123 },
+    workflow: 'build.yml'
+  })
+})
+
+test.each([
+  [
+    'another repository than the job configures',
+    { Repository: 'octo-org/app' },
+    'gha-run:1:octo-org/other:123',
+    'names a run in octo-org/other, but the job\'s Repository is "octo-org/app"'
+  ],
+  ['a job with no Repository', {}, 'gha-run:1:octo-org/app:123', "but the job's Repository is not set"],
+  [
+    'a repository outside allowed-targets',
+    { Repository: 'evil-org/app' },
+    'gha-run:1:evil-org/app:123',
+    'may not start evil-org/app'
+  ]
+])('a continuation token naming %s is refused', (_what, configuration, token, text) => {
+  const { action } = planJob(job(configuration, token), settings)
+  expect(action.kind === 'reject' && action.message).toContain(text)
+})
+
+test.each([
+  [
+    'a line break',
+    'main\n::stop-commands::x',
+    'not a git branch or tag name (it contains a space, a control character'
+  ],
+  ['..', 'main..dev', 'it contains ".."'],
+  ['a .lock component', 'feature/x.lock', 'ends with ".lock"']
+])('a Ref with %s is a rejection that quotes it escaped', (_what, ref, text) => {
+  const plan = planJob(job({ Repository: 'octo-org/app', Workflow: 'b.yml', Ref: ref }), settings)
+  expect(plan.action.kind === 'reject' && plan.action.message).toContain(text)
+  expect(plan.action.kind === 'reject' && plan.action.message).toContain(JSON.stringify(ref))
+  expect(plan.ref).toBe(JSON.stringify(ref))
+})
+
+test('a target outside allowed-targets is a rejection that names it and the line to add', () => {
+  const plan = planJob(job({ Repository: 'evil-org/app', Workflow: 'b.yml', Ref: 'main' }), settings)
+  expect(plan.action.kind === 'reject' && plan.action.message).toContain(
+    "The poll action may not start evil-org/app/b.yml@main: it is not in the poll action's allowed-targets"
+  )
+})
+
+test('in track mode, a job that declares output artifacts is refused: only dispatch mode can produce them', () => {
+  const withOutputs: Job = job({ Repository: 'octo-org/app', Workflow: 'b.yml' })
+  withOutputs.data = { ...withOutputs.data, outputArtifacts: [{ name: 'BuildOutput' }] }
+  const plan = planJob(withOutputs, { ...settings, mode: 'track' })
+  expect(plan.action.kind === 'reject' && plan.action.message).toContain(
+    'declares output artifact(s) "BuildOutput", which track mode cannot produce'
+  )
+  expect(planJob(withOutputs, settings).action.kind).toBe('dispatch')
 })
 
 test('a continuation token the poller did not issue is a rejection that quotes (a short part of) it', () => {

@@ -14,6 +14,8 @@ const URL = 'https://github.com/octo-org/app.js/actions/runs/1658821500'
 const run = (over: Partial<RunStatus> = {}): RunStatus => ({
   id: 1658821500,
   name: 'Build',
+  workflowFile: 'build.yml',
+  workflowId: 161335,
   runNumber: 7,
   attempt: 2,
   status: 'in_progress',

@@ -4,6 +4,7 @@ import type { GitHubClient } from '../../src/github/client.ts'
 import type { JobPlan } from '../../src/poll/job.ts'
 import type { JobResult } from '../../src/job-result.ts'
 import { handleJob, type WorkerDeps } from '../../src/poll/worker.ts'
+import { parseAllowedTargets } from '../../src/poll/allowed-targets.ts'
 
 const JOB = '0123abcd-4567-89ab-cdef-0123456789ab'
 const plan: JobPlan = {
@@ -60,6 +61,7 @@ function deps(over: Partial<WorkerDeps> & { ack?: () => Promise<string>; put?: (
     defaultBranch: async () => 'trunk',
     mode: 'dispatch',
     jobIdInput: 'codepipeline-job-id',
+    allowedTargets: parseAllowedTargets('octo-org/*', 'octo-org/pipelines'),
     ...over
   }
   return { deps: d, sent }

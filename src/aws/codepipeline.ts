@@ -158,7 +158,7 @@ function explain(error: AwsError, operation: string, jobId: string | undefined, 
 /** The single entry: credentials (OIDC role or ambient), then a client that signs with them. */
 export async function connectCodePipeline(
   settings: AwsSettings,
-  credentials?: AwsCredentials
+  credentials?: AwsCredentials | (() => Promise<AwsCredentials>)
 ): Promise<CodePipeline> {
   credentials ??= await resolveCredentials(settings)
   const sdk = await import('@aws-sdk/client-codepipeline')

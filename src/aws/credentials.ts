@@ -52,6 +52,19 @@ export async function resolveCredentials(settings: AwsSettings): Promise<AwsCred
   }
 }
 
+/**
+ * A credential provider for the SDK that starts with `first` and assumes the role again whenever the SDK asks
+ * (it asks when the session is within five minutes of its end), so a long batch never signs with an expired one.
+ */
+export function renewing(settings: AwsSettings, first: AwsCredentials): () => Promise<AwsCredentials> {
+  let next: AwsCredentials | undefined = first
+  return async () => {
+    const credentials = next ?? (await resolveCredentials(settings))
+    next = undefined
+    return credentials
+  }
+}
+
 /** The job's OIDC token from GitHub (masked by @actions/core as it arrives). */
 async function oidcToken(audience: string): Promise<string> {
   const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL

@@ -21,6 +21,9 @@ export interface RunJob {
 export interface RunStatus {
   id: number
   name: string
+  /** The workflow's file name (build.yml) and ID: which workflow this run is of. */
+  workflowFile: string
+  workflowId: number
   runNumber: number
   attempt: number
   status: string
@@ -70,6 +73,8 @@ export async function getRun(
   return {
     id: data.id,
     name: data.name ?? '',
+    workflowFile: data.path.slice(data.path.lastIndexOf('/') + 1).split('@')[0],
+    workflowId: data.workflow_id,
     runNumber: data.run_number,
     attempt: data.run_attempt ?? 1,
     status: data.status ?? '',

@@ -1,6 +1,8 @@
 import type { Job } from '@aws-sdk/client-codepipeline'
 import { pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
 import { github as githubLimits } from '../limits.ts'
+import { isAllowed, notAllowed } from './allowed-targets.ts'
+import { refNameProblem } from './ref-name.ts'
 import { REPOSITORY, WORKFLOW, type PollSettings } from './settings.ts'
 import { parseRunToken, type TrackedRun } from './track.ts'
 import { parseJson } from '../json.ts'
@@ -20,7 +22,8 @@ export interface Target {
 
 export type Action =
   | { kind: 'dispatch'; target: Target }
-  | { kind: 'track'; run: TrackedRun }
+  /** `workflow`: what the job configures, which the run must be of (checked once the run is read). */
+  | { kind: 'track'; run: TrackedRun; workflow?: string }
   | { kind: 'reject'; message: string }
 
 export interface JobPlan {
@@ -37,7 +40,9 @@ export interface JobPlan {
 /** Thrown inside planning only; becomes a `reject` action. */
 class Rejection extends Error {}
 
-export function planJob(job: Job, settings: Pick<PollSettings, 'fallbacks' | 'jobIdInput'>): JobPlan {
+type PlanSettings = Pick<PollSettings, 'fallbacks' | 'jobIdInput' | 'allowedTargets' | 'mode'>
+
+export function planJob(job: Job, settings: PlanSettings): JobPlan {
   const jobId = job.id ?? ''
   const configuration = job.data?.actionConfiguration?.configuration ?? {}
   const named: Named = {
@@ -47,12 +52,15 @@ export function planJob(job: Job, settings: Pick<PollSettings, 'fallbacks' | 'jo
   }
   // A continuation job is always tracked, whatever the mode: starting its workflow again would run the build twice.
   const token = job.data?.continuationToken
+  const outputs = (job.data?.outputArtifacts ?? []).map(artifact => artifact.name ?? '?')
   const action = rejectionsCaught(() =>
     token
-      ? { kind: 'track', run: trackedRun(token) }
-      : { kind: 'dispatch', target: target(named, configuration.Inputs, settings.jobIdInput, jobId) }
+      ? { kind: 'track', run: trackedRun(token, named, settings), workflow: named.workflow }
+      : { kind: 'dispatch', target: target(named, configuration.Inputs, settings, jobId, outputs) }
   )
   if (action.kind === 'track') named.repository = `${action.run.owner}/${action.run.repo}`
+  // A Ref that is not a ref name is only ever shown quoted, so a line break in it stays on one log line.
+  if (named.ref && refNameProblem(named.ref)) named.ref = JSON.stringify(named.ref)
   return { jobId, nonce: job.nonce ?? '', pipeline: pipelineContext(job.data), ...named, action }
 }
 
@@ -67,18 +75,39 @@ function rejectionsCaught(decide: () => Action): Action {
   }
 }
 
-function trackedRun(token: string): TrackedRun {
+/**
+ * The run a continuation token names, followed only when it is in the repository the job configures and the
+ * poller may reach: anyone who can report on a job could otherwise point the poller's token at any run.
+ */
+function trackedRun(token: string, named: Named, settings: PlanSettings): TrackedRun {
   const run = parseRunToken(token)
-  if (run) return run
-  const shown = token.length > 100 ? `${token.slice(0, 100)}…` : token
-  throw new Rejection(
-    `This job carries the continuation token "${shown}", which the poll action did not issue (it issues ` +
-      `"gha-run:1:owner/repo:runID" in track mode), so it cannot tell which GitHub run to follow. ` +
-      'Make sure only the poll action answers jobs of this action type with a continuation token, then retry the stage.'
-  )
+  if (!run) {
+    const shown = JSON.stringify(token.length > 100 ? `${token.slice(0, 100)}…` : token)
+    throw new Rejection(
+      `This job carries the continuation token ${shown}, which the poll action did not issue (it issues ` +
+        `"gha-run:1:owner/repo:runID" in track mode), so it cannot tell which GitHub run to follow. ` +
+        'Make sure only the poll action answers jobs of this action type with a continuation token, then retry the stage.'
+    )
+  }
+  const tokenRepository = `${run.owner}/${run.repo}`
+  if (!named.repository || named.repository.toLowerCase() !== tokenRepository.toLowerCase()) {
+    throw new Rejection(
+      `This job's continuation token names a run in ${tokenRepository}, but the job's Repository is ` +
+        `${named.repository ? JSON.stringify(named.repository) : 'not set'}: the poll action follows only runs of ` +
+        'the repository and workflow the job configures. Retry the stage to start a new run.'
+    )
+  }
+  if (!isAllowed(settings.allowedTargets, run)) throw new Rejection(notAllowed(run))
+  return run
 }
 
-function target(named: Named, rawInputs: string | undefined, jobIdInput: string, jobId: string): Target {
+function target(
+  named: Named,
+  rawInputs: string | undefined,
+  settings: PlanSettings,
+  jobId: string,
+  outputs: string[]
+): Target {
   const { repository, workflow, ref } = named
   if (!repository) throw missing('Repository', 'repository', 'owner/name, e.g. octo-org/octo-repo')
   if (!REPOSITORY.test(repository)) {
@@ -92,8 +121,25 @@ function target(named: Named, rawInputs: string | undefined, jobIdInput: string,
       `The Workflow property is "${workflow}"; use the workflow file name without its directory (build.yml) or its numeric ID.`
     )
   }
+  const refProblem = ref ? refNameProblem(ref) : undefined
+  if (refProblem) {
+    throw new Rejection(
+      `The Ref property is ${JSON.stringify(ref)}, which is not a git branch or tag name (${refProblem}). Set Ref to ` +
+        'a branch or tag, e.g. main or refs/tags/v1.2.3, or leave it empty for the default branch.'
+    )
+  }
   const [owner, repo] = repository.split('/')
-  const inputs = { [jobIdInput]: jobId, ...extraInputs(rawInputs, jobIdInput) }
+  if (!isAllowed(settings.allowedTargets, { owner, repo, workflow, ref })) {
+    throw new Rejection(notAllowed({ owner, repo, workflow, ref }))
+  }
+  if (settings.mode === 'track' && outputs.length) {
+    throw new Rejection(
+      `This job declares output artifact(s) ${outputs.map(name => JSON.stringify(name)).join(', ')}, which track ` +
+        'mode cannot produce: the poller only follows the run. Use the poll action in dispatch mode and have the ' +
+        "workflow report with the report action's output-artifacts input."
+    )
+  }
+  const inputs = { [settings.jobIdInput]: jobId, ...extraInputs(rawInputs, settings.jobIdInput) }
   return { owner, repo, workflow, ...(ref ? { ref } : {}), inputs }
 }
 

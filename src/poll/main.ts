@@ -1,15 +1,18 @@
 import * as core from '@actions/core'
 import { connectCodePipeline } from '../aws/codepipeline.ts'
+import { renewing, resolveCredentials } from '../aws/credentials.ts'
 import { DeliveryError, errorMessage } from '../errors.ts'
 import { appendSummary } from '../job-summary.ts'
 import { proxySecrets } from '../proxy-env.ts'
+import { neutralize } from '../text.ts'
+import { failHeldJobsOnStop } from './stop-signal.ts'
 import { connectGitHub, type GitHubClient } from '../github/client.ts'
 import { runContext } from '../github/context.ts'
 import { defaultBranch } from '../github/dispatch.ts'
 import { actionInput } from '../inputs.ts'
 import { sleep } from '../github/retry.ts'
 import { mapLimited } from './batch.ts'
-import { planJob } from './job.ts'
+import { planJob, type JobPlan } from './job.ts'
 import { actionTypeName, pollForJobs, pollRequest, type Clock } from './poll-jobs.ts'
 import { parsePollSettings, type PollSettings } from './settings.ts'
 import { logLine, pollOutputs, pollSummary, unreportedMessage } from './summary.ts'
@@ -34,8 +37,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env, clock: Clock = {
   }
 }
 
+// Acknowledging takes a job for good: only do it while the session can still answer it without renewing.
+const ACKNOWLEDGE_MARGIN_MS = 60_000
+
 async function pollAndAnswer(settings: PollSettings, clock: Clock): Promise<JobRecord[]> {
-  const codepipeline = await connectCodePipeline(settings.aws)
+  const session = await resolveCredentials(settings.aws)
+  // The SDK asks again when the session is within minutes of its end: a slow batch re-assumes the role.
+  const codepipeline = await connectCodePipeline(settings.aws, renewing(settings.aws, session))
+  const held = new Map<string, JobPlan>()
+  const stopWatching = failHeldJobsOnStop(held, codepipeline)
   try {
     const jobs = await pollForJobs(codepipeline, settings, clock)
     if (!jobs.length) {
@@ -50,7 +60,11 @@ async function pollAndAnswer(settings: PollSettings, clock: Clock): Promise<JobR
       ),
       defaultBranch: cachedDefaultBranch(),
       mode: settings.mode,
-      jobIdInput: settings.jobIdInput
+      jobIdInput: settings.jobIdInput,
+      allowedTargets: settings.allowedTargets,
+      acknowledgeUntil: session.expiration && session.expiration.getTime() - ACKNOWLEDGE_MARGIN_MS,
+      now: clock.now,
+      held
     }
     return await mapLimited(jobs, settings.maxConcurrency, async job => {
       const record = await handleJob(planJob(job, settings), deps)
@@ -58,6 +72,7 @@ async function pollAndAnswer(settings: PollSettings, clock: Clock): Promise<JobR
       return record
     })
   } finally {
+    stopWatching()
     codepipeline.destroy()
   }
 }
@@ -66,7 +81,7 @@ function log(record: JobRecord): void {
   const line = logLine(record)
   if (record.result === 'unreported') core.error(line)
   else if (record.result === 'failed' || record.result === 'already-reported') core.warning(line)
-  else core.info(line)
+  else core.info(neutralize(line))
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {

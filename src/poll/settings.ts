@@ -3,6 +3,8 @@ import { UserError } from '../errors.ts'
 import type { RunContext } from '../github/context.ts'
 import { boolean, integer, matching, oneOf, required, type InputReader } from '../inputs.ts'
 import { codepipeline as limits, github as githubLimits } from '../limits.ts'
+import { parseAllowedTargets, type TargetPattern } from './allowed-targets.ts'
+import { refNameProblem } from './ref-name.ts'
 
 export const MODES = ['dispatch', 'track'] as const
 export type Mode = (typeof MODES)[number]
@@ -28,6 +30,8 @@ export interface PollSettings {
   queryParam?: Record<string, string>
   mode: Mode
   fallbacks: Fallbacks
+  /** What jobs may start; by default only this repository's workflows. */
+  allowedTargets: TargetPattern[]
   jobIdInput: string
   waitSeconds: number
   maxConcurrency: number
@@ -93,8 +97,9 @@ export function parsePollSettings(input: InputReader, env: NodeJS.ProcessEnv, ru
     fallbacks: {
       repository: matching(input, 'repository', REPOSITORY, 'use owner/name, e.g. octo-org/octo-repo'),
       workflow: matching(input, 'workflow', WORKFLOW, 'use the workflow file name (build.yml) or its ID'),
-      ref: input('ref') || undefined
+      ref: refInput(input('ref'))
     },
+    allowedTargets: parseAllowedTargets(input('allowed-targets'), run.repository),
     jobIdInput:
       matching(
         input,
@@ -109,6 +114,17 @@ export function parsePollSettings(input: InputReader, env: NodeJS.ProcessEnv, ru
     apiUrl: run.apiUrl,
     aws
   }
+}
+
+function refInput(ref: string): string | undefined {
+  if (!ref) return undefined
+  const problem = refNameProblem(ref)
+  if (problem) {
+    throw new UserError(
+      `Input ref is ${JSON.stringify(ref)}, which is not a git branch or tag name (${problem}); use e.g. main.`
+    )
+  }
+  return ref
 }
 
 /** `Key=Value`: the one configuration property CodePipeline can filter jobs on. */

@@ -3,12 +3,13 @@ import type { PipelineContext } from '../aws/pipeline-context.ts'
 import { errorMessage } from '../errors.ts'
 import type { GitHubClient } from '../github/client.ts'
 import { dispatchWorkflow, type Repository } from '../github/dispatch.ts'
-import { getRun, listAttemptJobs } from '../github/runs.ts'
+import { getRun, listAttemptJobs, type RunStatus } from '../github/runs.ts'
+import { isAllowed, notAllowed, type TargetPattern } from './allowed-targets.ts'
 import { startProblem, trackProblem, untrackableProblem, type Problem } from './problems.ts'
 import type { JobPlan, Target } from './job.ts'
 import { failure, operationOf, type JobResult } from '../job-result.ts'
 import type { Mode } from './settings.ts'
-import { startedResult, trackedResult, uncheckedResult, type TrackedRun } from './track.ts'
+import { describeRun, startedResult, trackedResult, uncheckedResult, type TrackedRun } from './track.ts'
 
 /** What became of one job: `unreported` is the only one that fails the step (the job is left waiting). */
 export type Handled =
@@ -36,6 +37,12 @@ export interface WorkerDeps {
   defaultBranch: (github: GitHubClient, repository: Repository) => Promise<string>
   mode: Mode
   jobIdInput: string
+  allowedTargets: TargetPattern[]
+  /** After this time (ms since the epoch), no new job is acknowledged: the role session is about to end. */
+  acknowledgeUntil?: number
+  now?: () => number
+  /** Jobs acknowledged and not yet answered or handed to their workflow: what a stop signal must answer. */
+  held?: Map<string, JobPlan>
 }
 
 interface Decision {
@@ -49,8 +56,22 @@ interface Decision {
 export async function handleJob(plan: JobPlan, deps: WorkerDeps): Promise<JobRecord> {
   const { jobId, pipeline, repository, workflow, ref } = plan
   const record: JobRecord = { jobId, pipeline, repository, workflow, ref, result: 'skipped', detail: '' }
+  const now = deps.now?.() ?? Date.now()
+  if (deps.acknowledgeUntil !== undefined && now > deps.acknowledgeUntil) {
+    // Left queued, not acknowledged: the next poll (with a fresh session) takes it.
+    return { ...record, detail: 'left for the next poll: the role session ends too soon to take it' }
+  }
   const taken = await acknowledge(plan, deps.codepipeline)
   if (taken) return { ...record, ...taken }
+  deps.held?.set(jobId, plan)
+  try {
+    return await answer(plan, record, deps)
+  } finally {
+    deps.held?.delete(jobId)
+  }
+}
+
+async function answer(plan: JobPlan, record: JobRecord, deps: WorkerDeps): Promise<JobRecord> {
   let decision: Decision
   try {
     decision = await decide(plan, record, deps)
@@ -101,7 +122,7 @@ async function decide(plan: JobPlan, record: JobRecord, deps: WorkerDeps): Promi
     case 'reject':
       return failedWith({ type: 'ConfigurationError', message: action.message }, plan)
     case 'track':
-      return track(plan, action.run, record, deps)
+      return track(plan, action, record, deps)
     case 'dispatch':
       return start(plan, action.target, record, deps)
   }
@@ -116,6 +137,9 @@ async function start(plan: JobPlan, target: Target, record: JobRecord, deps: Wor
     return failedWith(startProblem(error, 'read repository', target, deps.jobIdInput), plan)
   }
   record.ref = ref
+  if (!isAllowed(deps.allowedTargets, { ...target, ref })) {
+    return failedWith({ type: 'ConfigurationError', message: notAllowed({ ...target, ref }) }, plan)
+  }
   let run
   try {
     run = await dispatchWorkflow(github, { ...target, ref })
@@ -132,7 +156,7 @@ async function start(plan: JobPlan, target: Target, record: JobRecord, deps: Wor
 
 async function track(
   plan: JobPlan,
-  tracked: TrackedRun,
+  { run: tracked, workflow }: { run: TrackedRun; workflow?: string },
   record: JobRecord,
   deps: WorkerDeps
 ): Promise<Decision> {
@@ -149,9 +173,34 @@ async function track(
     return { handled: 'running', result: uncheckedResult(plan.jobId, tracked, errorMessage(error)) }
   }
   record.runUrl = run.url
+  const foreign = foreignRun(run, workflow, tracked, deps.allowedTargets)
+  if (foreign) return failedWith({ type: 'ConfigurationError', message: foreign }, plan, tracked.runId)
   const result = trackedResult(plan.jobId, tracked, run, jobs)
   const handled = run.status !== 'completed' ? 'running' : result.kind === 'success' ? 'succeeded' : 'failed'
   return { handled, result }
+}
+
+/** A run the token names that is not of the workflow the job configures, or not one the poller may follow. */
+function foreignRun(
+  run: RunStatus,
+  workflow: string | undefined,
+  tracked: TrackedRun,
+  allowed: TargetPattern[]
+): string | undefined {
+  const ofWorkflow = /^\d+$/.test(workflow ?? '')
+    ? String(run.workflowId) === workflow
+    : run.workflowFile === workflow
+  if (!ofWorkflow) {
+    return (
+      `This job's continuation token names ${describeRun(tracked)}, a run of workflow ` +
+      `${JSON.stringify(run.workflowFile)}, but the job's Workflow is ${workflow ? JSON.stringify(workflow) : 'not set'}: ` +
+      'the poll action follows only runs of the workflow the job configures. Retry the stage to start a new run.'
+    )
+  }
+  if (!isAllowed(allowed, { ...tracked, workflow: run.workflowFile })) {
+    return notAllowed({ ...tracked, workflow: run.workflowFile })
+  }
+  return undefined
 }
 
 function failedWith(problem: Problem, plan: JobPlan, runId?: number): Decision {
