@@ -1,7 +1,7 @@
 // Runs a bundled JavaScript action the way the GitHub runner does: a fresh process with a clean environment,
 // INPUT_* variables, file commands (GITHUB_OUTPUT, GITHUB_STATE, ...) in files the runner would create, and
 // workflow commands (::add-mask:: ...) read back from stdout. Nothing from the test process leaks in.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { delimiter as PATH_DELIMITER, dirname, join, resolve } from 'node:path'
@@ -22,6 +22,8 @@ export interface RunActionOptions {
   /** What `${{ github.token }}` in an action.yml default evaluates to. */
   githubToken?: string
   timeoutMs?: number
+  /** Called once the process has started, e.g. to signal it mid-run as the runner does on cancellation. */
+  whileRunning?: (child: ChildProcess) => void | Promise<void>
 }
 
 export interface WorkflowCommand {
@@ -249,10 +251,12 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
     timedOut = true
     child.kill('SIGKILL')
   }, options.timeoutMs ?? 60_000)
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
     child.once('error', fail)
     child.once('close', (code, sig) => done([code, sig]))
   })
+  await options.whileRunning?.(child)
+  const [exitCode, signal] = await exited
   clearTimeout(timer)
   const durationMs = performance.now() - started
 

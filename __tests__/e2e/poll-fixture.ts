@@ -2,7 +2,7 @@
 // dispatchable workflow, and a runner-like invocation of the bundled poll action (poll/action.yml defaults).
 import { expect } from '@jest/globals'
 import { startEmulator, type Emulator, type Job, type JobInit } from '../../emulator/index.ts'
-import { runAction, type ActionResult } from './harness.ts'
+import { runAction, type ActionResult, type RunActionOptions } from './harness.ts'
 
 export const ROLE = 'arn:aws:iam::123456789012:role/github-codepipeline-poller'
 export const REPO = 'octo-org/octo-repo'
@@ -19,9 +19,10 @@ export async function startPollEmulator(options: { latencyMs?: number } = {}): P
 export function runPoll(
   emu: Emulator,
   inputs: Record<string, string> = {},
-  options: { env?: Record<string, string | undefined>; githubToken?: string } = {}
+  options: Pick<RunActionOptions, 'env' | 'githubToken' | 'whileRunning' | 'timeoutMs'> = {}
 ): Promise<ActionResult> {
   return runAction({
+    ...options,
     action: 'poll/action.yml',
     githubToken: options.githubToken ?? emu.github.token,
     inputs: { provider: 'GitHubActions', 'role-to-assume': ROLE, ...inputs },

@@ -49,12 +49,24 @@ export async function connectGitHub(
   attempts: number,
   sleep: Sleep = realSleep
 ): Promise<GitHubClient> {
-  const { getOctokit } = await import('@actions/github')
-  const octokit = getOctokit(token, { baseUrl: apiUrl })
-  // A fresh signal per request (and per page): a timed-out read is retried like a dropped connection.
-  octokit.hook.wrap('request', (request, options) =>
-    request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) } })
-  )
+  const [{ getOctokit }, { defaults }] = await Promise.all([
+    import('@actions/github'),
+    import('@actions/github/lib/utils')
+  ])
+  // @actions/github's own fetch (it follows the runner's proxy settings), given a fresh timeout per request and
+  // per page: a timed-out read is then retried like a dropped connection.
+  const proxyFetch = defaults.request?.fetch as typeof fetch
+  const fetchWithTimeout: typeof fetch = (url, init) => {
+    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+    return proxyFetch(url, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
+    })
+  }
+  const octokit = getOctokit(token, {
+    baseUrl: apiUrl,
+    request: { ...defaults.request, fetch: fetchWithTimeout }
+  })
   return {
     octokit,
     async call(what, send, options) {
