@@ -4,7 +4,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from '@jest/globals'
 import { connectCodePipeline } from '../../src/aws/codepipeline.ts'
-import { resolveCredentials } from '../../src/aws/credentials.ts'
+import { renewing, resolveCredentials } from '../../src/aws/credentials.ts'
 import { UserError } from '../../src/errors.ts'
 import { failure } from '../../src/job-result.ts'
 import { operations, ROLE_ARN, roleSettings, useEmulator } from './fixtures.ts'
@@ -222,5 +222,19 @@ describe('role-to-assume', () => {
       'Refusing to send the OIDC request token to ACTIONS_ID_TOKEN_REQUEST_URL over plain http'
     )
     expect(emu.requests).toEqual([])
+  })
+})
+
+describe('renewing: the provider the poll action gives the SDK', () => {
+  it('answers the first session first, then assumes the role again each time the SDK asks', async () => {
+    const emu = setUp()
+    const settings = roleSettings(emu)
+    const first = await resolveCredentials(settings)
+    const provide = renewing(settings, first)
+    expect(await provide()).toBe(first)
+    const second = await provide()
+    expect(second.accessKeyId).not.toBe(first.accessKeyId)
+    expect(emu.sts.issued).toHaveLength(2)
+    expect(emu.oidc.issued).toHaveLength(2)
   })
 })

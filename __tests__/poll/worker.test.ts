@@ -230,3 +230,31 @@ test('an unexpected error still answers the job', async () => {
     input: { failureDetails: { type: 'JobFailed', message: 'The poll action failed: boom' } }
   })
 })
+
+test('when the role session is about to end, the job is left queued for the next poll, not acknowledged', async () => {
+  let acknowledged = false
+  const { deps: d, sent } = deps({
+    ack: async () => {
+      acknowledged = true
+      return 'InProgress'
+    },
+    acknowledgeUntil: 1_000,
+    now: () => 2_000
+  })
+  expect(await handleJob(plan, d)).toMatchObject({
+    result: 'skipped',
+    detail: 'left for the next poll: the role session ends too soon to take it'
+  })
+  expect([acknowledged, sent]).toEqual([false, []])
+})
+
+test('a held job is registered from its acknowledgement until it is handed to its workflow', async () => {
+  const held = new Map<string, JobPlan>()
+  let heldWhileStarting = false
+  const { deps: d } = deps({
+    held,
+    defaultBranch: async () => ((heldWhileStarting = held.has(JOB)), 'trunk')
+  })
+  await handleJob(plan, d)
+  expect([heldWhileStarting, held.size]).toEqual([true, 0])
+})
