@@ -23,6 +23,7 @@ export const codepipeline = {
   outputVariablesBytes: 122880,
   maxBatchSize: { min: 1, max: 100 },
   queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
+  artifactName: /^[a-zA-Z0-9_-]{1,100}$/,
   queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
   provider: /^[0-9A-Za-z_-]{1,35}$/,
   actionVersion: /^[0-9A-Za-z_-]{1,9}$/,

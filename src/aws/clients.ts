@@ -19,6 +19,8 @@ export interface ClientOptions {
   alsoRetry?: readonly string[]
   /** Names the service in the refusal of a plain-http endpoint; set for requests that carry or return secrets. */
   httpsOnly?: string
+  /** One service's own client settings (S3's forcePathStyle); the factory's own settings always win. */
+  serviceConfig?: Record<string, unknown>
 }
 
 // Every SDK client's middleware stack takes plugins typed for its own service's inputs and outputs.
@@ -43,6 +45,7 @@ export async function createClient<C extends SdkClient>(
   const agents = proxyConfigured() ? await (await import('./proxy-agent.ts')).proxyAgents() : {}
   const standard = new StandardRetryStrategy(settings.maxAttempts)
   const config = {
+    ...options.serviceConfig,
     region: settings.region,
     credentials: options.credentials,
     maxAttempts: settings.maxAttempts,

@@ -1,0 +1,159 @@
+// The ZIP side of artifacts on real files: what zipStream makes, extractZip gives back, and what extractZip
+// refuses it refuses before writing anything.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { createWriteStream } from 'node:fs'
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { ArtifactError } from '../../src/artifacts/artifact-error.ts'
+import { localPath } from '../../src/artifacts/output-entries.ts'
+import { extractZip } from '../../src/artifacts/unzip.ts'
+import { zipStream } from '../../src/artifacts/zip.ts'
+import { zipNaming, zipOf } from './zips.ts'
+
+let temp: string
+beforeEach(async () => {
+  temp = await mkdtemp(join(tmpdir(), 'artifacts-test-'))
+})
+afterEach(() => rm(temp, { recursive: true, force: true }))
+
+async function zipTo(path: string, kind: 'file' | 'directory'): Promise<string> {
+  const file = join(temp, 'out.zip')
+  await pipeline(zipStream('BuildOutput', localPath(path, temp), kind).stream, createWriteStream(file))
+  return file
+}
+
+async function tree(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {}
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name)
+    const key = path.slice(dir.length + 1)
+    files[entry.isDirectory() ? `${key}/` : key] = entry.isDirectory() ? '' : await readFile(path, 'utf8')
+  }
+  return files
+}
+
+async function refusal(zip: Buffer, dir = join(temp, 'src')): Promise<ArtifactError> {
+  const file = join(temp, 'in.zip')
+  await writeFile(file, zip)
+  try {
+    await extractZip(file, dir, 'SourceArtifact')
+  } catch (error) {
+    expect(error).toBeInstanceOf(ArtifactError)
+    return error as ArtifactError
+  }
+  throw new Error('expected the ZIP to be refused')
+}
+
+describe('zipStream then extractZip', () => {
+  it("round-trips a directory: its contents at the ZIP's root, empty directories, the executable bit, linked files", async () => {
+    const dist = join(temp, 'dist')
+    await mkdir(join(dist, 'nested/deeper'), { recursive: true })
+    await mkdir(join(dist, 'empty'))
+    await writeFile(join(dist, 'template.yml'), 'Resources: {}\n')
+    await writeFile(join(dist, 'nested/deeper/app.js'), 'console.log(1)\n')
+    await writeFile(join(dist, 'run.sh'), '#!/bin/sh\n')
+    await chmod(join(dist, 'run.sh'), 0o755)
+    await writeFile(join(temp, 'outside.txt'), 'linked in\n')
+    await symlink(join(temp, 'outside.txt'), join(dist, 'link.txt'))
+
+    const zip = await zipTo('dist', 'directory')
+    const out = join(temp, 'extracted')
+    expect(await extractZip(zip, out, 'BuildOutput')).toEqual({ files: 4, bytes: 14 + 15 + 10 + 10 })
+    expect(await tree(out)).toEqual({
+      'empty/': '',
+      'link.txt': 'linked in\n',
+      'nested/': '',
+      'nested/deeper/': '',
+      'nested/deeper/app.js': 'console.log(1)\n',
+      'run.sh': '#!/bin/sh\n',
+      'template.yml': 'Resources: {}\n'
+    })
+    expect((await stat(join(out, 'run.sh'))).mode & 0o777).toBe(0o755)
+    expect((await stat(join(out, 'template.yml'))).mode & 0o111).toBe(0)
+  })
+
+  it('makes a one-file ZIP of a file, under its own name', async () => {
+    await writeFile(join(temp, 'imagedefinitions.json'), '[]')
+    const zip = await zipTo('imagedefinitions.json', 'file')
+    await extractZip(zip, join(temp, 'x'), 'BuildOutput')
+    expect(await tree(join(temp, 'x'))).toEqual({ 'imagedefinitions.json': '[]' })
+  })
+
+  it('refuses a symbolic link loop, naming the artifact and the link', async () => {
+    await mkdir(join(temp, 'dist/a'), { recursive: true })
+    await symlink(join(temp, 'dist'), join(temp, 'dist/a/loop'))
+    const error = await zipTo('dist', 'directory').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ArtifactError)
+    expect((error as Error).message).toBe(
+      `Output artifact "BuildOutput": ${join(temp, 'dist/a/loop')} (in dist) is a symbolic link to a directory ` +
+        'that contains it, a loop that would never end; remove the link or point it elsewhere.'
+    )
+  })
+
+  it('refuses a dangling symbolic link', async () => {
+    await mkdir(join(temp, 'dist'))
+    await symlink(join(temp, 'gone'), join(temp, 'dist/gone'))
+    await expect(zipTo('dist', 'directory')).rejects.toThrow(
+      `Output artifact "BuildOutput": ${join(temp, 'dist/gone')} (in dist) is a symbolic link to nothing`
+    )
+  })
+})
+
+describe('extractZip', () => {
+  it('reads ZIP64 archives', async () => {
+    const file = join(temp, 'in.zip')
+    await writeFile(file, await zipOf([{ name: 'a/b.txt', data: 'sixty-four' }], true))
+    await extractZip(file, join(temp, 'out'), 'SourceArtifact')
+    expect(await tree(join(temp, 'out'))).toEqual({ 'a/': '', 'a/b.txt': 'sixty-four' })
+  })
+
+  it.each([
+    ['../evil.txt', 'zz/evil.txt', 'invalid relative path'],
+    ['a/../../evil', 'a/bb/cc/evil', 'invalid relative path'],
+    ['/tmp/evil.txt', 'xtmp/evil.txt', 'absolute path'],
+    ['C:/evil.txt', 'CC/evil.txt', 'absolute path']
+  ])('refuses an entry named %s and extracts nothing', async (name, placeholder, why) => {
+    const zip = await zipNaming(name, placeholder, [{ name: 'good.txt', data: 'fine' }])
+    const error = await refusal(zip)
+    expect(error.failureType).toBe('ConfigurationError')
+    expect(error.message).toBe(
+      `Input artifact "SourceArtifact": refusing its ZIP entry "${name}" (${why}), which would be written ` +
+        'outside the directory. Nothing was extracted; check the action that produced it.'
+    )
+    await expect(readdir(join(temp, 'src'))).rejects.toThrow(/ENOENT/)
+  })
+
+  it('refuses a symbolic link entry', async () => {
+    const zip = await zipOf([
+      { name: 'good.txt', data: 'fine' },
+      { name: 'passwd', data: '/etc/passwd', mode: 0o120777 }
+    ])
+    expect((await refusal(zip)).message).toBe(
+      'Input artifact "SourceArtifact": refusing its ZIP entry "passwd", a symbolic link (it could point ' +
+        'anywhere). Nothing was extracted; store the file itself in the artifact instead.'
+    )
+  })
+
+  it('does not write through a symbolic link already in the directory', async () => {
+    const dir = join(temp, 'src')
+    await mkdir(join(temp, 'elsewhere'))
+    await mkdir(dir)
+    await symlink(join(temp, 'elsewhere'), join(dir, 'out'))
+    await symlink(join(temp, 'elsewhere/target.txt'), join(dir, 'file.txt'))
+    expect((await refusal(await zipOf([{ name: 'out/x.txt', data: 'x' }]), dir)).message).toMatch(
+      /^Input artifact "SourceArtifact": refusing its ZIP entry "out\/x.txt", which would be written outside/
+    )
+    expect((await refusal(await zipOf([{ name: 'file.txt', data: 'x' }]), dir)).message).toMatch(
+      /refusing its ZIP entry "file.txt", which would be written outside/
+    )
+    expect(await readdir(join(temp, 'elsewhere'))).toEqual([])
+  })
+
+  it('says when the artifact is not a ZIP file', async () => {
+    expect((await refusal(Buffer.from('<html>not a zip</html>'))).message).toMatch(
+      /^Input artifact "SourceArtifact" is not a ZIP file this action can read: End of central directory record signature not found/
+    )
+  })
+})

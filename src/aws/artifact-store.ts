@@ -1,0 +1,117 @@
+import type { Artifact, JobData } from '@aws-sdk/client-codepipeline'
+import type { S3Client } from '@aws-sdk/client-s3'
+import { createWriteStream } from 'node:fs'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { ArtifactError } from '../artifacts/artifact-error.ts'
+import { createClient } from './clients.ts'
+import type { AwsSettings } from './settings.ts'
+
+// The pipeline's artifact store, reached only with the job's artifactCredentials: CodePipeline scopes them to
+// this job's artifacts, and the role that reports never touches S3. Loaded only when a job's artifacts move.
+
+type S3Sdk = typeof import('@aws-sdk/client-s3')
+type Storage = typeof import('@aws-sdk/lib-storage')
+
+export interface S3Object {
+  bucket: string
+  key: string
+}
+
+// lib-storage holds each part in memory until S3 has it: 5 MiB parts (S3's minimum), four in flight, keep an
+// upload near 30 MiB whatever the artifact's size (a 1 GiB round trip peaks under 200 MiB RSS, see
+// bench/artifacts-roundtrip.ts), and 10,000 parts allow artifacts up to 48 GiB. Each part is a buffer, so the
+// SDK retries a failed part itself (it cannot replay a stream).
+const PART_BYTES = 5 * 1024 * 1024
+const PARTS_IN_FLIGHT = 4
+
+export class ArtifactStore {
+  private readonly sdk: S3Sdk
+  private readonly storage: Storage
+  private readonly client: S3Client
+
+  constructor(sdk: S3Sdk, storage: Storage, client: S3Client) {
+    this.sdk = sdk
+    this.storage = storage
+    this.client = client
+  }
+
+  /**
+   * Uploads a stream of unknown length (one PutObject when it is small, else a multipart upload that is
+   * aborted if a part fails), encrypted with SSE-KMS: the job's customer-managed key when it has one,
+   * otherwise the account's AWS managed key.
+   */
+  async upload(target: S3Object, body: Readable, kmsKeyId?: string): Promise<void> {
+    const upload = new this.storage.Upload({
+      client: this.client,
+      queueSize: PARTS_IN_FLIGHT,
+      partSize: PART_BYTES,
+      params: {
+        Bucket: target.bucket,
+        Key: target.key,
+        Body: body,
+        ContentType: 'application/zip',
+        ServerSideEncryption: 'aws:kms',
+        ...(kmsKeyId ? { SSEKMSKeyId: kmsKeyId } : {})
+      }
+    })
+    await upload.done()
+  }
+
+  /** Streams an object into a file. */
+  async download(source: S3Object, file: string): Promise<void> {
+    const { Body } = await this.client.send(
+      new this.sdk.GetObjectCommand({ Bucket: source.bucket, Key: source.key })
+    )
+    await pipeline(Body as Readable, createWriteStream(file))
+  }
+
+  destroy(): void {
+    this.client.destroy()
+  }
+}
+
+/** Where CodePipeline keeps an artifact of the job. */
+export function locationOf(artifact: Artifact, kind: 'Input' | 'Output'): S3Object {
+  const s3 = artifact.location?.s3Location
+  if (artifact.location?.type !== 'S3' || !s3?.bucketName || !s3.objectKey) {
+    throw new ArtifactError(
+      `${kind} artifact "${artifact.name}" has no S3 location in the job's details (type ` +
+        `${artifact.location?.type ?? 'none'}); this action moves artifacts of an S3 artifact store only.`,
+      'ConfigurationError'
+    )
+  }
+  return { bucket: s3.bucketName, key: s3.objectKey }
+}
+
+/**
+ * A client signed with the job's artifact credentials (masked by getJobDetails when it read them). Without
+ * them there is no store: falling back to any other credentials would use the wrong principal.
+ */
+export async function connectArtifactStore(
+  settings: AwsSettings,
+  data: JobData,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<ArtifactStore> {
+  const c = data.artifactCredentials
+  if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken) {
+    throw new ArtifactError(
+      "CodePipeline's job details carry no artifact credentials, which are the only credentials for the " +
+        "job's artifacts; re-run the job.",
+      'SystemUnavailable'
+    )
+  }
+  const [sdk, storage] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')])
+  const client = await createClient(sdk.S3Client, settings, {
+    credentials: {
+      accessKeyId: c.accessKeyId,
+      secretAccessKey: c.secretAccessKey,
+      sessionToken: c.sessionToken
+    },
+    httpsOnly: "artifacts and the job's artifact credentials to S3",
+    // S3 itself takes virtual-hosted requests (bucket.s3.region.amazonaws.com), the SDK's default. A local or
+    // compatible S3 behind AWS_ENDPOINT_URL(_S3) usually serves only path-style requests (endpoint/bucket/key).
+    serviceConfig: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}
+  })
+  return new ArtifactStore(sdk, storage, client)
+}
