@@ -3,6 +3,7 @@
 import { INSTALL_HINT } from './aws-cli.ts'
 import { pollBatchBench } from './poll-batch.ts'
 import { sideBySide } from './side-by-side.ts'
+import { wakeUpBench } from './wake-up.ts'
 
 const BUDGET = { reportVsCli: 0.4, reportRssMiB: 100, badInputVsStart: 1.5 }
 
@@ -78,3 +79,27 @@ console.log(`Poll action: ${batch.jobs} queued jobs acknowledged and dispatched,
 console.log(`  concurrent (max-concurrency 10)   ${batch.concurrentMs} ms`)
 console.log(`  one job at a time                 ${batch.sequentialMs} ms`)
 console.log(`  speed-up                          ${(batch.sequentialMs / batch.concurrentMs).toFixed(1)}×`)
+
+// Issue 10: the bridge's own part of the wake-up path, under 1 s beyond a bare poll run.
+const WAKE_UP_BUDGET_MS = 1000
+const wake = await wakeUpBench()
+console.log(
+  `Wake-up: EventBridge's workflow_dispatch of the poll workflow → the build's dispatch, median of ${wake.runs} ` +
+    'interleaved runs'
+)
+row(`job queued → wake-up delivered (${wake.delayMs} ms delay modelled)`, wake.ms.queuedToWakeUp)
+row('wake-up delivered → build.yml dispatched (woken poll run)', wake.ms.wakeUpToBuild)
+row('  the woken poll run, spawn to exit (for reference)', wake.ms.wokenPoll)
+row('bare poll run: nothing queued, PollForJobs returns no job', wake.ms.barePoll)
+console.log(
+  `  checked: ${wake.checked.woken} woken runs dispatched their job's build once and acknowledged it; ` +
+    `${wake.checked.bare} bare runs polled once and started nothing`
+)
+const beyond = wake.ms.wakeUpToBuild - wake.ms.barePoll
+budget(
+  'wake-up → build beyond a bare poll',
+  `${beyond >= 0 ? '+' : ''}${beyond.toFixed(0)} ms`,
+  `< ${WAKE_UP_BUDGET_MS} ms`,
+  beyond < WAKE_UP_BUDGET_MS
+)
+if (overBudget) process.exitCode = 1

@@ -1,9 +1,10 @@
 // The whole bridge on one machine: the project's emulator stands in for CodePipeline, STS, GitHub's REST API and
 // its OIDC token service; the bundled actions (dist/) run as separate processes exactly as the runner starts
-// them. Four scenarios: a green and a red build in dispatch mode (the workflow reports with the report
-// action), then the same pair in track mode (the poller follows the run with continuation tokens).
-// The parts: setup.ts (who exists, what is played), runs.ts (each side's moves), dispatch-mode.ts and
-// track-mode.ts (the scenarios), expectations.ts, final-state.ts, timeline.ts (printing).
+// them. Five scenarios: a green and a red build in dispatch mode (the workflow reports with the report
+// action), then the same pair in track mode (the poller follows the run with continuation tokens), each polled
+// by a scheduled run; then EventBridge waking the poller when the job is queued, with no schedule involved.
+// The parts: setup.ts (who exists, what is played), runs.ts (each side's moves), dispatch-mode.ts,
+// track-mode.ts and wake-up.ts (the scenarios), expectations.ts, final-state.ts, timeline.ts (printing).
 import { startEmulator, type Emulator, type Job } from '../emulator/index.ts'
 import { dispatchScenario } from './dispatch-mode.ts'
 import { check, secretsOf } from './expectations.ts'
@@ -11,12 +12,14 @@ import { finalState } from './final-state.ts'
 import { FAILING_STEP, SCENARIOS, setUp, type Scenario } from './setup.ts'
 import { Printer } from './timeline.ts'
 import { trackScenario } from './track-mode.ts'
+import { wakeUpScenario } from './wake-up.ts'
 import { newWorld, type World } from './world.ts'
 
 export {
   ACCOUNT,
   APP_REPO,
   FAILING_STEP,
+  POLL_WORKFLOW,
   POLLER_REPO,
   POLLER_ROLE,
   PROVIDER,
@@ -54,8 +57,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const chains: Array<{ scenario: Scenario; first: Job }> = []
     for (const [index, scenario] of SCENARIOS.entries()) {
       header(world, index, scenario)
-      const first =
-        scenario.mode === 'dispatch'
+      const first = scenario.wakeUp
+        ? await wakeUpScenario(world, scenario)
+        : scenario.mode === 'dispatch'
           ? await dispatchScenario(world, scenario)
           : await trackScenario(world, scenario)
       chains.push({ scenario, first })
@@ -85,7 +89,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
 function header(world: World, index: number, scenario: Scenario): void {
   const { out } = world
-  const title = `${index + 1}/${SCENARIOS.length}  ${scenario.mode} mode · ${scenario.green ? 'green build' : `red build ("${FAILING_STEP}" fails)`} `
+  const build = scenario.green ? 'green build' : `red build ("${FAILING_STEP}" fails)`
+  const woken = scenario.wakeUp ? ' · woken by EventBridge, no schedule' : ''
+  const title = `${index + 1}/${SCENARIOS.length}  ${scenario.mode} mode · ${build}${woken} `
   out.line()
   out.line(out.paint(['bold', 'magenta'], `━━ ${title}${'━'.repeat(Math.max(4, 78 - title.length))}`))
 }

@@ -17,6 +17,7 @@ export function secretsOf(world: World): string[] {
     world.dispatchToken,
     world.appRunToken,
     world.pollerRunToken,
+    world.wakeUpToken,
     emu.github.token,
     emu.oidc.requestToken,
     ...emu.codepipeline.jobs.flatMap(j => Object.values(j.data.artifactCredentials)),

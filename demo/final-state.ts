@@ -22,10 +22,15 @@ export function finalState(world: World, chains: Array<{ scenario: Scenario; fir
       last.state
     )
     const chain = jobs.length > 1 ? ` (${jobs.length} jobs: ${jobs.map(j => j.state).join(' → ')})` : ''
+    const label = `${scenario.mode} · ${scenario.green ? 'green' : 'red'}${scenario.wakeUp ? ' · woken' : ''}`
     out.line(
-      `  ${`${scenario.mode} · ${scenario.green ? 'green' : 'red'}`.padEnd(16)} ${ctx.pipelineName} › ${ctx.stage.name} › ${ctx.action.name}, execution ${short(ctx.pipelineExecutionId)}: ${state}${chain}`
+      `  ${label.padEnd(24)} ${ctx.pipelineName} › ${ctx.stage.name} › ${ctx.action.name}, execution ${short(ctx.pipelineExecutionId)}: ${state}${chain}`
     )
     if (failure) out.line(out.paint('dim', `      ${String(failure.type)}: ${String(failure.message)}`))
     else if (success?.summary) out.line(out.paint('dim', `      ${String(success.summary)}`))
+    else if (last.state === 'InProgress')
+      out.line(
+        out.paint('dim', '      acknowledged; the dispatched build reports its result when it finishes')
+      )
   }
 }

@@ -1,5 +1,6 @@
 // What happens on each side of the wire, as the demo stages it: CodePipeline queues a job, the poll workflow runs
-// the bundled poll action, a dispatched workflow's step runs the bundled report action (main or post).
+// the bundled poll action (on its schedule, or woken by EventBridge), a dispatched workflow's step runs the bundled
+// report action (main or post).
 import { join } from 'node:path'
 import type { Job } from '../emulator/index.ts'
 import { runAction, type ActionResult } from '../__tests__/e2e/harness.ts'
@@ -8,6 +9,7 @@ import {
   COMMIT,
   PIPELINE,
   POLL_ACTION,
+  POLL_WORKFLOW,
   POLLER_REPO,
   POLLER_ROLE,
   PROVIDER,
@@ -41,11 +43,30 @@ export function queueJob(world: World): Job {
   return job
 }
 
+/** The run of the poll workflow a poll step belongs to: a scheduled one by default. */
+export interface PollerRun {
+  event: 'schedule' | 'workflow_dispatch'
+  id: number
+  number: number
+  /** The poll action's wait-seconds input (the examples' 20 for a woken run); default the action's 0. */
+  waitSeconds?: number
+}
+
 /** One run of the poll workflow: the bundled poll action, as the runner starts it. */
-export async function poll(world: World, mode: Mode): Promise<ActionResult> {
+export async function poll(world: World, mode: Mode, run?: PollerRun): Promise<ActionResult> {
   const { emu } = world
   const from = emu.requests.length
-  const runId = 1700000000 + ++world.pollerRuns
+  world.pollerRuns++
+  const {
+    event: trigger,
+    id: runId,
+    number: runNumber,
+    waitSeconds
+  } = run ?? {
+    event: 'schedule',
+    id: 1700000000 + world.pollerRuns,
+    number: world.pollerRuns
+  }
   emu.oidc.subject = `repo:${POLLER_REPO}:ref:refs/heads/main`
   const result = await runAction({
     action: POLL_ACTION,
@@ -57,24 +78,26 @@ export async function poll(world: World, mode: Mode): Promise<ActionResult> {
       'aws-region': emu.region,
       'github-token': world.dispatchToken,
       // The build lives in another repository: the poller may start only its build workflow, on main.
-      'allowed-targets': `${APP_REPO}/build.yml@main`
+      'allowed-targets': `${APP_REPO}/build.yml@main`,
+      ...(waitSeconds !== undefined ? { 'wait-seconds': String(waitSeconds) } : {})
     },
     env: {
       ...emu.env,
       GITHUB_REPOSITORY: POLLER_REPO,
       GITHUB_REPOSITORY_OWNER: 'octo-org',
       GITHUB_WORKFLOW: 'CodePipeline poller',
-      GITHUB_WORKFLOW_REF: `${POLLER_REPO}/.github/workflows/codepipeline-poller.yml@refs/heads/main`,
+      GITHUB_WORKFLOW_REF: `${POLLER_REPO}/.github/workflows/${POLL_WORKFLOW}@refs/heads/main`,
       GITHUB_JOB: 'poll',
-      GITHUB_EVENT_NAME: 'schedule',
+      GITHUB_EVENT_NAME: trigger,
       GITHUB_RUN_ID: String(runId),
-      GITHUB_RUN_NUMBER: String(world.pollerRuns)
+      GITHUB_RUN_NUMBER: String(runNumber)
     }
   })
+  const woken = trigger === 'workflow_dispatch' ? ` run #${runNumber} (${runId}, workflow_dispatch)` : ''
   event(
     world,
     'poller',
-    `${POLLER_REPO}: uses OWNER/REPO/poll@v1 (mode ${mode}) → exit ${result.exitCode}, ${Math.round(result.durationMs)} ms`
+    `${POLLER_REPO}${woken}: uses OWNER/REPO/poll@v1 (mode ${mode}) → exit ${result.exitCode}, ${Math.round(result.durationMs)} ms`
   )
   printRequests(world.out, emu, from, world.oidcIndex)
   printActionLog(world.out, result.stdout, result.masked)

@@ -11,6 +11,8 @@ export const POLL_ACTION = join(ROOT, 'poll', 'action.yml')
 
 export const ACCOUNT = '123456789012'
 export const POLLER_REPO = 'octo-org/pipelines'
+/** The poll workflow's file in POLLER_REPO: what the wake-up starts (the stack's PollWorkflow parameter). */
+export const POLL_WORKFLOW = 'codepipeline-poller.yml'
 export const APP_REPO = 'octo-org/app'
 export const POLLER_ROLE = `arn:aws:iam::${ACCOUNT}:role/codepipeline-bridge-poller`
 export const REPORTER_ROLE = `arn:aws:iam::${ACCOUNT}:role/codepipeline-bridge-reporter`
@@ -25,12 +27,15 @@ export type Mode = 'dispatch' | 'track'
 export interface Scenario {
   mode: Mode
   green: boolean
+  /** EventBridge wakes the poll workflow when the job is queued; the others wait for its schedule. */
+  wakeUp?: boolean
 }
 export const SCENARIOS: readonly Scenario[] = [
   { mode: 'dispatch', green: true },
   { mode: 'dispatch', green: false },
   { mode: 'track', green: true },
-  { mode: 'track', green: false }
+  { mode: 'track', green: false },
+  { mode: 'dispatch', green: true, wakeUp: true }
 ]
 
 export function setUp(world: World): void {
@@ -44,6 +49,7 @@ export function setUp(world: World): void {
   emu.codepipeline.deny(POLLER_ROLE, 'GetJobDetails')
   emu.github.addRepo(POLLER_REPO)
   emu.github.addRepo(APP_REPO)
+  emu.github.addWorkflow(POLLER_REPO, { file: POLL_WORKFLOW, name: 'CodePipeline poller' })
   emu.github.addWorkflow(APP_REPO, {
     file: 'build.yml',
     name: 'Build',
@@ -52,6 +58,8 @@ export function setUp(world: World): void {
   emu.github.addToken(world.dispatchToken, { permissions: { actions: 'write' }, repositories: [APP_REPO] })
   emu.github.addToken(world.appRunToken, { permissions: { actions: 'read' }, repositories: [APP_REPO] })
   emu.github.addToken(world.pollerRunToken, { permissions: { actions: 'read' }, repositories: [POLLER_REPO] })
+  // The wake-up's token (in Secrets Manager, behind the EventBridge connection): may start the poller, nothing else.
+  emu.github.addToken(world.wakeUpToken, { permissions: { actions: 'write' }, repositories: [POLLER_REPO] })
 
   const label = (text: string) => out.paint('bold', text.padEnd(14))
   out.line(out.paint('bold', 'CodePipeline ⇄ GitHub Actions bridge: local demo'))
@@ -72,9 +80,14 @@ export function setUp(world: World): void {
   out.line(`${label('')}reporter role ${REPORTER_ROLE}`)
   out.line(`${label('')}  trusts repo:${APP_REPO}:ref:refs/heads/main; GetJobDetails, PutJob*Result only`)
   out.line(
-    `${label('GitHub')}${POLLER_REPO}: the poll workflow (schedule), github-token may start workflows in ${APP_REPO}`
+    `${label('GitHub')}${POLLER_REPO}: the poll workflow ${POLL_WORKFLOW} (schedule, workflow_dispatch),`
   )
+  out.line(`${label('')}  its github-token may start workflows in ${APP_REPO}`)
   out.line(
     `${label('')}${APP_REPO}: .github/workflows/build.yml, workflow_dispatch inputs codepipeline-job-id, commit`
+  )
+  out.line(
+    `${label('EventBridge')}in ${SCENARIOS.length}/${SCENARIOS.length}: a rule on STARTED of this action type wakes ${POLL_WORKFLOW}` +
+      ` (1 to ${SCENARIOS.length - 1} wait for its schedule)`
   )
 }

@@ -13,6 +13,8 @@ export interface World {
   /** The GITHUB_TOKEN of the dispatched runs: actions: read on APP_REPO. */
   appRunToken: string
   pollerRunToken: string
+  /** The EventBridge connection's token (Secrets Manager): actions: write on POLLER_REPO, to wake the poller. */
+  wakeUpToken: string
   pollerRuns: number
   checks: { passed: number; failed: string[] }
 }
@@ -25,6 +27,7 @@ export function newWorld(emu: Emulator, out: Printer): World {
     dispatchToken: 'github_pat_' + randomBytes(24).toString('hex'),
     appRunToken: 'ghs_' + randomBytes(18).toString('hex'),
     pollerRunToken: 'ghs_' + randomBytes(18).toString('hex'),
+    wakeUpToken: 'github_pat_' + randomBytes(24).toString('hex'),
     pollerRuns: 0,
     checks: { passed: 0, failed: [] }
   }

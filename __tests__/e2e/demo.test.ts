@@ -18,22 +18,41 @@ function runCli(): Promise<{ code: number | null; stdout: string; stderr: string
 }
 
 describe('npm run demo', () => {
-  it('plays the four runs end to end and exits 0', async () => {
+  it('plays the five runs end to end and exits 0', async () => {
     const { code, stdout, stderr } = await runCli()
 
     expect(stderr).toBe('')
     expect(code).toBe(0)
     expect(stdout).toMatch(/All \d+ expectations held \(\d+\.\d s\)\./)
-    // The four scenarios, in order, and what CodePipeline holds at the end.
-    const headings = [...stdout.matchAll(/━━ (\d)\/4 {2}(\w+) mode · (green|red)/g)].map(m =>
-      m.slice(2).join(' ')
-    )
-    expect(headings).toEqual(['dispatch green', 'dispatch red', 'track green', 'track red'])
+    // The five scenarios, in order, and what CodePipeline holds at the end.
+    const headings = [
+      ...stdout.matchAll(/━━ \d\/5 {2}(\w+) mode · (green|red) build( · woken by EventBridge)?/g)
+    ].map(m => `${m[1]} ${m[2]}${m[3] ? ' woken' : ''}`)
+    expect(headings).toEqual([
+      'dispatch green',
+      'dispatch red',
+      'track green',
+      'track red',
+      'dispatch green woken'
+    ])
     const final = stdout.slice(stdout.indexOf('What CodePipeline holds now'))
     expect(final).toMatch(/dispatch · green .*: Succeeded\n/)
     expect(final).toMatch(/dispatch · red .*: Failed\n\s+JobFailed: .*failed at step "Run unit tests"/)
     expect(final).toMatch(/track · green .*: Succeeded \(3 jobs: Succeeded → Succeeded → Succeeded\)/)
     expect(final).toMatch(/track · red .*: Failed \(3 jobs: Succeeded → Succeeded → Failed\)/)
+    expect(final).toMatch(/dispatch · green · woken .*: InProgress\n/)
+    // The wake-up: EventBridge starts the poll workflow, whose run (workflow_dispatch, no schedule) starts the
+    // build; the time from the job queued to the build dispatched, and its two parts, in milliseconds.
+    const woken = stdout.slice(stdout.indexOf('━━ 5/5'), stdout.indexOf('What CodePipeline holds now'))
+    expect(woken).toContain(
+      'POST /repos/octo-org/pipelines/actions/workflows/codepipeline-poller.yml/dispatches ref main, inputs {} ← 204'
+    )
+    expect(woken).toMatch(/octo-org\/pipelines run #1 \(\d+, workflow_dispatch\): uses OWNER\/REPO\/poll@v1/)
+    expect(woken).toContain('POST /repos/octo-org/app/actions/workflows/build.yml/dispatches')
+    expect(woken).not.toContain('✗')
+    expect(woken).toMatch(/job \w+ queued → build\.yml dispatched: \d+ ms, in the emulator\n/)
+    expect(woken).toMatch(/queued → wake-up delivered +\d+ ms/)
+    expect(woken).toMatch(/wake-up → poll dispatched build +\d+ ms/)
     // Both sides of the wire appear in the timeline.
     for (const call of [
       'PollForJobs',
