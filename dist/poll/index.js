@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4714);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7343);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4714:
+/***/ 7343:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30407,7 +30407,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    error(message);
+    core_error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -30430,7 +30430,7 @@ function debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function error(message, properties = {}) {
+function core_error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -30700,6 +30700,7 @@ async function createClient(Client, settings, options = {}) {
     const agents = proxyConfigured() ? await (await Promise.all(/* import() */[__nccwpck_require__.e(40), __nccwpck_require__.e(529)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8529))).proxyAgents() : {};
     const standard = new StandardRetryStrategy(settings.maxAttempts);
     const config = {
+        ...options.serviceConfig,
         region: settings.region,
         credentials: options.credentials,
         maxAttempts: settings.maxAttempts,
@@ -30775,6 +30776,18 @@ async function resolveCredentials(settings) {
     finally {
         sts.destroy();
     }
+}
+/**
+ * A credential provider for the SDK that starts with `first` and assumes the role again whenever the SDK asks
+ * (it asks when the session is within five minutes of its end), so a long batch never signs with an expired one.
+ */
+function renewing(settings, first) {
+    let next = first;
+    return async () => {
+        const credentials = next ?? (await resolveCredentials(settings));
+        next = undefined;
+        return credentials;
+    };
 }
 /** The job's OIDC token from GitHub (masked by @actions/core as it arrives). */
 async function oidcToken(audience) {
@@ -30973,6 +30986,161 @@ async function appendSummary(markdown) {
     await summary.addRaw(markdown, true).write();
 }
 
+;// CONCATENATED MODULE: ./src/text.ts
+// Fitting text into API limits, counted in UTF-16 code units as the service counts string length.
+const TRUNCATION_MARKER = ' … [truncated]';
+/** Cuts `text` to at most `max` characters, ending with the marker, never between the halves of a surrogate pair. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - TRUNCATION_MARKER.length);
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end -= 1;
+    return text.slice(0, end) + TRUNCATION_MARKER;
+}
+/** Keeps `head` and `tail` whole and truncates the middle, so a long job list never pushes out the run URL. */
+function fit(head, middle, tail, max) {
+    const room = max - head.length - tail.length;
+    if (room < TRUNCATION_MARKER.length)
+        return truncate(head + middle + tail, max);
+    return head + truncate(middle, room) + tail;
+}
+/**
+ * Text from a job, a pipeline or GitHub, made safe to print as a log line: the runner reads any line that
+ * starts with `::` as a workflow command (`::stop-commands::`, `::add-mask::`), so a carriage return is dropped
+ * and a `::` at the start of a line is broken with a zero-width space.
+ */
+function neutralize(text) {
+    return text.replace(/\r/g, '').replace(/^(\s*):/gm, '$1:\u200b');
+}
+
+;// CONCATENATED MODULE: ./src/limits.ts
+// Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
+// client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
+const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const FAILURE_TYPES = (/* unused pure expression or super */ null && ([
+    'JobFailed',
+    'ConfigurationError',
+    'PermissionError',
+    'RevisionOutOfSync',
+    'RevisionUnavailable',
+    'SystemUnavailable'
+]));
+const codepipeline = {
+    failureMessage: { min: 1, max: 5000 },
+    summary: { min: 1, max: 2048 },
+    externalExecutionId: { min: 1, max: 1500 },
+    continuationToken: { min: 1, max: 2048 },
+    percentComplete: { min: 0, max: 100 },
+    outputVariableName: /^[A-Za-z0-9@\-_]+$/,
+    outputVariablesBytes: 122880,
+    maxBatchSize: { min: 1, max: 100 },
+    queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
+    artifactName: /^[a-zA-Z0-9_-]{1,100}$/,
+    queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
+    provider: /^[0-9A-Za-z_-]{1,35}$/,
+    actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
+    categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']
+};
+const sts = {
+    roleSessionName: /^[\w+=,.@-]{2,64}$/,
+    roleSessionNameMax: 64,
+    durationSeconds: { min: 900, max: 43200 },
+    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+};
+const retry = { maxAttempts: { min: 1, max: 20 } };
+// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
+// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
+const github = {
+    /** Inputs on one workflow_dispatch event. */
+    maxDispatchInputs: 25,
+    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
+    dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
+    /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
+    concurrentRequests: { min: 1, max: 100 }
+};
+
+;// CONCATENATED MODULE: ./src/job-result.ts
+
+
+function success(jobId, details, continuationToken, outputVariables) {
+    return {
+        kind: 'success',
+        input: {
+            jobId,
+            executionDetails: {
+                summary: truncate(details.summary, codepipeline.summary.max),
+                ...externalId(details.externalExecutionId),
+                ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
+            },
+            ...(continuationToken ? { continuationToken } : {}),
+            ...(outputVariables ? { outputVariables } : {})
+        }
+    };
+}
+function failure(jobId, type, message, externalExecutionId) {
+    return {
+        kind: 'failure',
+        input: {
+            jobId,
+            failureDetails: {
+                type,
+                message: truncate(message, codepipeline.failureMessage.max),
+                ...externalId(externalExecutionId)
+            }
+        }
+    };
+}
+function externalId(id) {
+    return id ? { externalExecutionId: truncate(id, codepipeline.externalExecutionId.max) } : {};
+}
+function operationOf(result) {
+    return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
+}
+
+;// CONCATENATED MODULE: ./src/poll/stop-signal.ts
+
+
+
+// The runner cancels or times out a job with SIGINT, then SIGTERM, then kills it a few seconds later. Jobs this
+// poller acknowledged but has not answered would otherwise wait silently until CodePipeline times them out.
+/** How long the answers may take before the process exits anyway (the runner kills it soon after). */
+const ANSWER_WITHIN_MS = 4000;
+function failHeldJobsOnStop(held, codepipeline) {
+    let stopping = false;
+    const onSignal = (signal) => {
+        if (stopping)
+            return;
+        stopping = true;
+        void answerAndExit(signal, [...held.values()], codepipeline);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    };
+}
+async function answerAndExit(signal, plans, codepipeline) {
+    const message = `The poll action was stopped (${signal}: its GitHub job was cancelled or timed out) after acknowledging this ` +
+        'job and before its workflow was started or followed. Retry the stage.';
+    const answers = plans.map(async (plan) => {
+        try {
+            await codepipeline.putJobResult(failure(plan.jobId, 'SystemUnavailable', message));
+            warning(`Job ${plan.jobId}: failed as SystemUnavailable, since the poller was stopped (${signal}).`);
+        }
+        catch (error) {
+            core_error(`Job ${plan.jobId} could not be answered and waits until CodePipeline times it out: ${errorMessage(error)}`);
+        }
+    });
+    const timer = new Promise(resolve => setTimeout(resolve, ANSWER_WITHIN_MS).unref());
+    await Promise.race([Promise.allSettled(answers), timer]);
+    setFailed(`The poll action was stopped (${signal}) with ${plans.length} acknowledged job(s) not yet answered; each was ` +
+        'failed as SystemUnavailable so that its pipeline does not wait.');
+    process.exit(1);
+}
+
 ;// CONCATENATED MODULE: ./src/github/retry.ts
 // GitHub REST calls' retries (the AWS SDK and @actions/core retry their own calls). Octokit's retry and
 // throttling plugins are not bundled with @actions/github, and a dispatch needs a rule of its own (retry only what
@@ -31024,10 +31192,24 @@ class GitHubError extends Error {
 }
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
 async function connectGitHub(token, apiUrl, attempts, sleep = retry_sleep) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const octokit = getOctokit(token, { baseUrl: apiUrl });
-    // A fresh signal per request (and per page): a timed-out read is retried like a dropped connection.
-    octokit.hook.wrap('request', (request, options) => request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(client_REQUEST_TIMEOUT_MS) } }));
+    const [{ getOctokit }, { defaults }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(665), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1351)),
+        __nccwpck_require__.e(/* import() */ 665).then(__nccwpck_require__.bind(__nccwpck_require__, 8665))
+    ]);
+    // @actions/github's own fetch (it follows the runner's proxy settings), given a fresh timeout per request and
+    // per page: a timed-out read is then retried like a dropped connection.
+    const proxyFetch = defaults.request?.fetch;
+    const fetchWithTimeout = (url, init) => {
+        const timeout = AbortSignal.timeout(client_REQUEST_TIMEOUT_MS);
+        return proxyFetch(url, {
+            ...init,
+            signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
+        });
+    };
+    const octokit = getOctokit(token, {
+        baseUrl: apiUrl,
+        request: { ...defaults.request, fetch: fetchWithTimeout }
+    });
     return {
         octokit,
         async call(what, send, options) {
@@ -31272,50 +31454,96 @@ function describePlace(context) {
     return [context.pipelineName, context.stageName, context.actionName].filter(Boolean).join(' / ');
 }
 
-;// CONCATENATED MODULE: ./src/limits.ts
-// Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
-// client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
-const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const FAILURE_TYPES = (/* unused pure expression or super */ null && ([
-    'JobFailed',
-    'ConfigurationError',
-    'PermissionError',
-    'RevisionOutOfSync',
-    'RevisionUnavailable',
-    'SystemUnavailable'
-]));
-const codepipeline = {
-    failureMessage: { min: 1, max: 5000 },
-    summary: { min: 1, max: 2048 },
-    externalExecutionId: { min: 1, max: 1500 },
-    continuationToken: { min: 1, max: 2048 },
-    percentComplete: { min: 0, max: 100 },
-    outputVariableName: /^[A-Za-z0-9@\-_]+$/,
-    outputVariablesBytes: 122880,
-    maxBatchSize: { min: 1, max: 100 },
-    queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
-    queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
-    provider: /^[0-9A-Za-z_-]{1,35}$/,
-    actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
-    categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']
-};
-const sts = {
-    roleSessionName: /^[\w+=,.@-]{2,64}$/,
-    roleSessionNameMax: 64,
-    durationSeconds: { min: 900, max: 43200 },
-    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
-};
-const retry = { maxAttempts: { min: 1, max: 20 } };
-// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
-// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
-const github = {
-    /** Inputs on one workflow_dispatch event. */
-    maxDispatchInputs: 25,
-    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
-    dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
-    /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
-    concurrentRequests: { min: 1, max: 100 }
-};
+;// CONCATENATED MODULE: ./src/poll/allowed-targets.ts
+
+const LINE = /^([^/@\s]+)\/([^/@\s]+)(?:\/([^/@\s]+))?(?:@(\S+))?$/;
+/** `*` matches within one part only; owners and repositories compare case-insensitively, as GitHub does. */
+function part(pattern, flags = '') {
+    const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
+    return new RegExp(`^${escaped}$`, flags);
+}
+/** A branch given as refs/heads/x or x is the same branch. */
+function shortRef(ref) {
+    return ref.replace(/^refs\/heads\//, '');
+}
+function parseAllowedTargets(raw, ownRepository) {
+    const lines = raw
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(Boolean);
+    // Empty: only workflows of the poller's own repository, any workflow, any ref.
+    if (!lines.length)
+        lines.push(ownRepository);
+    return lines.map((line, index) => {
+        const match = LINE.exec(line);
+        if (!match) {
+            throw new errors_UserError(`allowed-targets line ${index + 1} is "${line}"; write owner/repo, owner/repo/workflow-file or ` +
+                'owner/repo/workflow-file@ref, one a line (* matches within one part, e.g. octo-org/*/deploy.yml@main).');
+        }
+        const [, owner, repo, workflow, ref] = match;
+        return {
+            text: line,
+            owner: part(owner, 'i'),
+            repo: part(repo, 'i'),
+            ...(workflow ? { workflow: part(workflow) } : {}),
+            ...(ref ? { ref: part(shortRef(ref)) } : {})
+        };
+    });
+}
+function matches(pattern, target) {
+    if (!pattern.owner.test(target.owner) || !pattern.repo.test(target.repo))
+        return false;
+    if (pattern.workflow && target.workflow !== undefined && !pattern.workflow.test(target.workflow))
+        return false;
+    if (pattern.ref && target.ref !== undefined && !pattern.ref.test(shortRef(target.ref)))
+        return false;
+    return true;
+}
+/**
+ * Whether some line allows the target. A part of the target that is still unknown (the ref before the default
+ * branch is read, the workflow of a run before it is read) matches any pattern; check again once it is known.
+ */
+function isAllowed(patterns, target) {
+    return patterns.some(pattern => matches(pattern, target));
+}
+/** The refusal CodePipeline shows: the target, and the line that would allow it. */
+function notAllowed(target) {
+    const name = `${target.owner}/${target.repo}${target.workflow ? `/${target.workflow}` : ''}`;
+    const at = target.ref ? `@${shortRef(target.ref)}` : '';
+    return (`The poll action may not start ${name}${at}: it is not in the poll action's allowed-targets (which, when empty, ` +
+        `allows only the poller's own repository). If this pipeline should start it, add the line "${name}${at}" ` +
+        '(or a pattern such as owner/repo/*) to allowed-targets in the poll workflow.');
+}
+
+;// CONCATENATED MODULE: ./src/poll/ref-name.ts
+// Git's rules for a ref name (`git check-ref-format`), applied to the Ref a pipeline asks to build. A Ref comes
+// from whoever can edit the pipeline: it must name a branch or tag, and never carry a line break into a log line
+// or a control character into an API path.
+const FORBIDDEN = /[\x00-\x20\x7f~^:?*[\\]/;
+/** Why `ref` is not a valid git ref name, or undefined when it is. */
+function refNameProblem(ref) {
+    if (!ref)
+        return 'it is empty';
+    if (FORBIDDEN.test(ref))
+        return 'it contains a space, a control character or one of ~ ^ : ? * [ \\';
+    if (ref === '@')
+        return 'it is "@"';
+    if (ref.includes('..'))
+        return 'it contains ".."';
+    if (ref.includes('@{'))
+        return 'it contains "@{"';
+    if (ref.startsWith('/') || ref.endsWith('/') || ref.includes('//'))
+        return 'it has an empty path component';
+    if (ref.endsWith('.'))
+        return 'it ends with "."';
+    for (const part of ref.split('/')) {
+        if (part.startsWith('.'))
+            return `its component "${part}" starts with "."`;
+        if (part.endsWith('.lock'))
+            return `its component "${part}" ends with ".lock"`;
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/aws/settings.ts
 
@@ -31346,6 +31574,8 @@ function defaultSessionName(runId) {
 }
 
 ;// CONCATENATED MODULE: ./src/poll/settings.ts
+
+
 
 
 
@@ -31393,8 +31623,9 @@ function parsePollSettings(input, env, run) {
         fallbacks: {
             repository: matching(input, 'repository', REPOSITORY, 'use owner/name, e.g. octo-org/octo-repo'),
             workflow: matching(input, 'workflow', WORKFLOW, 'use the workflow file name (build.yml) or its ID'),
-            ref: input('ref') || undefined
+            ref: refInput(input('ref'))
         },
+        allowedTargets: parseAllowedTargets(input('allowed-targets'), run.repository),
         jobIdInput: matching(input, 'job-id-input', github.dispatchInputName, 'use a workflow input name: a letter or _ followed by letters, digits, - and _') ?? 'codepipeline-job-id',
         waitSeconds,
         maxConcurrency: integer(input, 'max-concurrency', github.concurrentRequests, 10),
@@ -31403,6 +31634,15 @@ function parsePollSettings(input, env, run) {
         apiUrl: run.apiUrl,
         aws
     };
+}
+function refInput(ref) {
+    if (!ref)
+        return undefined;
+    const problem = refNameProblem(ref);
+    if (problem) {
+        throw new errors_UserError(`Input ref is ${JSON.stringify(ref)}, which is not a git branch or tag name (${problem}); use e.g. main.`);
+    }
+    return ref;
 }
 /** `Key=Value`: the one configuration property CodePipeline can filter jobs on. */
 function parseQueryParam(raw) {
@@ -31416,35 +31656,6 @@ function parseQueryParam(raw) {
             '(the key is a queryable property of the custom action type).');
     }
     return { [key]: value };
-}
-
-;// CONCATENATED MODULE: ./src/text.ts
-// Fitting text into API limits, counted in UTF-16 code units as the service counts string length.
-const TRUNCATION_MARKER = ' … [truncated]';
-/** Cuts `text` to at most `max` characters, ending with the marker, never between the halves of a surrogate pair. */
-function truncate(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = Math.max(0, max - TRUNCATION_MARKER.length);
-    const last = text.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff)
-        end -= 1;
-    return text.slice(0, end) + TRUNCATION_MARKER;
-}
-/** Keeps `head` and `tail` whole and truncates the middle, so a long job list never pushes out the run URL. */
-function fit(head, middle, tail, max) {
-    const room = max - head.length - tail.length;
-    if (room < TRUNCATION_MARKER.length)
-        return truncate(head + middle + tail, max);
-    return head + truncate(middle, room) + tail;
-}
-/**
- * Text from a job, a pipeline or GitHub, made safe to print as a log line: the runner reads any line that
- * starts with `::` as a workflow command (`::stop-commands::`, `::add-mask::`), so a carriage return is dropped
- * and a `::` at the start of a line is broken with a zero-width space.
- */
-function neutralize(text) {
-    return text.replace(/\r/g, '').replace(/^(\s*):/gm, '$1:\u200b');
 }
 
 ;// CONCATENATED MODULE: ./src/messages.ts
@@ -31532,44 +31743,6 @@ function badSteps(job) {
     return job.steps
         .filter(step => step.conclusion !== null && BAD.has(step.conclusion))
         .map(step => ({ name: step.name, conclusion: step.conclusion }));
-}
-
-;// CONCATENATED MODULE: ./src/job-result.ts
-
-
-function success(jobId, details, continuationToken, outputVariables) {
-    return {
-        kind: 'success',
-        input: {
-            jobId,
-            executionDetails: {
-                summary: truncate(details.summary, codepipeline.summary.max),
-                ...externalId(details.externalExecutionId),
-                ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
-            },
-            ...(continuationToken ? { continuationToken } : {}),
-            ...(outputVariables ? { outputVariables } : {})
-        }
-    };
-}
-function failure(jobId, type, message, externalExecutionId) {
-    return {
-        kind: 'failure',
-        input: {
-            jobId,
-            failureDetails: {
-                type,
-                message: truncate(message, codepipeline.failureMessage.max),
-                ...externalId(externalExecutionId)
-            }
-        }
-    };
-}
-function externalId(id) {
-    return id ? { externalExecutionId: truncate(id, codepipeline.externalExecutionId.max) } : {};
-}
-function operationOf(result) {
-    return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
 }
 
 ;// CONCATENATED MODULE: ./src/poll/track.ts
@@ -31673,6 +31846,8 @@ function parseJson(raw, reviver) {
 
 
 
+
+
 /** Thrown inside planning only; becomes a `reject` action. */
 class Rejection extends Error {
 }
@@ -31686,11 +31861,15 @@ function planJob(job, settings) {
     };
     // A continuation job is always tracked, whatever the mode: starting its workflow again would run the build twice.
     const token = job.data?.continuationToken;
+    const outputs = (job.data?.outputArtifacts ?? []).map(artifact => artifact.name ?? '?');
     const action = rejectionsCaught(() => token
-        ? { kind: 'track', run: trackedRun(token) }
-        : { kind: 'dispatch', target: target(named, configuration.Inputs, settings.jobIdInput, jobId) });
+        ? { kind: 'track', run: trackedRun(token, named, settings), workflow: named.workflow }
+        : { kind: 'dispatch', target: target(named, configuration.Inputs, settings, jobId, outputs) });
     if (action.kind === 'track')
         named.repository = `${action.run.owner}/${action.run.repo}`;
+    // A Ref that is not a ref name is only ever shown quoted, so a line break in it stays on one log line.
+    if (named.ref && refNameProblem(named.ref))
+        named.ref = JSON.stringify(named.ref);
     return { jobId, nonce: job.nonce ?? '', pipeline: pipelineContext(job.data), ...named, action };
 }
 function rejectionsCaught(decide) {
@@ -31703,16 +31882,29 @@ function rejectionsCaught(decide) {
         return { kind: 'reject', message: error.message };
     }
 }
-function trackedRun(token) {
+/**
+ * The run a continuation token names, followed only when it is in the repository the job configures and the
+ * poller may reach: anyone who can report on a job could otherwise point the poller's token at any run.
+ */
+function trackedRun(token, named, settings) {
     const run = parseRunToken(token);
-    if (run)
-        return run;
-    const shown = token.length > 100 ? `${token.slice(0, 100)}…` : token;
-    throw new Rejection(`This job carries the continuation token "${shown}", which the poll action did not issue (it issues ` +
-        `"gha-run:1:owner/repo:runID" in track mode), so it cannot tell which GitHub run to follow. ` +
-        'Make sure only the poll action answers jobs of this action type with a continuation token, then retry the stage.');
+    if (!run) {
+        const shown = JSON.stringify(token.length > 100 ? `${token.slice(0, 100)}…` : token);
+        throw new Rejection(`This job carries the continuation token ${shown}, which the poll action did not issue (it issues ` +
+            `"gha-run:1:owner/repo:runID" in track mode), so it cannot tell which GitHub run to follow. ` +
+            'Make sure only the poll action answers jobs of this action type with a continuation token, then retry the stage.');
+    }
+    const tokenRepository = `${run.owner}/${run.repo}`;
+    if (!named.repository || named.repository.toLowerCase() !== tokenRepository.toLowerCase()) {
+        throw new Rejection(`This job's continuation token names a run in ${tokenRepository}, but the job's Repository is ` +
+            `${named.repository ? JSON.stringify(named.repository) : 'not set'}: the poll action follows only runs of ` +
+            'the repository and workflow the job configures. Retry the stage to start a new run.');
+    }
+    if (!isAllowed(settings.allowedTargets, run))
+        throw new Rejection(notAllowed(run));
+    return run;
 }
-function target(named, rawInputs, jobIdInput, jobId) {
+function target(named, rawInputs, settings, jobId, outputs) {
     const { repository, workflow, ref } = named;
     if (!repository)
         throw missing('Repository', 'repository', 'owner/name, e.g. octo-org/octo-repo');
@@ -31724,8 +31916,21 @@ function target(named, rawInputs, jobIdInput, jobId) {
     if (!WORKFLOW.test(workflow)) {
         throw new Rejection(`The Workflow property is "${workflow}"; use the workflow file name without its directory (build.yml) or its numeric ID.`);
     }
+    const refProblem = ref ? refNameProblem(ref) : undefined;
+    if (refProblem) {
+        throw new Rejection(`The Ref property is ${JSON.stringify(ref)}, which is not a git branch or tag name (${refProblem}). Set Ref to ` +
+            'a branch or tag, e.g. main or refs/tags/v1.2.3, or leave it empty for the default branch.');
+    }
     const [owner, repo] = repository.split('/');
-    const inputs = { [jobIdInput]: jobId, ...extraInputs(rawInputs, jobIdInput) };
+    if (!isAllowed(settings.allowedTargets, { owner, repo, workflow, ref })) {
+        throw new Rejection(notAllowed({ owner, repo, workflow, ref }));
+    }
+    if (settings.mode === 'track' && outputs.length) {
+        throw new Rejection(`This job declares output artifact(s) ${outputs.map(name => JSON.stringify(name)).join(', ')}, which track ` +
+            'mode cannot produce: the poller only follows the run. Use the poll action in dispatch mode and have the ' +
+            "workflow report with the report action's output-artifacts input.");
+    }
+    const inputs = { [settings.jobIdInput]: jobId, ...extraInputs(rawInputs, settings.jobIdInput) };
     return { owner, repo, workflow, ...(ref ? { ref } : {}), inputs };
 }
 function missing(property, input, what) {
@@ -31931,6 +32136,8 @@ async function getRun(github, repository, runId) {
     return {
         id: data.id,
         name: data.name ?? '',
+        workflowFile: data.path.slice(data.path.lastIndexOf('/') + 1).split('@')[0],
+        workflowId: data.workflow_id,
         runNumber: data.run_number,
         attempt: data.run_attempt ?? 1,
         status: data.status ?? '',
@@ -32062,13 +32269,28 @@ function gitHubSaid(error) {
 
 
 
+
 /** Acknowledge, then start or follow the workflow, then tell CodePipeline. Never throws: the batch goes on. */
 async function handleJob(plan, deps) {
     const { jobId, pipeline, repository, workflow, ref } = plan;
     const record = { jobId, pipeline, repository, workflow, ref, result: 'skipped', detail: '' };
+    const now = deps.now?.() ?? Date.now();
+    if (deps.acknowledgeUntil !== undefined && now > deps.acknowledgeUntil) {
+        // Left queued, not acknowledged: the next poll (with a fresh session) takes it.
+        return { ...record, detail: 'left for the next poll: the role session ends too soon to take it' };
+    }
     const taken = await acknowledge(plan, deps.codepipeline);
     if (taken)
         return { ...record, ...taken };
+    deps.held?.set(jobId, plan);
+    try {
+        return await answer(plan, record, deps);
+    }
+    finally {
+        deps.held?.delete(jobId);
+    }
+}
+async function answer(plan, record, deps) {
     let decision;
     try {
         decision = await decide(plan, record, deps);
@@ -32113,7 +32335,7 @@ async function decide(plan, record, deps) {
         case 'reject':
             return failedWith({ type: 'ConfigurationError', message: action.message }, plan);
         case 'track':
-            return track(plan, action.run, record, deps);
+            return track(plan, action, record, deps);
         case 'dispatch':
             return start(plan, action.target, record, deps);
     }
@@ -32128,6 +32350,9 @@ async function start(plan, target, record, deps) {
         return failedWith(startProblem(error, 'read repository', target, deps.jobIdInput), plan);
     }
     record.ref = ref;
+    if (!isAllowed(deps.allowedTargets, { ...target, ref })) {
+        return failedWith({ type: 'ConfigurationError', message: notAllowed({ ...target, ref }) }, plan);
+    }
     let run;
     try {
         run = await dispatchWorkflow(github, { ...target, ref });
@@ -32145,7 +32370,7 @@ async function start(plan, target, record, deps) {
     const tracked = { owner: target.owner, repo: target.repo, runId: run.runId };
     return { handled: 'dispatched', result: startedResult(plan.jobId, tracked, target.workflow, run.url) };
 }
-async function track(plan, tracked, record, deps) {
+async function track(plan, { run: tracked, workflow }, record, deps) {
     record.runId = tracked.runId;
     const repository = { owner: tracked.owner, repo: tracked.repo };
     const github = await deps.github();
@@ -32161,9 +32386,27 @@ async function track(plan, tracked, record, deps) {
         return { handled: 'running', result: uncheckedResult(plan.jobId, tracked, errorMessage(error)) };
     }
     record.runUrl = run.url;
+    const foreign = foreignRun(run, workflow, tracked, deps.allowedTargets);
+    if (foreign)
+        return failedWith({ type: 'ConfigurationError', message: foreign }, plan, tracked.runId);
     const result = trackedResult(plan.jobId, tracked, run, jobs);
     const handled = run.status !== 'completed' ? 'running' : result.kind === 'success' ? 'succeeded' : 'failed';
     return { handled, result };
+}
+/** A run the token names that is not of the workflow the job configures, or not one the poller may follow. */
+function foreignRun(run, workflow, tracked, allowed) {
+    const ofWorkflow = /^\d+$/.test(workflow ?? '')
+        ? String(run.workflowId) === workflow
+        : run.workflowFile === workflow;
+    if (!ofWorkflow) {
+        return (`This job's continuation token names ${describeRun(tracked)}, a run of workflow ` +
+            `${JSON.stringify(run.workflowFile)}, but the job's Workflow is ${workflow ? JSON.stringify(workflow) : 'not set'}: ` +
+            'the poll action follows only runs of the workflow the job configures. Retry the stage to start a new run.');
+    }
+    if (!isAllowed(allowed, { ...tracked, workflow: run.workflowFile })) {
+        return notAllowed({ ...tracked, workflow: run.workflowFile });
+    }
+    return undefined;
 }
 function failedWith(problem, plan, runId) {
     return {
@@ -32215,6 +32458,9 @@ async function deliver(record, decision, codepipeline) {
 
 
 
+
+
+
 /** Poll once (or for wait-seconds), answer every job, publish what happened; fail only for a job left waiting. */
 async function run(env = process.env, clock = { now: Date.now, sleep: retry_sleep }) {
     for (const secret of proxySecrets())
@@ -32237,8 +32483,14 @@ async function run(env = process.env, clock = { now: Date.now, sleep: retry_slee
         setFailed(errorMessage(error));
     }
 }
+// Acknowledging takes a job for good: only do it while the session can still answer it without renewing.
+const ACKNOWLEDGE_MARGIN_MS = 60_000;
 async function pollAndAnswer(settings, clock) {
-    const codepipeline = await connectCodePipeline(settings.aws);
+    const session = await resolveCredentials(settings.aws);
+    // The SDK asks again when the session is within minutes of its end: a slow batch re-assumes the role.
+    const codepipeline = await connectCodePipeline(settings.aws, renewing(settings.aws, session));
+    const held = new Map();
+    const stopWatching = failHeldJobsOnStop(held, codepipeline);
     try {
         const jobs = await pollForJobs(codepipeline, settings, clock);
         if (!jobs.length) {
@@ -32251,7 +32503,11 @@ async function pollAndAnswer(settings, clock) {
             github: once(() => connectGitHub(settings.githubToken, settings.apiUrl, settings.aws.maxAttempts, clock.sleep)),
             defaultBranch: cachedDefaultBranch(),
             mode: settings.mode,
-            jobIdInput: settings.jobIdInput
+            jobIdInput: settings.jobIdInput,
+            allowedTargets: settings.allowedTargets,
+            acknowledgeUntil: session.expiration && session.expiration.getTime() - ACKNOWLEDGE_MARGIN_MS,
+            now: clock.now,
+            held
         };
         return await mapLimited(jobs, settings.maxConcurrency, async (job) => {
             const record = await handleJob(planJob(job, settings), deps);
@@ -32260,17 +32516,18 @@ async function pollAndAnswer(settings, clock) {
         });
     }
     finally {
+        stopWatching();
         codepipeline.destroy();
     }
 }
 function log(record) {
     const line = logLine(record);
     if (record.result === 'unreported')
-        error(line);
+        core_error(line);
     else if (record.result === 'failed' || record.result === 'already-reported')
         warning(line);
     else
-        info(line);
+        info(neutralize(line));
 }
 function once(make) {
     let made;

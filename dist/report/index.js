@@ -28368,11 +28368,311 @@ module.exports = {
 
 /***/ }),
 
+/***/ 7102:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Nd: () => (/* binding */ asArtifactError),
+/* harmony export */   nE: () => (/* binding */ ArtifactError),
+/* harmony export */   o7: () => (/* binding */ misconfigured)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+/**
+ * An artifact that could not be moved. The report turns it into a failure of `failureType` (never a success the
+ * pipeline's later stages would trip over), and its message names the artifact and the path: it is what the
+ * user reads in CodePipeline and in the step's error.
+ */
+class ArtifactError extends Error {
+    name = 'ArtifactError';
+    failureType;
+    constructor(message, failureType, options) {
+        super(message, options);
+        this.failureType = failureType;
+    }
+}
+/** A mistake in the workflow or the pipeline that a re-run alone will not fix. */
+const misconfigured = (message, options) => new ArtifactError(message, 'ConfigurationError', options);
+/** Any failure while moving artifacts, as an ArtifactError: CodePipeline hears of it, it never waits in vain. */
+function asArtifactError(error) {
+    if (error instanceof ArtifactError)
+        return error;
+    return new ArtifactError(`The job's artifacts could not be moved: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}`, 'SystemUnavailable', {
+        cause: error
+    });
+}
+
+
+/***/ }),
+
+/***/ 8603:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I7: () => (/* binding */ mayHaveLanded),
+/* harmony export */   Or: () => (/* binding */ attemptsOf),
+/* harmony export */   m0: () => (/* binding */ attemptsPlugin)
+/* harmony export */ });
+// The SDK retries on its own and reports only the last attempt's error. Whether an *earlier* attempt may have
+// taken effect (its answer lost) decides what a later refusal means: an InvalidJobStateException after a lost
+// 5xx is most likely our own result, landed. These two middlewares record that, per call, from each attempt.
+const RECORD = Symbol('attempts');
+const LANDED = Symbol('mayHaveLanded');
+/** Whether some attempt of the failed call may have reached the service and taken effect. */
+function mayHaveLanded(error) {
+    return typeof error === 'object' && error !== null && error[LANDED] === true;
+}
+/** How many times the failed call was sent, as the SDK counts it. */
+function attemptsOf(error) {
+    return error?.$metadata?.attempts ?? 1;
+}
+// Refused, unresolvable or unreachable: the request never left this machine.
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** A failed attempt that may still have been processed: a 5xx, or a connection lost after sending. */
+function attemptMayHaveLanded(error) {
+    const e = error;
+    const status = e?.$metadata?.httpStatusCode;
+    if (status !== undefined)
+        return status >= 500;
+    return !NEVER_SENT.has(e?.code ?? '');
+}
+const perCall = (next, context) => async (args) => {
+    const record = { landed: false };
+    context[RECORD] = record;
+    try {
+        return await next(args);
+    }
+    catch (error) {
+        if (record.landed && typeof error === 'object' && error !== null) {
+            ;
+            error[LANDED] = true;
+        }
+        throw error;
+    }
+};
+const perAttempt = (next, context) => async (args) => {
+    try {
+        return await next(args);
+    }
+    catch (error) {
+        const record = context[RECORD];
+        if (record && attemptMayHaveLanded(error))
+            record.landed = true;
+        throw error;
+    }
+};
+const attemptsPlugin = {
+    applyToStack(stack) {
+        stack.add(perCall, { step: 'initialize', name: 'bridgeAttemptsPerCall' });
+        // Low priority in finalizeRequest: inside the retry loop, so it sees every attempt's deserialized error.
+        stack.add(perAttempt, { step: 'finalizeRequest', priority: 'low', name: 'bridgeAttemptsPerAttempt' });
+    }
+};
+
+
+/***/ }),
+
+/***/ 201:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   UU: () => (/* binding */ createClient)
+/* harmony export */ });
+/* unused harmony exports CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS */
+/* harmony import */ var _proxy_env_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5049);
+/* harmony import */ var _attempts_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8603);
+/* harmony import */ var _https_only_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(491);
+
+
+
+// The one place AWS clients are made: region, credentials, retries (the SDK's standard mode, max-attempts),
+// timeouts and proxies. Endpoints are the SDK's own (AWS_ENDPOINT_URL_<SERVICE>, endpoint_url in the config
+// file, FIPS and dual-stack settings).
+/** Per attempt: a connection that does not open, or an answer that does not come, is retried. */
+const CONNECTION_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Makes an SDK client of any service with the bridge's settings. */
+async function createClient(Client, settings, options = {}) {
+    const [{ NodeHttpHandler }, { StandardRetryStrategy }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(279)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1279, 19)),
+        Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3609, 19))
+    ]);
+    // Proxy-aware agents only when a proxy is set; otherwise the SDK's own keep-alive agents.
+    const agents = (0,_proxy_env_js__WEBPACK_IMPORTED_MODULE_1__/* .proxyConfigured */ .$)() ? await (await Promise.all(/* import() */[__nccwpck_require__.e(40), __nccwpck_require__.e(529)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8529))).proxyAgents() : {};
+    const standard = new StandardRetryStrategy(settings.maxAttempts);
+    const config = {
+        ...options.serviceConfig,
+        region: settings.region,
+        credentials: options.credentials,
+        maxAttempts: settings.maxAttempts,
+        retryStrategy: alsoRetrying(standard, new Set(options.alsoRetry)),
+        requestHandler: new NodeHttpHandler({
+            connectionTimeout: CONNECTION_TIMEOUT_MS,
+            requestTimeout: REQUEST_TIMEOUT_MS,
+            ...agents
+        })
+    };
+    const client = new Client(config);
+    client.middlewareStack.use(_attempts_js__WEBPACK_IMPORTED_MODULE_0__/* .attemptsPlugin */ .m0);
+    if (options.httpsOnly)
+        client.middlewareStack.use((0,_https_only_js__WEBPACK_IMPORTED_MODULE_2__/* .httpsOnlyPlugin */ .h1)(options.httpsOnly));
+    return client;
+}
+/** The standard strategy, which also takes the named errors as transient (same backoff, same retry quota). */
+function alsoRetrying(standard, names) {
+    if (!names.size)
+        return standard;
+    return {
+        acquireInitialRetryToken: scope => standard.acquireInitialRetryToken(scope),
+        refreshRetryTokenForRetry: (token, info) => standard.refreshRetryTokenForRetry(token, names.has(info.error?.name ?? '') ? { ...info, errorType: 'TRANSIENT' } : info),
+        recordSuccess: (token) => standard.recordSuccess(token)
+    };
+}
+
+
+/***/ }),
+
+/***/ 491:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h1: () => (/* binding */ httpsOnlyPlugin),
+/* harmony export */   xe: () => (/* binding */ requireHttps)
+/* harmony export */ });
+/* unused harmony export isLoopback */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+// A web identity token and the credentials STS returns must never cross a network in clear text. Plain http
+// stays allowed on loopback (the local emulator, a local proxy sidecar).
+function isLoopback(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+/** Throws before sending when the endpoint is plain http to a host other than loopback. */
+function requireHttps(url, what) {
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Refusing to send ${what} over plain http to ${url.hostname}: it carries secrets. Use an https:// endpoint ` +
+            '(check AWS_ENDPOINT_URL* and endpoint_url in the AWS config file), or a loopback address for local tests.');
+    }
+}
+function httpsOnlyPlugin(what) {
+    const check = next => async (args) => {
+        requireHttps(args.request, what);
+        return next(args);
+    };
+    return {
+        applyToStack(stack) {
+            stack.add(check, { step: 'build', name: 'bridgeHttpsOnly' });
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 6136:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   z: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/** 1536 → "1.5 KiB": sizes as people read them (log lines, summaries). */
+function formatBytes(bytes) {
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    if (bytes < 1024)
+        return `${bytes} bytes`;
+    let value = bytes / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VE: () => (/* binding */ DeliveryError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   yc: () => (/* binding */ ForeignJobError),
+/* harmony export */   yo: () => (/* binding */ UserError)
+/* harmony export */ });
+// Errors that reach the user carry the fix in their message, written where the failure is understood.
+// main.ts only turns them into setFailed; it never rewrites them.
+/** A problem the user can fix (bad input, missing permission); the message says how. */
+class UserError extends Error {
+    name = 'UserError';
+}
+/** A job that is not this workflow's to answer: nothing was sent, and no job of ours is left waiting. */
+class ForeignJobError extends UserError {
+    name = 'ForeignJobError';
+}
+/** A result that could not be delivered: the named job waits until CodePipeline times it out. */
+class DeliveryError extends Error {
+    name = 'DeliveryError';
+    /** The reason, then the one sentence every undelivered result ends with: which job waits, and what to do. */
+    static leftWaiting(reason, jobId, fix, options) {
+        return new DeliveryError(`${reason}\nCodePipeline job ${jobId} is left waiting until CodePipeline times it out; ${fix}.`, options);
+    }
+}
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
+
+
+/***/ }),
+
+/***/ 5049:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ proxyConfigured),
+/* harmony export */   W: () => (/* binding */ proxySecrets)
+/* harmony export */ });
+// The proxy variables of a self-hosted runner, as @actions/http-client reads them. Pure, so that both actions
+// can mask a proxy password first thing, before any library could print it in an error.
+const NAMES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/** Whether any proxy variable is set: only then is the SDK given proxy-aware agents. */
+function proxyConfigured(env = process.env) {
+    return NAMES.some(name => env[name]);
+}
+/** The password of each proxy URL, and the Basic value made from it (what a proxy or a debug line could echo). */
+function proxySecrets(env = process.env) {
+    const secrets = [];
+    for (const value of NAMES.map(name => env[name])) {
+        if (!value)
+            continue;
+        let url;
+        try {
+            url = new URL(value.includes('://') ? value : `http://${value}`);
+        }
+        catch {
+            continue;
+        }
+        if (!url.password)
+            continue;
+        const password = decodeURIComponent(url.password);
+        const basic = Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64');
+        secrets.push(password, basic);
+    }
+    return secrets;
+}
+
+
+/***/ }),
+
 /***/ 1714:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3549);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7003);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28681,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3549:
+/***/ 7003:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28389,6 +28689,1983 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/proxy-env.ts
+var proxy_env = __nccwpck_require__(5049);
+// EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
+var artifact_error = __nccwpck_require__(7102);
+// EXTERNAL MODULE: ./src/aws/attempts.ts
+var aws_attempts = __nccwpck_require__(8603);
+// EXTERNAL MODULE: ./src/aws/clients.ts
+var clients = __nccwpck_require__(201);
+// EXTERNAL MODULE: ./src/aws/https-only.ts
+var https_only = __nccwpck_require__(491);
+;// CONCATENATED MODULE: ./src/aws/credentials.ts
+
+
+
+
+const NO_CREDENTIALS = 'No AWS credentials: set role-to-assume (with permissions: id-token: write) or configure credentials ' +
+    'earlier in the job (aws-actions/configure-aws-credentials)';
+/**
+ * Credentials for this action only: with role-to-assume, the job's OIDC token exchanged for a role session
+ * (token and session masked before anything else can print them); without it, the SDK's default chain.
+ * They are never exported to later steps.
+ */
+async function resolveCredentials(settings) {
+    const role = settings.role;
+    if (!role)
+        return ambientCredentials(settings);
+    const token = await oidcToken(role.audience);
+    const { STSClient, AssumeRoleWithWebIdentityCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(695)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19));
+    const sts = await (0,clients/* createClient */.UU)(STSClient, settings, {
+        // STS's name for an identity provider that was slow to answer: worth another try.
+        alsoRetry: ['IDPCommunicationErrorException', 'IDPCommunicationError'],
+        httpsOnly: 'the GitHub OIDC token to STS'
+    });
+    try {
+        const { Credentials: c } = await sts.send(new AssumeRoleWithWebIdentityCommand({
+            RoleArn: role.arn,
+            RoleSessionName: role.sessionName,
+            DurationSeconds: role.durationSeconds,
+            WebIdentityToken: token
+        }));
+        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+            throw new Error('STS answered without credentials.');
+        }
+        for (const secret of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken])
+            core/* setSecret */.Pq(secret);
+        return {
+            accessKeyId: c.AccessKeyId,
+            secretAccessKey: c.SecretAccessKey,
+            sessionToken: c.SessionToken,
+            expiration: c.Expiration
+        };
+    }
+    catch (error) {
+        throw assumeRoleError(error, role.arn, role.audience);
+    }
+    finally {
+        sts.destroy();
+    }
+}
+/**
+ * A credential provider for the SDK that starts with `first` and assumes the role again whenever the SDK asks
+ * (it asks when the session is within five minutes of its end), so a long batch never signs with an expired one.
+ */
+function renewing(settings, first) {
+    let next = first;
+    return async () => {
+        const credentials = next ?? (await resolveCredentials(settings));
+        next = undefined;
+        return credentials;
+    };
+}
+/** The job's OIDC token from GitHub (masked by @actions/core as it arrives). */
+async function oidcToken(audience) {
+    const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    if (!url || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new errors/* UserError */.yo('role-to-assume is set, but this job cannot get a GitHub OIDC token: add `permissions: id-token: write` ' +
+            'to the workflow or to this job.');
+    }
+    let endpoint;
+    try {
+        endpoint = new URL(url);
+    }
+    catch {
+        throw new errors/* UserError */.yo('ACTIONS_ID_TOKEN_REQUEST_URL is not a URL; this job cannot get a GitHub OIDC token.');
+    }
+    (0,https_only/* requireHttps */.xe)(endpoint, 'the OIDC request token to ACTIONS_ID_TOKEN_REQUEST_URL');
+    try {
+        return await core/* getIDToken */.V9(audience);
+    }
+    catch (error) {
+        // @actions/core's text spreads over indented lines; one line reads better in a step's error.
+        const reason = (0,errors/* errorMessage */.gJ)(error)
+            .replace(/\s*\n\s*/g, ' ')
+            .replace(/^Error message: /, '');
+        throw new Error(`Could not get a GitHub OIDC token for audience "${audience}": ${reason}`, {
+            cause: error
+        });
+    }
+}
+/** Profiles, SSO, a web identity file, ECS and EC2 metadata, or what configure-aws-credentials exported. */
+async function ambientCredentials(settings) {
+    const { defaultProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5861, 19));
+    try {
+        // The region is for the chain's own STS calls (web identity file, assume-role profiles).
+        return await defaultProvider({ clientConfig: { region: settings.region } })();
+    }
+    catch (error) {
+        if (error.name === 'CredentialsProviderError')
+            throw new errors/* UserError */.yo(NO_CREDENTIALS, { cause: error });
+        throw new Error(`Could not load the ambient AWS credentials: ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
+    }
+}
+function assumeRoleError(error, roleArn, audience) {
+    if (error instanceof errors/* UserError */.yo)
+        return error;
+    const e = error;
+    // STS's own error code (the SDK's class names add "Exception" to some). STS's messages end with a full stop;
+    // the sentences below add their own. A failure that is not STS's answer (network, proxy) must not be put in
+    // STS's mouth.
+    const code = e.Code ?? e.name;
+    const text = `${code}: ${(0,errors/* errorMessage */.gJ)(e).replace(/\.$/, '')}`;
+    const answered = e.$metadata?.httpStatusCode !== undefined;
+    const reason = answered ? `STS said: ${text}` : `STS could not be reached: ${text}`;
+    switch (code) {
+        case 'AccessDenied':
+            return new errors/* UserError */.yo(`Could not assume ${roleArn} (sts:AssumeRoleWithWebIdentity). ${reason}. Check the role's trust policy: ` +
+                `it must trust the token.actions.githubusercontent.com provider, and its ` +
+                `token.actions.githubusercontent.com:sub condition must match this repository and ref.`);
+        case 'InvalidIdentityToken':
+            return new errors/* UserError */.yo(`Could not assume ${roleArn}: ${reason}. Check that the account has the GitHub OIDC provider ` +
+                `(token.actions.githubusercontent.com) with client ID "${audience}" (the audience input).`);
+        case 'ValidationError':
+            return new errors/* UserError */.yo(`Could not assume ${roleArn}: ${reason}.`);
+        default:
+            return new Error(`Could not assume ${roleArn}: ${reason}.`, { cause: error });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/aws/codepipeline.ts
+
+
+
+
+/** A CodePipeline call that failed; `code` is the service's error name, e.g. InvalidJobStateException. */
+class CodePipelineError extends Error {
+    name = 'CodePipelineError';
+    code;
+    /** How many times the call was sent. */
+    attempts;
+    /** An earlier attempt may have taken effect without its answer arriving (a 5xx, a connection lost after sending). */
+    unanswered;
+    constructor(message, code, options) {
+        super(message, options);
+        this.code = code;
+        this.attempts = options?.attempts ?? 1;
+        this.unanswered = options?.unanswered ?? false;
+    }
+}
+/** The CodePipeline job-worker calls the bridge makes, with AWS errors turned into messages that say what to fix. */
+class CodePipeline {
+    sdk;
+    client;
+    region;
+    constructor(sdk, client, region) {
+        this.sdk = sdk;
+        this.client = client;
+        this.region = region;
+    }
+    /** Job data includes artifactCredentials; they are masked here, before anything can log them. */
+    async getJobDetails(jobId) {
+        const output = await this.call('GetJobDetails', jobId, () => this.client.send(new this.sdk.GetJobDetailsCommand({ jobId })));
+        const data = output.jobDetails?.data ?? {};
+        maskArtifactCredentials(data);
+        return data;
+    }
+    /** Sends a job's result, whichever kind it is; returns the AWS request ID. */
+    async putJobResult(result) {
+        const output = result.kind === 'success'
+            ? await this.putJobSuccessResult(result.input)
+            : await this.putJobFailureResult(result.input);
+        return output.$metadata.requestId ?? '';
+    }
+    async pollForJobs(input) {
+        const output = await this.call('PollForJobs', undefined, () => this.client.send(new this.sdk.PollForJobsCommand(input)));
+        const jobs = output.jobs ?? [];
+        for (const job of jobs)
+            maskArtifactCredentials(job.data);
+        return jobs;
+    }
+    /** Returns the job's status after the acknowledgement; only InProgress means this worker owns it. */
+    async acknowledgeJob(jobId, nonce) {
+        const output = await this.call('AcknowledgeJob', jobId, () => this.client.send(new this.sdk.AcknowledgeJobCommand({ jobId, nonce })));
+        return output.status ?? '';
+    }
+    destroy() {
+        this.client.destroy();
+    }
+    putJobSuccessResult(input) {
+        return this.call('PutJobSuccessResult', input.jobId, () => this.client.send(new this.sdk.PutJobSuccessResultCommand(input)));
+    }
+    putJobFailureResult(input) {
+        return this.call('PutJobFailureResult', input.jobId, () => this.client.send(new this.sdk.PutJobFailureResultCommand(input)));
+    }
+    async call(operation, jobId, send) {
+        try {
+            return await send();
+        }
+        catch (error) {
+            throw explain(error, operation, jobId, this.region);
+        }
+    }
+}
+function maskArtifactCredentials(data) {
+    const c = data?.artifactCredentials;
+    for (const secret of [c?.accessKeyId, c?.secretAccessKey, c?.sessionToken])
+        if (secret)
+            core/* setSecret */.Pq(secret);
+}
+function explain(error, operation, jobId, region) {
+    const attempts = (0,aws_attempts/* attemptsOf */.Or)(error);
+    const tries = { attempts, unanswered: (0,aws_attempts/* mayHaveLanded */.I7)(error) };
+    const said = `${error.name}: ${error.message}`;
+    const code = error.name;
+    const fix = (text) => new CodePipelineError(`codepipeline:${operation} failed (${said}). ${text}`, code, {
+        cause: error,
+        ...tries
+    });
+    switch (code) {
+        case 'JobNotFoundException':
+            return fix(`CodePipeline has no job ${jobId} in ${region}: check the job ID and aws-region.`);
+        case 'InvalidJobStateException':
+            return fix(`Job ${jobId} already has a result (or has timed out).`);
+        case 'AccessDeniedException':
+            return fix(`Allow codepipeline:${operation} in the IAM policy of the role this action uses.`);
+        case 'UnrecognizedClientException':
+        case 'InvalidSignatureException':
+        case 'ExpiredTokenException':
+        case 'InvalidClientTokenId':
+            return fix('The AWS credentials were refused: check role-to-assume, or the credentials configured earlier in the job.');
+        case 'ValidationException':
+        case 'InvalidNonceException':
+        case 'ActionTypeNotFoundException':
+        case 'OutputVariablesSizeExceededException':
+            return fix('The request was refused as invalid; it is not retried.');
+        default: {
+            const network = error.code;
+            const detail = network && !said.includes(network) ? ` [${network}]` : '';
+            return fix(`Gave up${attempts > 1 ? ` after ${attempts} attempts` : ''}${detail}; CodePipeline or the network may be unavailable.`);
+        }
+    }
+}
+/** The single entry: credentials (OIDC role or ambient), then a client that signs with them. */
+async function connectCodePipeline(settings, credentials) {
+    credentials ??= await resolveCredentials(settings);
+    const sdk = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(232)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8232, 19));
+    const client = await (0,clients/* createClient */.UU)(sdk.CodePipelineClient, settings, { credentials });
+    return new CodePipeline(sdk, client, settings.region);
+}
+
+;// CONCATENATED MODULE: ./src/aws/pipeline-context.ts
+/** Keeps only the pipeline's coordinates from job data, dropping artifactCredentials and everything else. */
+function pipelineContext(data) {
+    const context = data?.pipelineContext;
+    return {
+        pipelineName: context?.pipelineName,
+        pipelineExecutionId: context?.pipelineExecutionId,
+        stageName: context?.stage?.name,
+        actionName: context?.action?.name
+    };
+}
+function consoleUrl(region, context) {
+    if (!context.pipelineName)
+        return undefined;
+    const pipeline = `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${encodeURIComponent(context.pipelineName)}`;
+    return context.pipelineExecutionId
+        ? `${pipeline}/executions/${context.pipelineExecutionId}/timeline?region=${region}`
+        : `${pipeline}/view?region=${region}`;
+}
+function describePlace(context) {
+    return [context.pipelineName, context.stageName, context.actionName].filter(Boolean).join(' / ');
+}
+
+;// CONCATENATED MODULE: ./src/github/context.ts
+
+function runContext(env) {
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const [owner = '', repo = ''] = repository.split('/');
+    const runId = env.GITHUB_RUN_ID ?? '';
+    if (!owner || !repo || !/^\d+$/.test(runId)) {
+        throw new errors/* UserError */.yo('This action must run inside a GitHub Actions workflow: GITHUB_REPOSITORY and GITHUB_RUN_ID are not set.');
+    }
+    const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    return {
+        serverUrl,
+        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+        repository,
+        owner,
+        repo,
+        workflow: env.GITHUB_WORKFLOW || repository,
+        workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF),
+        runId,
+        runNumber: env.GITHUB_RUN_NUMBER || '?',
+        runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+        runnerName: env.RUNNER_NAME ?? '',
+        runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`
+    };
+}
+/** `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`. */
+function workflowFile(ref) {
+    const path = ref?.split('@')[0];
+    const file = path?.slice(path.lastIndexOf('/') + 1);
+    return file || undefined;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+/** The step's `with:` inputs, as the runner passes them (trimmed; '' when unset). */
+const actionInput = name => core/* getInput */.V4(name);
+function required(input, name, hint) {
+    const value = input(name);
+    if (!value)
+        throw new errors/* UserError */.yo(`Input ${name} is required: ${hint}`);
+    return value;
+}
+function oneOf(input, name, allowed, fallback) {
+    const value = input(name) || fallback;
+    const match = allowed.find(a => a.toLowerCase() === value.toLowerCase());
+    if (!match)
+        throw new errors/* UserError */.yo(`Input ${name} is "${value}"; allowed values: ${allowed.join(', ')}.`);
+    return match;
+}
+function integer(input, name, range, fallback) {
+    const raw = input(name);
+    if (!raw)
+        return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || value < range.min || value > range.max) {
+        throw new errors/* UserError */.yo(`Input ${name} is "${raw}"; use a whole number from ${range.min} to ${range.max}.`);
+    }
+    return value;
+}
+function inputs_boolean(input, name, fallback) {
+    const raw = input(name).toLowerCase();
+    if (!raw)
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(raw))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(raw))
+        return false;
+    throw new errors/* UserError */.yo(`Input ${name} is "${input(name)}"; use true or false.`);
+}
+function matching(input, name, pattern, allowed) {
+    const value = input(name);
+    if (!value)
+        return undefined;
+    if (!pattern.test(value))
+        throw new errors/* UserError */.yo(`Input ${name} is "${value}"; ${allowed}.`);
+    return value;
+}
+function bounded(input, name, range) {
+    const value = input(name);
+    if (!value)
+        return undefined;
+    if (value.length > range.max) {
+        throw new errors/* UserError */.yo(`Input ${name} is ${value.length} characters long; the limit is ${range.max}.`);
+    }
+    return value;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/limits.ts
+// Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
+// client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
+const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const FAILURE_TYPES = [
+    'JobFailed',
+    'ConfigurationError',
+    'PermissionError',
+    'RevisionOutOfSync',
+    'RevisionUnavailable',
+    'SystemUnavailable'
+];
+const codepipeline = {
+    failureMessage: { min: 1, max: 5000 },
+    summary: { min: 1, max: 2048 },
+    externalExecutionId: { min: 1, max: 1500 },
+    continuationToken: { min: 1, max: 2048 },
+    percentComplete: { min: 0, max: 100 },
+    outputVariableName: /^[A-Za-z0-9@\-_]+$/,
+    outputVariablesBytes: 122880,
+    maxBatchSize: { min: 1, max: 100 },
+    queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
+    artifactName: /^[a-zA-Z0-9_-]{1,100}$/,
+    queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
+    provider: /^[0-9A-Za-z_-]{1,35}$/,
+    actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
+    categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']
+};
+const sts = {
+    roleSessionName: /^[\w+=,.@-]{2,64}$/,
+    roleSessionNameMax: 64,
+    durationSeconds: { min: 900, max: 43200 },
+    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+};
+const retry = { maxAttempts: { min: 1, max: 20 } };
+// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
+// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
+const github = {
+    /** Inputs on one workflow_dispatch event. */
+    maxDispatchInputs: 25,
+    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
+    dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
+    /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
+    concurrentRequests: { min: 1, max: 100 }
+};
+
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
+;// CONCATENATED MODULE: ./src/messages.ts
+
+
+function runLabel(run) {
+    return `GitHub workflow "${run.workflow}" run #${run.runNumber} (attempt ${run.runAttempt})`;
+}
+function successSummary(run) {
+    return `${runLabel(run)} succeeded: ${run.runUrl}`;
+}
+/** Names the workflow, run, failed jobs and steps, and links the run; always within CodePipeline's 5000 characters. */
+function failureMessage(outcome, run) {
+    if (outcome.unknown) {
+        return (0,src_text/* fit */.Uj)(`${runLabel(run)} could not be judged: `, outcome.unknown.reason, `. Run: ${run.runUrl}`, codepipeline.failureMessage.max);
+    }
+    const verb = outcome.cancelled ? 'was cancelled' : 'failed';
+    const details = outcome.failedJobs.map(describeJob).join('; ');
+    return (0,src_text/* fit */.Uj)(`${runLabel(run)} ${verb}`, details ? `: ${details}` : '', `. Run: ${run.runUrl}`, codepipeline.failureMessage.max);
+}
+function describeJob(job) {
+    const how = job.conclusion === 'timed_out' ? 'timed out' : job.conclusion === 'cancelled' ? 'was cancelled' : 'failed';
+    if (job.steps.length === 0)
+        return `job "${job.name}" ${how}`;
+    const steps = job.steps.map(s => `"${s.name}"${s.conclusion === 'failure' ? '' : ` (${s.conclusion.replace('_', ' ')})`}`);
+    return `job "${job.name}" ${how} at step ${steps.join(', ')}`;
+}
+/** "a", "b" and "c": names as they appear in messages. */
+function quoteList(names) {
+    return names.map(name => `"${name}"`).join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/artifacts/output-entries.ts
+
+
+
+
+
+// `NAME=` at the start of a line: a token without spaces or slashes before `=`. `./out=1` is a path.
+const NAMED = /^([^\s=/\\]+)\s*=\s*(.*)$/;
+/** A path relative to the workspace (GITHUB_WORKSPACE), or absolute. */
+function localPath(given, workspace) {
+    return { given, absolute: (0,external_node_path_.isAbsolute)(given) ? (0,external_node_path_.resolve)(given) : (0,external_node_path_.resolve)(workspace, given) };
+}
+function parseOutputArtifacts(raw, workspace) {
+    const lines = raw
+        .split(/\r?\n/)
+        .map((text, index) => ({ text: text.trim(), number: index + 1 }))
+        .filter(line => line.text);
+    if (!lines.length)
+        return undefined;
+    if (!lines.some(line => NAMED.test(line.text))) {
+        if (lines.length > 1) {
+            throw new errors/* UserError */.yo(`output-artifacts has ${lines.length} lines without an artifact name; write one NAME=PATH line per ` +
+                'output artifact (e.g. BuildOutput=dist), or a single PATH when the job declares one output artifact.');
+        }
+        return { kind: 'bare', path: localPath(lines[0].text, workspace) };
+    }
+    const entries = [];
+    for (const line of lines) {
+        const match = NAMED.exec(line.text);
+        if (!match) {
+            throw new errors/* UserError */.yo(`output-artifacts line ${line.number} is "${line.text}"; write NAME=PATH on every line (e.g. BuildOutput=dist).`);
+        }
+        const [, name, path] = match;
+        if (!codepipeline.artifactName.test(name)) {
+            throw new errors/* UserError */.yo(`output-artifacts line ${line.number}: "${name}" is not an artifact name; CodePipeline's names are 1 to ` +
+                '100 letters, digits, _ and -.');
+        }
+        if (!path)
+            throw new errors/* UserError */.yo(`output-artifacts line ${line.number} gives ${name} no path: write ${name}=PATH.`);
+        if (entries.some(entry => entry.name === name)) {
+            throw new errors/* UserError */.yo(`output-artifacts names ${name} twice; keep one line for it.`);
+        }
+        entries.push({ name, path: localPath(path, workspace) });
+    }
+    return { kind: 'named', entries };
+}
+/**
+ * The uploads that give the job every output artifact it declares, in the job's order. Anything else is an
+ * ArtifactError (ConfigurationError) that says what to change: a name the job does not declare, a declared
+ * artifact without an entry, a bare path when the job does not declare exactly one.
+ */
+function matchOutputArtifacts(input, declared) {
+    const theirs = declared.length
+        ? `its output artifacts are ${quoteList(declared)}`
+        : 'it declares no output artifacts';
+    if (!input) {
+        if (!declared.length)
+            return [];
+        throw (0,artifact_error/* misconfigured */.o7)(`This job declares output artifact(s) ${quoteList(declared)}, but output-artifacts is empty: add ` +
+            `${declared.map(name => `${name}=PATH`).join(', ')} so that the pipeline's later stages get them.`);
+    }
+    if (input.kind === 'bare') {
+        if (declared.length === 1)
+            return [{ name: declared[0], path: input.path }];
+        throw (0,artifact_error/* misconfigured */.o7)(`output-artifacts is a single path ("${input.path.given}") without a name, but this job does not declare ` +
+            `exactly one output artifact: ${theirs}. ` +
+            (declared.length ? 'Write one NAME=PATH line for each.' : 'Remove output-artifacts.'));
+    }
+    const names = input.entries.map(entry => entry.name);
+    const undeclared = names.filter(name => !declared.includes(name));
+    const missing = declared.filter(name => !names.includes(name));
+    const problems = [
+        ...(undeclared.length
+            ? [`output-artifacts names ${quoteList(undeclared)}, which this job does not declare; ${theirs}.`]
+            : []),
+        ...missing.map(name => `Output artifact "${name}" has no entry in output-artifacts: add a line ${name}=PATH.`)
+    ];
+    if (problems.length)
+        throw (0,artifact_error/* misconfigured */.o7)(problems.join(' '));
+    return declared.map(name => input.entries.find(entry => entry.name === name));
+}
+/** The entries as a log line, for a dry run (the job's declarations are not read then). */
+function describeOutputArtifacts(input) {
+    return input.kind === 'bare'
+        ? `the job's only output artifact from ${input.path.given}`
+        : input.entries.map(entry => `${entry.name} from ${entry.path.given}`).join(', ');
+}
+
+// EXTERNAL MODULE: ./src/bytes.ts
+var bytes = __nccwpck_require__(6136);
+;// CONCATENATED MODULE: ./src/report/artifacts.ts
+
+
+
+
+
+
+// The report's side of a job's artifacts: which step moves which, and when. Moving them (S3, yazl, yauzl) is
+// loaded only here, on demand, so a report without artifacts never loads it.
+/** The uploads output-artifacts asks for, checked against the artifacts the job declares. */
+function plannedOutputs(settings, data) {
+    return matchOutputArtifacts(settings.outputArtifacts, (data.outputArtifacts ?? []).map(artifact => artifact.name ?? ''));
+}
+/**
+ * Job mode's main step, before the build: output-artifacts is checked against the job's declarations (a wrong
+ * name fails now, not after the build) and the input artifacts are extracted. Returns what went wrong, if anything.
+ */
+async function prepareArtifacts(settings, data) {
+    try {
+        plannedOutputs(settings, data);
+        await extractInputs(settings, data);
+        return undefined;
+    }
+    catch (error) {
+        return (0,artifact_error/* asArtifactError */.Nd)(error);
+    }
+}
+/**
+ * The artifacts the reporting step moves before it sends the result: the input artifacts unless job mode's
+ * main step already extracted them, then, for a success only, the output artifacts. Throws an ArtifactError.
+ */
+async function moveArtifacts(settings, data, success) {
+    if (settings.status !== 'job')
+        await extractInputs(settings, data);
+    if (!success)
+        return [];
+    const outputs = plannedOutputs(settings, data);
+    if (!outputs.length)
+        return [];
+    const { uploadOutputArtifacts } = await __nccwpck_require__.e(/* import() */ 271).then(__nccwpck_require__.bind(__nccwpck_require__, 9271));
+    return uploadOutputArtifacts(settings.aws, data, outputs);
+}
+/** What a dry run would do with artifacts (it does not read the job, so the names are not checked). */
+function describeArtifacts(settings) {
+    return [
+        ...(settings.inputArtifacts ? [`extract the job's input artifacts into ${settings.inputArtifacts}`] : []),
+        ...(settings.outputArtifacts
+            ? [`upload ${describeOutputArtifacts(settings.outputArtifacts)} before a success`]
+            : [])
+    ];
+}
+/** Extracts the job's input artifacts into input-artifacts, when it is set, and writes input-artifacts-path. */
+async function extractInputs(settings, data) {
+    const dir = settings.inputArtifacts;
+    if (!dir)
+        return;
+    if (data.inputArtifacts?.length) {
+        const { extractInputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(663), __nccwpck_require__.e(941)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3941));
+        for (const artifact of await extractInputArtifacts(settings.aws, data, dir)) {
+            core/* info */.pq((0,src_text/* neutralize */.YI)(`Extracted input artifact "${artifact.name}" into ${artifact.dir}: ${artifact.files} files, ` +
+                (0,bytes/* formatBytes */.z)(artifact.bytes)));
+        }
+    }
+    else {
+        core/* warning */.$e(`input-artifacts is set, but CodePipeline job ${settings.jobId} has no input artifacts: nothing is extracted into ${dir}.`);
+        await (0,promises_.mkdir)(dir, { recursive: true });
+    }
+    core/* setOutput */.uH('input-artifacts-path', dir);
+}
+
+;// CONCATENATED MODULE: ./src/job-result.ts
+
+
+function success(jobId, details, continuationToken, outputVariables) {
+    return {
+        kind: 'success',
+        input: {
+            jobId,
+            executionDetails: {
+                summary: (0,src_text/* truncate */.xv)(details.summary, codepipeline.summary.max),
+                ...externalId(details.externalExecutionId),
+                ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
+            },
+            ...(continuationToken ? { continuationToken } : {}),
+            ...(outputVariables ? { outputVariables } : {})
+        }
+    };
+}
+function failure(jobId, type, message, externalExecutionId) {
+    return {
+        kind: 'failure',
+        input: {
+            jobId,
+            failureDetails: {
+                type,
+                message: (0,src_text/* truncate */.xv)(message, codepipeline.failureMessage.max),
+                ...externalId(externalExecutionId)
+            }
+        }
+    };
+}
+function externalId(id) {
+    return id ? { externalExecutionId: (0,src_text/* truncate */.xv)(id, codepipeline.externalExecutionId.max) } : {};
+}
+function operationOf(result) {
+    return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
+}
+
+;// CONCATENATED MODULE: ./src/job-summary.ts
+
+/** Appends Markdown to the job summary page; outside a runner (no GITHUB_STEP_SUMMARY) there is no page. */
+async function appendSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await core/* summary */.z.addRaw(markdown, true).write();
+}
+
+;// CONCATENATED MODULE: ./src/report/ownership.ts
+function checkOwnership(jobId, data, run) {
+    const configuration = data.actionConfiguration?.configuration ?? {};
+    const repository = configuration.Repository?.trim();
+    const workflow = configuration.Workflow?.trim();
+    const job = `CodePipeline job ${jobId}`;
+    if (repository && repository.toLowerCase() !== run.repository.toLowerCase()) {
+        return {
+            kind: 'foreign',
+            reason: `${job} belongs to repository ${JSON.stringify(repository)} (its Repository property), not to this run's ` +
+                `repository ${run.repository}: refusing to report on it. Pass the job ID this workflow was started with.`
+        };
+    }
+    if (workflow && !/^\d+$/.test(workflow) && run.workflowFile && workflow !== run.workflowFile) {
+        return {
+            kind: 'foreign',
+            reason: `${job} belongs to workflow ${JSON.stringify(workflow)} (its Workflow property), not to this run's ` +
+                `workflow ${run.workflowFile}: refusing to report on it. Pass the job ID this workflow was started with.`
+        };
+    }
+    if (!repository || !workflow || /^\d+$/.test(workflow) || !run.workflowFile) {
+        const missing = !repository
+            ? 'names no Repository'
+            : !workflow
+                ? 'names no Workflow'
+                : /^\d+$/.test(workflow)
+                    ? `names its Workflow by ID (${workflow}), not by file`
+                    : 'names a Workflow, but GITHUB_WORKFLOW_REF is not set';
+        return {
+            kind: 'unchecked',
+            reason: `Could not check that ${job} is this workflow's: its action configuration ${missing}. Set the ` +
+                "Repository and Workflow (file name) properties of the action, so that no other workflow's result is " +
+                'ever taken for this one.'
+        };
+    }
+    return { kind: 'ours' };
+}
+
+;// CONCATENATED MODULE: ./src/report/request.ts
+
+
+
+
+
+/**
+ * The exact request CodePipeline will receive, within every limit of its API. An artifact that could not be
+ * moved is a failure whatever the run did, and says so over a custom message: it is what needs fixing.
+ */
+function buildRequest(settings, outcome, run) {
+    const externalExecutionId = settings.externalExecutionId ?? run.runId;
+    if (outcome instanceof artifact_error/* ArtifactError */.nE) {
+        const message = (0,src_text/* fit */.Uj)(`${runLabel(run)}: `, outcome.message, ` Run: ${run.runUrl}`, codepipeline.failureMessage.max);
+        return failure(settings.jobId, outcome.failureType, message, externalExecutionId);
+    }
+    if (outcome.ok) {
+        const { summary = successSummary(run), percentComplete, continuationToken, outputVariables } = settings;
+        return success(settings.jobId, { summary, externalExecutionId, percentComplete }, continuationToken, outputVariables);
+    }
+    // A run that could not be judged explains why, even over a custom message: that is what needs fixing.
+    const message = settings.message && !outcome.unknown ? settings.message : failureMessage(outcome, run);
+    return failure(settings.jobId, outcome.unknown?.failureType ?? settings.failureType, message, externalExecutionId);
+}
+
+;// CONCATENATED MODULE: ./src/markdown.ts
+// Job summary Markdown: values from users and APIs must not break the table they sit in.
+/** Text safe inside a table cell: pipes escaped, line breaks kept as <br>. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+/** Inline code; backticks are dropped because they would end it. */
+function code(text) {
+    return `\`${text.replace(/`/g, '')}\``;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+/** The step's outputs; names are part of the action's contract (action.yml). */
+function reportOutputs(record) {
+    return {
+        result: record.result,
+        'job-id': record.jobId,
+        'request-id': record.requestId ?? '',
+        'pipeline-name': record.pipeline.pipelineName ?? '',
+        'pipeline-execution-id': record.pipeline.pipelineExecutionId ?? '',
+        'stage-name': record.pipeline.stageName ?? '',
+        'action-name': record.pipeline.actionName ?? ''
+    };
+}
+const HEADLINE = {
+    succeeded: '✅ Reported success to CodePipeline',
+    failed: '❌ Reported failure to CodePipeline',
+    'already-reported': '⚠️ CodePipeline job already had a result; nothing was changed',
+    'dry-run': '🔎 Dry run: nothing was sent to CodePipeline'
+};
+/** Markdown for the job summary page. */
+function reportSummary(record) {
+    const { request, pipeline } = record;
+    const link = consoleUrl(record.region, pipeline);
+    const rows = [
+        ['Job ID', code(record.jobId)],
+        [
+            'Pipeline',
+            link ? `[${cell(pipeline.pipelineName ?? '')}](${link})` : cell(pipeline.pipelineName ?? '—')
+        ],
+        ['Stage', cell(pipeline.stageName ?? '—')],
+        ['Action', cell(pipeline.actionName ?? '—')]
+    ];
+    if (request.kind === 'success') {
+        rows.push(['Reported', 'PutJobSuccessResult'], ['Summary', cell(request.input.executionDetails?.summary ?? '')]);
+        if (request.input.continuationToken)
+            rows.push(['Continuation token', 'sent (the action keeps running)']);
+        const names = Object.keys(request.input.outputVariables ?? {});
+        if (names.length)
+            rows.push(['Output variables', names.map(code).join(', ')]);
+        for (const artifact of record.artifacts ?? []) {
+            rows.push([
+                `Output artifact ${code(artifact.name)}`,
+                `${(0,bytes/* formatBytes */.z)(artifact.bytes)} ZIP of ${cell(artifact.path)} in ${code(`s3://${artifact.bucket}/${artifact.key}`)}`
+            ]);
+        }
+    }
+    else {
+        const details = request.input.failureDetails;
+        rows.push(['Reported', `PutJobFailureResult (${details?.type})`], ['Message', cell(details?.message ?? '')]);
+    }
+    if (record.requestId)
+        rows.push(['AWS request ID', code(record.requestId)]);
+    const table = rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n');
+    return `### ${HEADLINE[record.result]}\n\n| | |\n|---|---|\n${table}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/deliver.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Checks that the job is this workflow's, moves its artifacts (outputs only before a success, which becomes a
+ * failure naming the artifact if they cannot be stored), sends the outcome to CodePipeline, then writes outputs
+ * and the job summary. A result that cannot be delivered throws a DeliveryError naming the job left waiting; a
+ * job that already has a result is a warning, except when a first attempt finds its failure pre-empted by
+ * someone else. An artifact that could not be moved fails the step once CodePipeline has been told.
+ */
+async function deliver(settings, run, outcome, known) {
+    const request = buildRequest(settings, outcome, run);
+    const record = {
+        jobId: settings.jobId,
+        region: settings.aws.region,
+        request,
+        result: request.kind === 'success' ? 'succeeded' : 'failed',
+        pipeline: known?.job?.pipeline ?? {}
+    };
+    let preempted;
+    let unmoved;
+    if (settings.dryRun) {
+        for (const plan of describeArtifacts(settings))
+            core/* info */.pq((0,src_text/* neutralize */.YI)(`Dry run: would ${plan}`));
+        core/* info */.pq(`Dry run: would call ${operationOf(request)} with\n${JSON.stringify(request.input, null, 2)}`);
+        record.result = 'dry-run';
+    }
+    else {
+        // A client handed in belongs to the caller, who closes it.
+        const codepipeline = known?.codepipeline ?? (await connect(settings));
+        try {
+            const job = known?.job ?? (await verifiedJob(codepipeline, settings, run));
+            record.pipeline = job.pipeline;
+            try {
+                record.artifacts = await moveArtifacts(settings, job.data, request.kind === 'success');
+            }
+            catch (error) {
+                unmoved = (0,artifact_error/* asArtifactError */.Nd)(error);
+                if (request.kind === 'success') {
+                    record.request = buildRequest(settings, unmoved, run);
+                    record.result = 'failed';
+                }
+            }
+            try {
+                record.requestId = await codepipeline.putJobResult(record.request);
+            }
+            catch (error) {
+                if (!(error instanceof CodePipelineError && error.code === 'InvalidJobStateException')) {
+                    throw undelivered(settings.jobId, record.request, error);
+                }
+                record.result = 'already-reported';
+                preempted = alreadyAnswered(error, settings.jobId, record.request, run.runAttempt);
+            }
+        }
+        finally {
+            if (!known?.codepipeline)
+                codepipeline.destroy();
+        }
+        if (record.result !== 'already-reported')
+            core/* info */.pq((0,src_text/* neutralize */.YI)(describe(record)));
+    }
+    for (const [name, value] of Object.entries(reportOutputs(record)))
+        core/* setOutput */.uH(name, value);
+    await appendSummary(reportSummary(record));
+    if (preempted)
+        throw preempted;
+    if (unmoved)
+        throw reportedProblem(unmoved.message, record);
+    return record;
+}
+/** The step's error for a problem that CodePipeline has been told of (or that found the job already answered). */
+function reportedProblem(reason, record) {
+    const { request } = record;
+    const told = record.result === 'already-reported'
+        ? 'CodePipeline already had a result for the job.'
+        : `Reported to CodePipeline as a ${request.kind === 'failure' ? request.input.failureDetails?.type : 'success'}.`;
+    return new errors/* UserError */.yo(`${reason}\n${told}`);
+}
+/**
+ * Reads the job and refuses one that is not this workflow's (nothing is sent); returns where it sits in its
+ * pipeline, for the outputs and the summary, and its data, for its artifacts.
+ */
+async function verifiedJob(codepipeline, settings, run) {
+    let data;
+    try {
+        data = await codepipeline.getJobDetails(settings.jobId);
+    }
+    catch (error) {
+        if (error instanceof CodePipelineError && error.code === 'JobNotFoundException')
+            throw error;
+        throw errors/* DeliveryError */.VE.leftWaiting(`Could not read CodePipeline job ${settings.jobId} to check that it is this workflow's: ${(0,errors/* errorMessage */.gJ)(error)}`, settings.jobId, REPORT_AGAIN, { cause: error });
+    }
+    const ownership = checkOwnership(settings.jobId, data, run);
+    if (ownership.kind === 'foreign')
+        throw new errors/* ForeignJobError */.yc(ownership.reason);
+    if (ownership.kind === 'unchecked')
+        core/* warning */.$e(ownership.reason);
+    return { pipeline: pipelineContext(data), data };
+}
+/**
+ * The job already had a result. Our own earlier attempt, a re-run or a timeout only warn; but a first attempt
+ * whose failure finds a result it did not send means someone else answered this job: that fails the step.
+ */
+function alreadyAnswered(error, jobId, request, runAttempt) {
+    if (error.unanswered) {
+        core/* warning */.$e(`CodePipeline job ${jobId} already has a result: most likely this ${request.kind} itself, delivered by an ` +
+            'earlier attempt whose answer was lost.');
+        return undefined;
+    }
+    if (request.kind === 'failure' && runAttempt === 1) {
+        return new errors/* UserError */.yo(`Another party answered CodePipeline job ${jobId} first (or CodePipeline timed it out): this run's failure ` +
+            'was not recorded, and the pipeline may have gone on with a result this workflow did not send. Check who ' +
+            "else can report on this job: the reporter role's trust policy, and every step of this job if it has " +
+            '`id-token: write`.');
+    }
+    core/* warning */.$e(`CodePipeline job ${jobId} already has a result (a re-run, or the job timed out); this ${request.kind} was ` +
+        'not recorded.');
+    return undefined;
+}
+const REPORT_AGAIN = 're-run this workflow job to report again';
+async function connect(settings) {
+    try {
+        return await connectCodePipeline(settings.aws);
+    }
+    catch (error) {
+        throw errors/* DeliveryError */.VE.leftWaiting((0,errors/* errorMessage */.gJ)(error), settings.jobId, REPORT_AGAIN, { cause: error });
+    }
+}
+function undelivered(jobId, request, error) {
+    const reason = `Could not deliver the ${request.kind} of CodePipeline job ${jobId}: ${(0,errors/* errorMessage */.gJ)(error)}`;
+    return errors/* DeliveryError */.VE.leftWaiting(reason, jobId, REPORT_AGAIN, { cause: error });
+}
+function describe(record) {
+    const place = describePlace(record.pipeline);
+    const where = `CodePipeline job ${record.jobId}${place ? ` (${place})` : ''}`;
+    const request = record.request;
+    return request.kind === 'success'
+        ? `Reported success of ${where}: ${request.input.executionDetails?.summary}`
+        : `Reported failure (${request.input.failureDetails?.type}) of ${where}: ${request.input.failureDetails?.message}`;
+}
+
+;// CONCATENATED MODULE: ./src/github/retry.ts
+// GitHub REST calls' retries (the AWS SDK and @actions/core retry their own calls). Octokit's retry and
+// throttling plugins are not bundled with @actions/github, and a dispatch needs a rule of its own (retry only what
+// GitHub surely did not act on), so this small loop stays. Only transient failures are retried; a permanent error
+// is thrown at once so the user sees it without delay.
+const retry_sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+async function withRetry(call, options) {
+    const { attempts, isTransient, baseDelayMs = 500, maxDelayMs = 10_000 } = options;
+    const wait = options.sleep ?? retry_sleep;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call();
+        }
+        catch (error) {
+            if (attempt >= attempts || !isTransient(error))
+                throw error;
+            // Full jitter, like the AWS SDK, so many runners throttled together do not retry in lockstep.
+            const base = typeof baseDelayMs === 'function' ? baseDelayMs(error) : baseDelayMs;
+            await wait(Math.random() * Math.min(maxDelayMs, base * 2 ** (attempt - 1)));
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/client.ts
+
+
+/**
+ * The longest one call waits, in all, for a rate limit GitHub says when it lifts (retry-after, or
+ * x-ratelimit-reset once the limit is used up). Our policy: a limit that lifts later gives up at once, since
+ * the jobs of a poll must still be answered within the role session.
+ */
+const RATE_LIMIT_WAIT_MAX_MS = 60_000;
+/**
+ * One GitHub request, from sending to the last byte: GitHub answers in well under a second, and without a limit
+ * a hung connection would hold the jobs of a poll past their deadline (undici alone waits 300 s).
+ */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** A GitHub API call that failed; `status` is the HTTP status (undefined when no response came back). */
+class GitHubError extends Error {
+    name = 'GitHubError';
+    status;
+    /** Refused for a rate limit (429, or 403 for a used-up limit): GitHub did nothing with the request. */
+    rateLimited;
+    constructor(message, status, options) {
+        super(message, options);
+        this.status = status;
+        this.rateLimited = options?.rateLimited ?? false;
+    }
+}
+/** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
+async function connectGitHub(token, apiUrl, attempts, sleep = retry_sleep) {
+    const [{ getOctokit }, { defaults }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(665), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1351)),
+        __nccwpck_require__.e(/* import() */ 665).then(__nccwpck_require__.bind(__nccwpck_require__, 8665))
+    ]);
+    // @actions/github's own fetch (it follows the runner's proxy settings), given a fresh timeout per request and
+    // per page: a timed-out read is then retried like a dropped connection.
+    const proxyFetch = defaults.request?.fetch;
+    const fetchWithTimeout = (url, init) => {
+        const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        return proxyFetch(url, {
+            ...init,
+            signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
+        });
+    };
+    const octokit = getOctokit(token, {
+        baseUrl: apiUrl,
+        request: { ...defaults.request, fetch: fetchWithTimeout }
+    });
+    return {
+        octokit,
+        async call(what, send, options) {
+            const retryable = options?.retry === 'unsent' ? isUnsent : isTransient;
+            // What GitHub asked to wait before the next attempt, and how much of the budget is spent.
+            let pause = 0;
+            let waited = 0;
+            try {
+                return await withRetry(async () => {
+                    try {
+                        return await send(octokit);
+                    }
+                    catch (error) {
+                        pause = waitAsked(error);
+                        throw error;
+                    }
+                }, {
+                    attempts,
+                    isTransient: error => retryable(error) && waited + pause <= RATE_LIMIT_WAIT_MAX_MS,
+                    sleep: ms => {
+                        const wait = Math.max(ms, pause);
+                        waited += pause;
+                        return sleep(wait);
+                    }
+                });
+            }
+            catch (error) {
+                const status = statusOf(error);
+                const later = pause > 0 && waited + pause > RATE_LIMIT_WAIT_MAX_MS
+                    ? ` (GitHub asked to wait ${Math.ceil(pause / 1000)} s)`
+                    : '';
+                throw new GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(0,errors/* errorMessage */.gJ)(error)}${later}`, status, { cause: error, rateLimited: isRateLimited(error) });
+            }
+        }
+    };
+}
+function statusOf(error) {
+    return error?.status;
+}
+function header(error, name) {
+    const value = error?.response?.headers?.[name];
+    return value === undefined || value === null ? undefined : String(value);
+}
+/**
+ * GitHub refused for a rate limit, so it did nothing: 429, or 403 for a used-up primary limit
+ * (x-ratelimit-remaining: 0) or a secondary limit (the message says "rate limit").
+ */
+function isRateLimited(error) {
+    const status = statusOf(error);
+    if (status === 429)
+        return true;
+    if (status !== 403)
+        return false;
+    const message = error.message;
+    return /rate limit/i.test(String(message ?? '')) || header(error, 'x-ratelimit-remaining') === '0';
+}
+/** Milliseconds GitHub asks to wait before trying again: retry-after, the reset of a used-up limit, or a minute. */
+function waitAsked(error) {
+    const retryAfter = header(error, 'retry-after');
+    if (retryAfter !== undefined) {
+        const seconds = Number(retryAfter);
+        const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+        return Number.isFinite(ms) ? Math.max(0, ms) : 0;
+    }
+    if (!isRateLimited(error))
+        return 0;
+    const reset = Number(header(error, 'x-ratelimit-reset'));
+    if (header(error, 'x-ratelimit-remaining') === '0' && reset > 0)
+        return Math.max(0, reset * 1000 - Date.now());
+    // A secondary limit without retry-after: GitHub's documentation asks to wait at least a minute.
+    return statusOf(error) === 403 ? SECONDARY_LIMIT_WAIT_MS : 0;
+}
+const SECONDARY_LIMIT_WAIT_MS = 60_000;
+/** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
+function isUnsent(error) {
+    if (isRateLimited(error))
+        return true;
+    for (let e = error; e; e = e.cause) {
+        if (e.code === 'ECONNREFUSED')
+            return true;
+    }
+    return false;
+}
+function isTransient(error) {
+    const status = statusOf(error);
+    // Octokit reports a dropped connection as status 500 with no response, so both land here.
+    return status === undefined || isRateLimited(error) || status >= 500;
+}
+
+;// CONCATENATED MODULE: ./src/github/runs.ts
+/** All jobs of one attempt of a run (paginated, 100 a page), with their steps. */
+async function listAttemptJobs(github, repository, runId, attempt) {
+    const jobs = await github.call(`list jobs of run ${runId} attempt ${attempt}`, octokit => octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, {
+        ...repository,
+        run_id: Number(runId),
+        attempt_number: attempt,
+        per_page: 100
+    }));
+    return jobs.map(job => ({
+        id: job.id,
+        name: job.name,
+        status: job.status,
+        conclusion: job.conclusion,
+        runnerName: job.runner_name,
+        url: job.html_url,
+        steps: (job.steps ?? []).map(step => ({
+            number: step.number,
+            name: step.name,
+            status: step.status,
+            conclusion: step.conclusion ?? null
+        }))
+    }));
+}
+async function getRun(github, repository, runId) {
+    const { data } = await github.call(`get run ${runId}`, octokit => octokit.rest.actions.getWorkflowRun({ ...repository, run_id: Number(runId) }));
+    return {
+        id: data.id,
+        name: data.name ?? '',
+        workflowFile: data.path.slice(data.path.lastIndexOf('/') + 1).split('@')[0],
+        workflowId: data.workflow_id,
+        runNumber: data.run_number,
+        attempt: data.run_attempt ?? 1,
+        status: data.status ?? '',
+        conclusion: data.conclusion,
+        url: data.html_url
+    };
+}
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+const BAD = new Set(['failure', 'cancelled', 'timed_out', 'startup_failure']);
+function notJudged(reason, failureType) {
+    return { ok: false, cancelled: false, failedJobs: [], unknown: { reason, failureType } };
+}
+function fromStatus(status) {
+    return { ok: status === 'success', cancelled: status === 'cancelled', failedJobs: [] };
+}
+/**
+ * The job running this step: the one in progress on this runner. Job names are not unique across a matrix,
+ * but a runner runs one job at a time, so the runner name is.
+ */
+function findCurrentJob(jobs, runnerName) {
+    return jobs.find(job => job.status === 'in_progress' && job.runnerName === runnerName);
+}
+/** This job, judged by its steps so far (it is still running while its post step reports). */
+function judgeOwnSteps(job) {
+    const steps = badSteps(job);
+    if (steps.length === 0)
+        return { ok: true, cancelled: false, failedJobs: [] };
+    const conclusion = steps.some(s => s.conclusion !== 'cancelled') ? 'failure' : 'cancelled';
+    return verdict([{ name: job.name, conclusion, steps }]);
+}
+/** The other jobs of the attempt, judged by their conclusions (for a final job with `needs:`). */
+function judgeOtherJobs(jobs, current) {
+    const failed = jobs
+        .filter(job => job !== current && job.conclusion !== null && BAD.has(job.conclusion))
+        .map(job => ({ name: job.name, conclusion: job.conclusion, steps: badSteps(job) }));
+    return verdict(failed);
+}
+/**
+ * Steps of this job before its post steps that GitHub does not show as completed yet. The runner uploads step
+ * results asynchronously, so the post step may read the job before a failed step's result has landed. The
+ * steps the runner runs after the main steps (post steps, "Stop containers" for container and service jobs,
+ * "Complete job") are still to come, so only steps numbered before the first of them count.
+ */
+function unsettledSteps(job) {
+    const late = job.steps.filter(step => LATE_STEP.test(step.name)).map(step => step.number);
+    const end = late.length ? Math.min(...late) : Infinity;
+    return job.steps.filter(step => step.number < end && step.status !== 'completed').map(step => step.name);
+}
+const LATE_STEP = /^(Post |Stop containers$|Complete job$)/;
+/** Jobs of the attempt other than this one that have not finished; their result is not known yet. */
+function unfinishedJobs(jobs, current) {
+    return jobs.filter(job => job !== current && job.status !== 'completed').map(job => job.name);
+}
+function verdict(failedJobs) {
+    if (failedJobs.length === 0)
+        return { ok: true, cancelled: false, failedJobs };
+    return { ok: false, cancelled: failedJobs.every(job => job.conclusion === 'cancelled'), failedJobs };
+}
+function badSteps(job) {
+    return job.steps
+        .filter(step => step.conclusion !== null && BAD.has(step.conclusion))
+        .map(step => ({ name: step.name, conclusion: step.conclusion }));
+}
+
+;// CONCATENATED MODULE: ./src/report/judge.ts
+
+
+
+
+
+
+// GitHub records step and job results a little after they happen; re-reading for a few seconds lets them land.
+const SETTLE_DELAYS_MS = [250, 500, 1000, 2000, 2000, 2000];
+/** Reads this run attempt's jobs until nothing is pending, or the settle time is over. */
+async function readSettled(settings, run, pending, sleep = retry_sleep) {
+    const github = await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts);
+    for (let reads = 0;; reads++) {
+        const jobs = await readJobs(settings, run, github);
+        const current = findCurrentJob(jobs, run.runnerName);
+        const waiting = pending(jobs, current);
+        if (!waiting.length || reads === SETTLE_DELAYS_MS.length)
+            return { jobs, current, pending: waiting };
+        core/* debug */.Yz(`Waiting ${SETTLE_DELAYS_MS[reads]} ms for GitHub to record: ${waiting.join(', ')}`);
+        await sleep(SETTLE_DELAYS_MS[reads]);
+    }
+}
+/**
+ * Reads this run attempt's jobs and judges them. When GitHub cannot be read, the outcome says why and is a
+ * failure: an unknown result must neither pass as success nor leave the pipeline waiting.
+ */
+async function judgeRun(settings, run, pending, judge) {
+    try {
+        return judge(await readSettled(settings, run, pending));
+    }
+    catch (error) {
+        if (isPermissionProblem(error))
+            return notJudged(error.message, 'ConfigurationError');
+        return notJudged(`GitHub's API could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`, 'SystemUnavailable');
+    }
+}
+async function readJobs(settings, run, github) {
+    github ??= await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts);
+    try {
+        return await listAttemptJobs(github, run, run.runId, run.runAttempt);
+    }
+    catch (error) {
+        throw explainReadError(error);
+    }
+}
+/** The token may not read the run: a fix in the workflow. An exhausted rate limit is a 403 too, but passes. */
+function isPermissionProblem(error) {
+    return error instanceof GitHubError && !error.rateLimited && [401, 403, 404].includes(error.status ?? 0);
+}
+function explainReadError(error) {
+    if (!(error instanceof GitHubError))
+        return error;
+    if (error.status === 401) {
+        return new GitHubError(`github-token was refused (HTTP 401): pass \${{ github.token }} or a valid token. ${error.message}`, 401, { cause: error });
+    }
+    if (!error.rateLimited && (error.status === 403 || error.status === 404)) {
+        return new GitHubError(`github-token may not read this run's jobs (HTTP ${error.status}): add \`permissions: actions: read\` ` +
+            `to the workflow or job. ${error.message}`, error.status, { cause: error });
+    }
+    return error;
+}
+/** The job running this step, looked up by runner name, is missing from the run's jobs: nothing can be judged. */
+function notFound(settings, run) {
+    return notJudged(`this job was not found among the run's jobs in progress on runner "${run.runnerName}"`, settings.failureType);
+}
+
+;// CONCATENATED MODULE: ./src/aws/settings.ts
+
+
+
+// Partition prefixes are two to four letters: eu-west-1, us-gov-west-1, cn-north-1, eusc-de-east-1.
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
+function parseAwsSettings(input, env, runId) {
+    const region = input('aws-region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    if (!region) {
+        throw new errors/* UserError */.yo('No AWS region: set the aws-region input to the region of the pipeline (for example eu-west-1), or AWS_REGION.');
+    }
+    if (!REGION.test(region)) {
+        throw new errors/* UserError */.yo(`aws-region is "${region}", which is not an AWS region name (for example eu-west-1).`);
+    }
+    const maxAttempts = integer(input, 'max-attempts', retry.maxAttempts, 5);
+    const arn = matching(input, 'role-to-assume', sts.roleArn, 'use a role ARN such as arn:aws:iam::123456789012:role/github-codepipeline');
+    const durationSeconds = integer(input, 'role-duration-seconds', sts.durationSeconds, 900);
+    const sessionName = matching(input, 'role-session-name', sts.roleSessionName, 'use 2 to 64 characters of letters, digits and +=,.@_-') ?? defaultSessionName(runId);
+    const audience = input('audience') || 'sts.amazonaws.com';
+    if (!arn)
+        return { region, maxAttempts };
+    return { region, maxAttempts, role: { arn, sessionName, durationSeconds, audience } };
+}
+/** Names the run in CloudTrail, so an audit can tell which workflow run made a call. */
+function defaultSessionName(runId) {
+    return `github-actions-run-${runId}`.slice(0, sts.roleSessionNameMax);
+}
+
+;// CONCATENATED MODULE: ./src/json.ts
+/**
+ * Parses JSON from an input or a pipeline property. On a syntax error, the reason is returned without the
+ * excerpt V8 quotes ("Unexpected token 's', "{"TOKEN": s3cr…" is not valid JSON"): the text may hold secrets
+ * or resolved pipeline variables, and must not reach a log or a failure message.
+ */
+function parseJson(raw, reviver) {
+    try {
+        return { value: JSON.parse(raw, reviver) };
+    }
+    catch (error) {
+        const reason = error.message.replace(/,? (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+        return { reason };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/output-variables.ts
+
+
+
+/**
+ * `KEY=value` lines (or a JSON object of strings) → CodePipeline output variables, checked against the
+ * service's name pattern and total size so a bad value fails here, not after the build has run.
+ */
+function parseOutputVariables(raw) {
+    if (!raw.trim())
+        return undefined;
+    const variables = /^[[{]/.test(raw.trim()) ? fromJson(raw) : fromLines(raw);
+    let bytes = 0;
+    for (const [name, value] of Object.entries(variables)) {
+        if (!codepipeline.outputVariableName.test(name)) {
+            throw new errors/* UserError */.yo(`output-variables: "${name}" is not a valid variable name; use letters, digits and @ - _ only.`);
+        }
+        bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+    }
+    if (bytes > codepipeline.outputVariablesBytes) {
+        throw new errors/* UserError */.yo(`output-variables total ${bytes} bytes; CodePipeline allows ${codepipeline.outputVariablesBytes} bytes for all of an ` +
+            "action's variables together. Pass fewer or shorter values (store large data as an artifact).");
+    }
+    return variables;
+}
+function fromLines(raw) {
+    const variables = {};
+    for (const [index, line] of raw.split(/\r?\n/).entries()) {
+        if (!line.trim())
+            continue;
+        const eq = line.indexOf('=');
+        if (eq <= 0) {
+            throw new errors/* UserError */.yo(`output-variables line ${index + 1} is "${line}"; write one KEY=value per line.`);
+        }
+        add(variables, line.slice(0, eq).trim(), line.slice(eq + 1));
+    }
+    return variables;
+}
+function fromJson(raw) {
+    const result = parseJson(raw);
+    if ('reason' in result)
+        throw new errors/* UserError */.yo(`output-variables looks like JSON but does not parse: ${result.reason}`);
+    const parsed = result.value;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new errors/* UserError */.yo('output-variables as JSON must be an object of names to values, e.g. {"IMAGE_TAG": "v1"}.');
+    }
+    const variables = {};
+    for (const [name, value] of Object.entries(parsed)) {
+        if (value !== null && typeof value === 'object') {
+            throw new errors/* UserError */.yo(`output-variables: the value of "${name}" is not a string, number or boolean.`);
+        }
+        add(variables, name, String(value));
+    }
+    return variables;
+}
+function add(variables, name, value) {
+    if (Object.hasOwn(variables, name))
+        throw new errors/* UserError */.yo(`output-variables sets "${name}" twice; keep one.`);
+    variables[name] = value;
+}
+
+;// CONCATENATED MODULE: ./src/report/settings.ts
+
+
+
+
+
+
+const STATUSES = ['job', 'workflow', 'success', 'failure', 'cancelled'];
+function parseReportSettings(input, env) {
+    const jobId = required(input, 'job-id', 'pass the CodePipeline job ID, e.g. ${{ inputs.codepipeline-job-id }}.');
+    if (!JOB_ID_PATTERN.test(jobId)) {
+        throw new errors/* UserError */.yo(`Input job-id is "${jobId}", which is not a CodePipeline job ID (a lowercase UUID such as ` +
+            '0123abcd-4567-89ab-cdef-0123456789ab). Pass the ID the poller gave the workflow.');
+    }
+    const status = oneOf(input, 'status', STATUSES, 'job');
+    const outputVariables = parseOutputVariables(input('output-variables'));
+    const continuationToken = bounded(input, 'continuation-token', codepipeline.continuationToken);
+    if (outputVariables && continuationToken) {
+        throw new errors/* UserError */.yo('Inputs output-variables and continuation-token cannot be combined: CodePipeline accepts output variables ' +
+            'only on the final result of an action. Remove one of them.');
+    }
+    // Relative paths are the workspace's, as for the steps around this one.
+    const workspace = env.GITHUB_WORKSPACE ?? '';
+    const outputArtifacts = parseOutputArtifacts(input('output-artifacts'), workspace);
+    if (outputArtifacts && continuationToken) {
+        throw new errors/* UserError */.yo('Inputs output-artifacts and continuation-token cannot be combined: the output artifacts go with the final ' +
+            'result of an action, the success without continuation-token. Remove one of them.');
+    }
+    const githubToken = input('github-token');
+    if (!githubToken && (status === 'job' || status === 'workflow')) {
+        throw new errors/* UserError */.yo(`Input github-token is empty, but status "${status}" reads this run's jobs: pass \${{ github.token }} ` +
+            'with `permissions: actions: read`.');
+    }
+    return {
+        jobId,
+        status,
+        failureType: oneOf(input, 'failure-type', FAILURE_TYPES, 'JobFailed'),
+        message: input('message') || undefined,
+        summary: input('summary') || undefined,
+        externalExecutionId: bounded(input, 'external-execution-id', codepipeline.externalExecutionId),
+        percentComplete: integer(input, 'percent-complete', codepipeline.percentComplete),
+        outputVariables,
+        continuationToken,
+        inputArtifacts: input('input-artifacts')
+            ? localPath(input('input-artifacts'), workspace).absolute
+            : undefined,
+        outputArtifacts,
+        githubToken,
+        dryRun: inputs_boolean(input, 'dry-run', false),
+        aws: parseAwsSettings(input, env, env.GITHUB_RUN_ID ?? '')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/state.ts
+
+// What the main step hands to the post step (runs.post). Only non-secret facts: credentials are obtained
+// again in the post step, never stored.
+const keys = { isPost: 'isPost', armed: 'armed' };
+const isPost = () => core/* getState */.Gu(keys.isPost) === 'true';
+/** Saved first thing in the main step, so the runner's second invocation knows it is the post step. */
+const markMainStarted = () => core/* saveState */.LZ(keys.isPost, 'true');
+/** The main step checked the set-up and left the report to the post step (which reads the job again). */
+const armPostStep = () => core/* saveState */.LZ(keys.armed, 'true');
+const isArmed = () => core/* getState */.Gu(keys.armed) === 'true';
+
+;// CONCATENATED MODULE: ./src/report/main-step.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The main step: report now (explicit status, workflow) or check the set-up and leave the report to the post step. */
+async function runMainStep(env = process.env) {
+    const settings = parseReportSettings(actionInput, env);
+    const run = runContext(env);
+    if (settings.githubToken)
+        core/* setSecret */.Pq(settings.githubToken);
+    switch (settings.status) {
+        case 'job':
+            return checkSetUp(settings, run);
+        case 'workflow':
+            return reportWorkflow(settings, run);
+        default:
+            return reportStatus(settings, run, settings.status);
+    }
+}
+async function reportStatus(settings, run, status) {
+    let outcome = fromStatus(status);
+    if (!outcome.ok && !settings.message && settings.githubToken) {
+        // Best effort: name the failed steps of this job; without actions: read the message is still useful.
+        try {
+            const current = findCurrentJob(await readJobs(settings, run), run.runnerName);
+            if (current)
+                outcome = { ...judgeOwnSteps(current), ok: false, cancelled: status === 'cancelled' };
+        }
+        catch (error) {
+            core/* info */.pq((0,src_text/* neutralize */.YI)(`Could not read this job's steps for the failure message: ${(0,errors/* errorMessage */.gJ)(error)}`));
+        }
+    }
+    await deliver(settings, run, outcome);
+}
+async function reportWorkflow(settings, run) {
+    const outcome = await judgeRun(settings, run, (jobs, current) => (current ? unfinishedJobs(jobs, current) : ['this job']), ({ jobs, current, pending }) => {
+        if (!current)
+            return notFound(settings, run);
+        if (!pending.length)
+            return judgeOtherJobs(jobs, current);
+        return notJudged(`job(s) ${quoteList(pending)} had not finished. Make this job depend on every other job with ` +
+            '`needs:` and run it with `if: always()`', 'ConfigurationError');
+    });
+    await deliver(settings, run, outcome);
+}
+/**
+ * Proves before the build runs that the report at the end can be delivered: credentials, the job, read access
+ * to this run's jobs, and output-artifacts against the job's output artifacts; then extracts the job's input
+ * artifacts for the steps to come. A misconfiguration fails this first step; when AWS is reachable it is also
+ * reported to CodePipeline at once, so the pipeline stops instead of waiting for a timeout.
+ */
+async function checkSetUp(settings, run) {
+    if (settings.dryRun) {
+        armPostStep();
+        core/* info */.pq('Dry run: inputs are valid; the post step will print the request it would send.');
+        return;
+    }
+    let codepipeline;
+    let job;
+    let problem;
+    let record;
+    try {
+        codepipeline = await connectCodePipeline(settings.aws);
+        job = await verifiedJob(codepipeline, settings, run);
+        problem = (await gitHubReadProblem(settings, run)) ?? (await prepareArtifacts(settings, job.data));
+        if (problem)
+            record = await deliver(settings, run, problem, { codepipeline, job });
+    }
+    catch (error) {
+        throw waitingIfUnreported(error, settings.jobId);
+    }
+    finally {
+        codepipeline?.destroy();
+    }
+    const reason = problem instanceof artifact_error/* ArtifactError */.nE ? problem.message : problem?.unknown?.reason;
+    if (reason && record)
+        throw reportedProblem(reason, record);
+    armPostStep();
+    const place = describePlace(job.pipeline);
+    core/* info */.pq(`Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`);
+}
+/**
+ * Why the post step could not judge this job, if that is already clear: a permission problem, or this job not
+ * being found. A passing GitHub outage only warns: the post step reads again.
+ */
+async function gitHubReadProblem(settings, run) {
+    try {
+        const { current } = await readSettled(settings, run, (_jobs, current) => (current ? [] : ['this job']));
+        return current ? undefined : notFound(settings, run);
+    }
+    catch (error) {
+        if (isPermissionProblem(error))
+            return notJudged(error.message, 'ConfigurationError');
+        core/* warning */.$e(`Could not check read access to this run's jobs now; the post step will try again: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    return undefined;
+}
+/** Unless the job does not exist or the error already says so, say that the job is left waiting. */
+function waitingIfUnreported(error, jobId) {
+    if (error instanceof errors/* DeliveryError */.VE || error instanceof errors/* ForeignJobError */.yc)
+        return error;
+    if (error instanceof CodePipelineError && error.code === 'JobNotFoundException')
+        return error;
+    return errors/* DeliveryError */.VE.leftWaiting((0,errors/* errorMessage */.gJ)(error), jobId, 'fix the set-up and re-run this job', {
+        cause: error
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/post-step.ts
+
+
+
+
+
+
+
+
+
+/** The post step (post-if: always()): judges this job's steps and reports, when the main step armed it. */
+async function runPostStep(env = process.env) {
+    if (!isArmed()) {
+        // Explicit and workflow modes reported in the main step; a failed set-up check already said why.
+        core/* debug */.Yz('Nothing to report in the post step.');
+        return;
+    }
+    const settings = parseReportSettings(actionInput, env);
+    const run = runContext(env);
+    core/* setSecret */.Pq(settings.githubToken);
+    const outcome = await judgeRun(settings, run, (_jobs, current) => (current ? unsettledSteps(current) : ['this job']), ({ current, pending }) => {
+        if (!current)
+            return notFound(settings, run);
+        if (pending.length) {
+            return notJudged(`GitHub still showed step(s) ${quoteList(pending)} of job "${current.name}" as unfinished`, 'SystemUnavailable');
+        }
+        return judgeOwnSteps(current);
+    });
+    await deliver(settings, run, outcome);
+}
+
+;// CONCATENATED MODULE: ./src/report/main.ts
+
+
+
+
+
+
+/** The runner calls the same bundle for the main and the post step; the saved state tells them apart. */
+async function run() {
+    for (const secret of (0,proxy_env/* proxySecrets */.W)())
+        core/* setSecret */.Pq(secret);
+    try {
+        if (isPost())
+            await runPostStep();
+        else {
+            markMainStarted();
+            await runMainStep();
+        }
+    }
+    catch (error) {
+        core/* setFailed */.C1((0,errors/* errorMessage */.gJ)(error));
+    }
+}
+
+
+/***/ }),
+
+/***/ 8992:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Uj: () => (/* binding */ fit),
+/* harmony export */   YI: () => (/* binding */ neutralize),
+/* harmony export */   xv: () => (/* binding */ truncate)
+/* harmony export */ });
+/* unused harmony export TRUNCATION_MARKER */
+// Fitting text into API limits, counted in UTF-16 code units as the service counts string length.
+const TRUNCATION_MARKER = ' … [truncated]';
+/** Cuts `text` to at most `max` characters, ending with the marker, never between the halves of a surrogate pair. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - TRUNCATION_MARKER.length);
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end -= 1;
+    return text.slice(0, end) + TRUNCATION_MARKER;
+}
+/** Keeps `head` and `tail` whole and truncates the middle, so a long job list never pushes out the run URL. */
+function fit(head, middle, tail, max) {
+    const room = max - head.length - tail.length;
+    if (room < TRUNCATION_MARKER.length)
+        return truncate(head + middle + tail, max);
+    return head + truncate(middle, room) + tail;
+}
+/**
+ * Text from a job, a pipeline or GitHub, made safe to print as a log line: the runner reads any line that
+ * starts with `::` as a workflow command (`::stop-commands::`, `::add-mask::`), so a carriage return is dropped
+ * and a `::` at the start of a line is broken with a zero-width space.
+ */
+function neutralize(text) {
+    return text.replace(/\r/g, '').replace(/^(\s*):/gm, '$1:\u200b');
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 3340:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ debug),
+  V9: () => (/* binding */ getIDToken),
+  V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
+  pq: () => (/* binding */ info),
+  LZ: () => (/* binding */ saveState),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getMultilineInput, group, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -30541,1839 +32818,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/errors.ts
-// Errors that reach the user carry the fix in their message, written where the failure is understood.
-// main.ts only turns them into setFailed; it never rewrites them.
-/** A problem the user can fix (bad input, missing permission); the message says how. */
-class UserError extends Error {
-    name = 'UserError';
-}
-/** A job that is not this workflow's to answer: nothing was sent, and no job of ours is left waiting. */
-class ForeignJobError extends UserError {
-    name = 'ForeignJobError';
-}
-/** A result that could not be delivered: the named job waits until CodePipeline times it out. */
-class DeliveryError extends Error {
-    name = 'DeliveryError';
-    /** The reason, then the one sentence every undelivered result ends with: which job waits, and what to do. */
-    static leftWaiting(reason, jobId, fix, options) {
-        return new DeliveryError(`${reason}\nCodePipeline job ${jobId} is left waiting until CodePipeline times it out; ${fix}.`, options);
-    }
-}
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
-}
-
-;// CONCATENATED MODULE: ./src/proxy-env.ts
-// The proxy variables of a self-hosted runner, as @actions/http-client reads them. Pure, so that both actions
-// can mask a proxy password first thing, before any library could print it in an error.
-const NAMES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-/** Whether any proxy variable is set: only then is the SDK given proxy-aware agents. */
-function proxyConfigured(env = process.env) {
-    return NAMES.some(name => env[name]);
-}
-/** The password of each proxy URL, and the Basic value made from it (what a proxy or a debug line could echo). */
-function proxySecrets(env = process.env) {
-    const secrets = [];
-    for (const value of NAMES.map(name => env[name])) {
-        if (!value)
-            continue;
-        let url;
-        try {
-            url = new URL(value.includes('://') ? value : `http://${value}`);
-        }
-        catch {
-            continue;
-        }
-        if (!url.password)
-            continue;
-        const password = decodeURIComponent(url.password);
-        const basic = Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64');
-        secrets.push(password, basic);
-    }
-    return secrets;
-}
-
-;// CONCATENATED MODULE: ./src/aws/attempts.ts
-// The SDK retries on its own and reports only the last attempt's error. Whether an *earlier* attempt may have
-// taken effect (its answer lost) decides what a later refusal means: an InvalidJobStateException after a lost
-// 5xx is most likely our own result, landed. These two middlewares record that, per call, from each attempt.
-const RECORD = Symbol('attempts');
-const LANDED = Symbol('mayHaveLanded');
-/** Whether some attempt of the failed call may have reached the service and taken effect. */
-function mayHaveLanded(error) {
-    return typeof error === 'object' && error !== null && error[LANDED] === true;
-}
-/** How many times the failed call was sent, as the SDK counts it. */
-function attemptsOf(error) {
-    return error?.$metadata?.attempts ?? 1;
-}
-// Refused, unresolvable or unreachable: the request never left this machine.
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-/** A failed attempt that may still have been processed: a 5xx, or a connection lost after sending. */
-function attemptMayHaveLanded(error) {
-    const e = error;
-    const status = e?.$metadata?.httpStatusCode;
-    if (status !== undefined)
-        return status >= 500;
-    return !NEVER_SENT.has(e?.code ?? '');
-}
-const perCall = (next, context) => async (args) => {
-    const record = { landed: false };
-    context[RECORD] = record;
-    try {
-        return await next(args);
-    }
-    catch (error) {
-        if (record.landed && typeof error === 'object' && error !== null) {
-            ;
-            error[LANDED] = true;
-        }
-        throw error;
-    }
-};
-const perAttempt = (next, context) => async (args) => {
-    try {
-        return await next(args);
-    }
-    catch (error) {
-        const record = context[RECORD];
-        if (record && attemptMayHaveLanded(error))
-            record.landed = true;
-        throw error;
-    }
-};
-const attemptsPlugin = {
-    applyToStack(stack) {
-        stack.add(perCall, { step: 'initialize', name: 'bridgeAttemptsPerCall' });
-        // Low priority in finalizeRequest: inside the retry loop, so it sees every attempt's deserialized error.
-        stack.add(perAttempt, { step: 'finalizeRequest', priority: 'low', name: 'bridgeAttemptsPerAttempt' });
-    }
-};
-
-;// CONCATENATED MODULE: ./src/aws/https-only.ts
-
-// A web identity token and the credentials STS returns must never cross a network in clear text. Plain http
-// stays allowed on loopback (the local emulator, a local proxy sidecar).
-function isLoopback(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-/** Throws before sending when the endpoint is plain http to a host other than loopback. */
-function requireHttps(url, what) {
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        throw new UserError(`Refusing to send ${what} over plain http to ${url.hostname}: it carries secrets. Use an https:// endpoint ` +
-            '(check AWS_ENDPOINT_URL* and endpoint_url in the AWS config file), or a loopback address for local tests.');
-    }
-}
-function httpsOnlyPlugin(what) {
-    const check = next => async (args) => {
-        requireHttps(args.request, what);
-        return next(args);
-    };
-    return {
-        applyToStack(stack) {
-            stack.add(check, { step: 'build', name: 'bridgeHttpsOnly' });
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/aws/clients.ts
-
-
-
-// The one place AWS clients are made: region, credentials, retries (the SDK's standard mode, max-attempts),
-// timeouts and proxies. Endpoints are the SDK's own (AWS_ENDPOINT_URL_<SERVICE>, endpoint_url in the config
-// file, FIPS and dual-stack settings).
-/** Per attempt: a connection that does not open, or an answer that does not come, is retried. */
-const CONNECTION_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 30_000;
-/** Makes an SDK client of any service with the bridge's settings. */
-async function createClient(Client, settings, options = {}) {
-    const [{ NodeHttpHandler }, { StandardRetryStrategy }] = await Promise.all([
-        Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(279)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1279, 19)),
-        Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3609, 19))
-    ]);
-    // Proxy-aware agents only when a proxy is set; otherwise the SDK's own keep-alive agents.
-    const agents = proxyConfigured() ? await (await Promise.all(/* import() */[__nccwpck_require__.e(40), __nccwpck_require__.e(529)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8529))).proxyAgents() : {};
-    const standard = new StandardRetryStrategy(settings.maxAttempts);
-    const config = {
-        region: settings.region,
-        credentials: options.credentials,
-        maxAttempts: settings.maxAttempts,
-        retryStrategy: alsoRetrying(standard, new Set(options.alsoRetry)),
-        requestHandler: new NodeHttpHandler({
-            connectionTimeout: CONNECTION_TIMEOUT_MS,
-            requestTimeout: REQUEST_TIMEOUT_MS,
-            ...agents
-        })
-    };
-    const client = new Client(config);
-    client.middlewareStack.use(attemptsPlugin);
-    if (options.httpsOnly)
-        client.middlewareStack.use(httpsOnlyPlugin(options.httpsOnly));
-    return client;
-}
-/** The standard strategy, which also takes the named errors as transient (same backoff, same retry quota). */
-function alsoRetrying(standard, names) {
-    if (!names.size)
-        return standard;
-    return {
-        acquireInitialRetryToken: scope => standard.acquireInitialRetryToken(scope),
-        refreshRetryTokenForRetry: (token, info) => standard.refreshRetryTokenForRetry(token, names.has(info.error?.name ?? '') ? { ...info, errorType: 'TRANSIENT' } : info),
-        recordSuccess: (token) => standard.recordSuccess(token)
-    };
-}
-
-;// CONCATENATED MODULE: ./src/aws/credentials.ts
-
-
-
-
-const NO_CREDENTIALS = 'No AWS credentials: set role-to-assume (with permissions: id-token: write) or configure credentials ' +
-    'earlier in the job (aws-actions/configure-aws-credentials)';
-/**
- * Credentials for this action only: with role-to-assume, the job's OIDC token exchanged for a role session
- * (token and session masked before anything else can print them); without it, the SDK's default chain.
- * They are never exported to later steps.
- */
-async function resolveCredentials(settings) {
-    const role = settings.role;
-    if (!role)
-        return ambientCredentials(settings);
-    const token = await oidcToken(role.audience);
-    const { STSClient, AssumeRoleWithWebIdentityCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(695)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19));
-    const sts = await createClient(STSClient, settings, {
-        // STS's name for an identity provider that was slow to answer: worth another try.
-        alsoRetry: ['IDPCommunicationErrorException', 'IDPCommunicationError'],
-        httpsOnly: 'the GitHub OIDC token to STS'
-    });
-    try {
-        const { Credentials: c } = await sts.send(new AssumeRoleWithWebIdentityCommand({
-            RoleArn: role.arn,
-            RoleSessionName: role.sessionName,
-            DurationSeconds: role.durationSeconds,
-            WebIdentityToken: token
-        }));
-        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-            throw new Error('STS answered without credentials.');
-        }
-        for (const secret of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken])
-            setSecret(secret);
-        return {
-            accessKeyId: c.AccessKeyId,
-            secretAccessKey: c.SecretAccessKey,
-            sessionToken: c.SessionToken,
-            expiration: c.Expiration
-        };
-    }
-    catch (error) {
-        throw assumeRoleError(error, role.arn, role.audience);
-    }
-    finally {
-        sts.destroy();
-    }
-}
-/** The job's OIDC token from GitHub (masked by @actions/core as it arrives). */
-async function oidcToken(audience) {
-    const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL;
-    if (!url || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-        throw new UserError('role-to-assume is set, but this job cannot get a GitHub OIDC token: add `permissions: id-token: write` ' +
-            'to the workflow or to this job.');
-    }
-    let endpoint;
-    try {
-        endpoint = new URL(url);
-    }
-    catch {
-        throw new UserError('ACTIONS_ID_TOKEN_REQUEST_URL is not a URL; this job cannot get a GitHub OIDC token.');
-    }
-    requireHttps(endpoint, 'the OIDC request token to ACTIONS_ID_TOKEN_REQUEST_URL');
-    try {
-        return await getIDToken(audience);
-    }
-    catch (error) {
-        // @actions/core's text spreads over indented lines; one line reads better in a step's error.
-        const reason = errorMessage(error)
-            .replace(/\s*\n\s*/g, ' ')
-            .replace(/^Error message: /, '');
-        throw new Error(`Could not get a GitHub OIDC token for audience "${audience}": ${reason}`, {
-            cause: error
-        });
-    }
-}
-/** Profiles, SSO, a web identity file, ECS and EC2 metadata, or what configure-aws-credentials exported. */
-async function ambientCredentials(settings) {
-    const { defaultProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 5861, 19));
-    try {
-        // The region is for the chain's own STS calls (web identity file, assume-role profiles).
-        return await defaultProvider({ clientConfig: { region: settings.region } })();
-    }
-    catch (error) {
-        if (error.name === 'CredentialsProviderError')
-            throw new UserError(NO_CREDENTIALS, { cause: error });
-        throw new Error(`Could not load the ambient AWS credentials: ${errorMessage(error)}`, { cause: error });
-    }
-}
-function assumeRoleError(error, roleArn, audience) {
-    if (error instanceof UserError)
-        return error;
-    const e = error;
-    // STS's own error code (the SDK's class names add "Exception" to some). STS's messages end with a full stop;
-    // the sentences below add their own. A failure that is not STS's answer (network, proxy) must not be put in
-    // STS's mouth.
-    const code = e.Code ?? e.name;
-    const text = `${code}: ${errorMessage(e).replace(/\.$/, '')}`;
-    const answered = e.$metadata?.httpStatusCode !== undefined;
-    const reason = answered ? `STS said: ${text}` : `STS could not be reached: ${text}`;
-    switch (code) {
-        case 'AccessDenied':
-            return new UserError(`Could not assume ${roleArn} (sts:AssumeRoleWithWebIdentity). ${reason}. Check the role's trust policy: ` +
-                `it must trust the token.actions.githubusercontent.com provider, and its ` +
-                `token.actions.githubusercontent.com:sub condition must match this repository and ref.`);
-        case 'InvalidIdentityToken':
-            return new UserError(`Could not assume ${roleArn}: ${reason}. Check that the account has the GitHub OIDC provider ` +
-                `(token.actions.githubusercontent.com) with client ID "${audience}" (the audience input).`);
-        case 'ValidationError':
-            return new UserError(`Could not assume ${roleArn}: ${reason}.`);
-        default:
-            return new Error(`Could not assume ${roleArn}: ${reason}.`, { cause: error });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/aws/codepipeline.ts
-
-
-
-
-/** A CodePipeline call that failed; `code` is the service's error name, e.g. InvalidJobStateException. */
-class CodePipelineError extends Error {
-    name = 'CodePipelineError';
-    code;
-    /** How many times the call was sent. */
-    attempts;
-    /** An earlier attempt may have taken effect without its answer arriving (a 5xx, a connection lost after sending). */
-    unanswered;
-    constructor(message, code, options) {
-        super(message, options);
-        this.code = code;
-        this.attempts = options?.attempts ?? 1;
-        this.unanswered = options?.unanswered ?? false;
-    }
-}
-/** The CodePipeline job-worker calls the bridge makes, with AWS errors turned into messages that say what to fix. */
-class CodePipeline {
-    sdk;
-    client;
-    region;
-    constructor(sdk, client, region) {
-        this.sdk = sdk;
-        this.client = client;
-        this.region = region;
-    }
-    /** Job data includes artifactCredentials; they are masked here, before anything can log them. */
-    async getJobDetails(jobId) {
-        const output = await this.call('GetJobDetails', jobId, () => this.client.send(new this.sdk.GetJobDetailsCommand({ jobId })));
-        const data = output.jobDetails?.data ?? {};
-        maskArtifactCredentials(data);
-        return data;
-    }
-    /** Sends a job's result, whichever kind it is; returns the AWS request ID. */
-    async putJobResult(result) {
-        const output = result.kind === 'success'
-            ? await this.putJobSuccessResult(result.input)
-            : await this.putJobFailureResult(result.input);
-        return output.$metadata.requestId ?? '';
-    }
-    async pollForJobs(input) {
-        const output = await this.call('PollForJobs', undefined, () => this.client.send(new this.sdk.PollForJobsCommand(input)));
-        const jobs = output.jobs ?? [];
-        for (const job of jobs)
-            maskArtifactCredentials(job.data);
-        return jobs;
-    }
-    /** Returns the job's status after the acknowledgement; only InProgress means this worker owns it. */
-    async acknowledgeJob(jobId, nonce) {
-        const output = await this.call('AcknowledgeJob', jobId, () => this.client.send(new this.sdk.AcknowledgeJobCommand({ jobId, nonce })));
-        return output.status ?? '';
-    }
-    destroy() {
-        this.client.destroy();
-    }
-    putJobSuccessResult(input) {
-        return this.call('PutJobSuccessResult', input.jobId, () => this.client.send(new this.sdk.PutJobSuccessResultCommand(input)));
-    }
-    putJobFailureResult(input) {
-        return this.call('PutJobFailureResult', input.jobId, () => this.client.send(new this.sdk.PutJobFailureResultCommand(input)));
-    }
-    async call(operation, jobId, send) {
-        try {
-            return await send();
-        }
-        catch (error) {
-            throw explain(error, operation, jobId, this.region);
-        }
-    }
-}
-function maskArtifactCredentials(data) {
-    const c = data?.artifactCredentials;
-    for (const secret of [c?.accessKeyId, c?.secretAccessKey, c?.sessionToken])
-        if (secret)
-            setSecret(secret);
-}
-function explain(error, operation, jobId, region) {
-    const attempts = attemptsOf(error);
-    const tries = { attempts, unanswered: mayHaveLanded(error) };
-    const said = `${error.name}: ${error.message}`;
-    const code = error.name;
-    const fix = (text) => new CodePipelineError(`codepipeline:${operation} failed (${said}). ${text}`, code, {
-        cause: error,
-        ...tries
-    });
-    switch (code) {
-        case 'JobNotFoundException':
-            return fix(`CodePipeline has no job ${jobId} in ${region}: check the job ID and aws-region.`);
-        case 'InvalidJobStateException':
-            return fix(`Job ${jobId} already has a result (or has timed out).`);
-        case 'AccessDeniedException':
-            return fix(`Allow codepipeline:${operation} in the IAM policy of the role this action uses.`);
-        case 'UnrecognizedClientException':
-        case 'InvalidSignatureException':
-        case 'ExpiredTokenException':
-        case 'InvalidClientTokenId':
-            return fix('The AWS credentials were refused: check role-to-assume, or the credentials configured earlier in the job.');
-        case 'ValidationException':
-        case 'InvalidNonceException':
-        case 'ActionTypeNotFoundException':
-        case 'OutputVariablesSizeExceededException':
-            return fix('The request was refused as invalid; it is not retried.');
-        default: {
-            const network = error.code;
-            const detail = network && !said.includes(network) ? ` [${network}]` : '';
-            return fix(`Gave up${attempts > 1 ? ` after ${attempts} attempts` : ''}${detail}; CodePipeline or the network may be unavailable.`);
-        }
-    }
-}
-/** The single entry: credentials (OIDC role or ambient), then a client that signs with them. */
-async function connectCodePipeline(settings, credentials) {
-    credentials ??= await resolveCredentials(settings);
-    const sdk = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(232)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8232, 19));
-    const client = await createClient(sdk.CodePipelineClient, settings, { credentials });
-    return new CodePipeline(sdk, client, settings.region);
-}
-
-;// CONCATENATED MODULE: ./src/aws/pipeline-context.ts
-/** Keeps only the pipeline's coordinates from job data, dropping artifactCredentials and everything else. */
-function pipelineContext(data) {
-    const context = data?.pipelineContext;
-    return {
-        pipelineName: context?.pipelineName,
-        pipelineExecutionId: context?.pipelineExecutionId,
-        stageName: context?.stage?.name,
-        actionName: context?.action?.name
-    };
-}
-function consoleUrl(region, context) {
-    if (!context.pipelineName)
-        return undefined;
-    const pipeline = `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${encodeURIComponent(context.pipelineName)}`;
-    return context.pipelineExecutionId
-        ? `${pipeline}/executions/${context.pipelineExecutionId}/timeline?region=${region}`
-        : `${pipeline}/view?region=${region}`;
-}
-function describePlace(context) {
-    return [context.pipelineName, context.stageName, context.actionName].filter(Boolean).join(' / ');
-}
-
-;// CONCATENATED MODULE: ./src/github/context.ts
-
-function runContext(env) {
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const [owner = '', repo = ''] = repository.split('/');
-    const runId = env.GITHUB_RUN_ID ?? '';
-    if (!owner || !repo || !/^\d+$/.test(runId)) {
-        throw new UserError('This action must run inside a GitHub Actions workflow: GITHUB_REPOSITORY and GITHUB_RUN_ID are not set.');
-    }
-    const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    return {
-        serverUrl,
-        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-        repository,
-        owner,
-        repo,
-        workflow: env.GITHUB_WORKFLOW || repository,
-        workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF),
-        runId,
-        runNumber: env.GITHUB_RUN_NUMBER || '?',
-        runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
-        runnerName: env.RUNNER_NAME ?? '',
-        runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`
-    };
-}
-/** `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`. */
-function workflowFile(ref) {
-    const path = ref?.split('@')[0];
-    const file = path?.slice(path.lastIndexOf('/') + 1);
-    return file || undefined;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-/** The step's `with:` inputs, as the runner passes them (trimmed; '' when unset). */
-const actionInput = name => getInput(name);
-function required(input, name, hint) {
-    const value = input(name);
-    if (!value)
-        throw new UserError(`Input ${name} is required: ${hint}`);
-    return value;
-}
-function oneOf(input, name, allowed, fallback) {
-    const value = input(name) || fallback;
-    const match = allowed.find(a => a.toLowerCase() === value.toLowerCase());
-    if (!match)
-        throw new UserError(`Input ${name} is "${value}"; allowed values: ${allowed.join(', ')}.`);
-    return match;
-}
-function integer(input, name, range, fallback) {
-    const raw = input(name);
-    if (!raw)
-        return fallback;
-    const value = Number(raw);
-    if (!/^-?\d+$/.test(raw) || value < range.min || value > range.max) {
-        throw new UserError(`Input ${name} is "${raw}"; use a whole number from ${range.min} to ${range.max}.`);
-    }
-    return value;
-}
-function inputs_boolean(input, name, fallback) {
-    const raw = input(name).toLowerCase();
-    if (!raw)
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(raw))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(raw))
-        return false;
-    throw new UserError(`Input ${name} is "${input(name)}"; use true or false.`);
-}
-function matching(input, name, pattern, allowed) {
-    const value = input(name);
-    if (!value)
-        return undefined;
-    if (!pattern.test(value))
-        throw new UserError(`Input ${name} is "${value}"; ${allowed}.`);
-    return value;
-}
-function bounded(input, name, range) {
-    const value = input(name);
-    if (!value)
-        return undefined;
-    if (value.length > range.max) {
-        throw new UserError(`Input ${name} is ${value.length} characters long; the limit is ${range.max}.`);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/limits.ts
-// Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
-// client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
-const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const FAILURE_TYPES = [
-    'JobFailed',
-    'ConfigurationError',
-    'PermissionError',
-    'RevisionOutOfSync',
-    'RevisionUnavailable',
-    'SystemUnavailable'
-];
-const codepipeline = {
-    failureMessage: { min: 1, max: 5000 },
-    summary: { min: 1, max: 2048 },
-    externalExecutionId: { min: 1, max: 1500 },
-    continuationToken: { min: 1, max: 2048 },
-    percentComplete: { min: 0, max: 100 },
-    outputVariableName: /^[A-Za-z0-9@\-_]+$/,
-    outputVariablesBytes: 122880,
-    maxBatchSize: { min: 1, max: 100 },
-    queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
-    queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
-    provider: /^[0-9A-Za-z_-]{1,35}$/,
-    actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
-    categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']
-};
-const sts = {
-    roleSessionName: /^[\w+=,.@-]{2,64}$/,
-    roleSessionNameMax: 64,
-    durationSeconds: { min: 900, max: 43200 },
-    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
-};
-const retry = { maxAttempts: { min: 1, max: 20 } };
-// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
-// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
-const github = {
-    /** Inputs on one workflow_dispatch event. */
-    maxDispatchInputs: 25,
-    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
-    dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
-    /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
-    concurrentRequests: { min: 1, max: 100 }
-};
-
-;// CONCATENATED MODULE: ./src/text.ts
-// Fitting text into API limits, counted in UTF-16 code units as the service counts string length.
-const TRUNCATION_MARKER = ' … [truncated]';
-/** Cuts `text` to at most `max` characters, ending with the marker, never between the halves of a surrogate pair. */
-function truncate(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = Math.max(0, max - TRUNCATION_MARKER.length);
-    const last = text.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff)
-        end -= 1;
-    return text.slice(0, end) + TRUNCATION_MARKER;
-}
-/** Keeps `head` and `tail` whole and truncates the middle, so a long job list never pushes out the run URL. */
-function fit(head, middle, tail, max) {
-    const room = max - head.length - tail.length;
-    if (room < TRUNCATION_MARKER.length)
-        return truncate(head + middle + tail, max);
-    return head + truncate(middle, room) + tail;
-}
-/**
- * Text from a job, a pipeline or GitHub, made safe to print as a log line: the runner reads any line that
- * starts with `::` as a workflow command (`::stop-commands::`, `::add-mask::`), so a carriage return is dropped
- * and a `::` at the start of a line is broken with a zero-width space.
- */
-function neutralize(text) {
-    return text.replace(/\r/g, '').replace(/^(\s*):/gm, '$1:\u200b');
-}
-
-;// CONCATENATED MODULE: ./src/job-result.ts
-
-
-function success(jobId, details, continuationToken, outputVariables) {
-    return {
-        kind: 'success',
-        input: {
-            jobId,
-            executionDetails: {
-                summary: truncate(details.summary, codepipeline.summary.max),
-                ...externalId(details.externalExecutionId),
-                ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
-            },
-            ...(continuationToken ? { continuationToken } : {}),
-            ...(outputVariables ? { outputVariables } : {})
-        }
-    };
-}
-function failure(jobId, type, message, externalExecutionId) {
-    return {
-        kind: 'failure',
-        input: {
-            jobId,
-            failureDetails: {
-                type,
-                message: truncate(message, codepipeline.failureMessage.max),
-                ...externalId(externalExecutionId)
-            }
-        }
-    };
-}
-function externalId(id) {
-    return id ? { externalExecutionId: truncate(id, codepipeline.externalExecutionId.max) } : {};
-}
-function operationOf(result) {
-    return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
-}
-
-;// CONCATENATED MODULE: ./src/job-summary.ts
-
-/** Appends Markdown to the job summary page; outside a runner (no GITHUB_STEP_SUMMARY) there is no page. */
-async function appendSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await summary.addRaw(markdown, true).write();
-}
-
-;// CONCATENATED MODULE: ./src/report/ownership.ts
-function checkOwnership(jobId, data, run) {
-    const configuration = data.actionConfiguration?.configuration ?? {};
-    const repository = configuration.Repository?.trim();
-    const workflow = configuration.Workflow?.trim();
-    const job = `CodePipeline job ${jobId}`;
-    if (repository && repository.toLowerCase() !== run.repository.toLowerCase()) {
-        return {
-            kind: 'foreign',
-            reason: `${job} belongs to repository ${JSON.stringify(repository)} (its Repository property), not to this run's ` +
-                `repository ${run.repository}: refusing to report on it. Pass the job ID this workflow was started with.`
-        };
-    }
-    if (workflow && !/^\d+$/.test(workflow) && run.workflowFile && workflow !== run.workflowFile) {
-        return {
-            kind: 'foreign',
-            reason: `${job} belongs to workflow ${JSON.stringify(workflow)} (its Workflow property), not to this run's ` +
-                `workflow ${run.workflowFile}: refusing to report on it. Pass the job ID this workflow was started with.`
-        };
-    }
-    if (!repository || !workflow || /^\d+$/.test(workflow) || !run.workflowFile) {
-        const missing = !repository
-            ? 'names no Repository'
-            : !workflow
-                ? 'names no Workflow'
-                : /^\d+$/.test(workflow)
-                    ? `names its Workflow by ID (${workflow}), not by file`
-                    : 'names a Workflow, but GITHUB_WORKFLOW_REF is not set';
-        return {
-            kind: 'unchecked',
-            reason: `Could not check that ${job} is this workflow's: its action configuration ${missing}. Set the ` +
-                "Repository and Workflow (file name) properties of the action, so that no other workflow's result is " +
-                'ever taken for this one.'
-        };
-    }
-    return { kind: 'ours' };
-}
-
-;// CONCATENATED MODULE: ./src/messages.ts
-
-
-function runLabel(run) {
-    return `GitHub workflow "${run.workflow}" run #${run.runNumber} (attempt ${run.runAttempt})`;
-}
-function successSummary(run) {
-    return `${runLabel(run)} succeeded: ${run.runUrl}`;
-}
-/** Names the workflow, run, failed jobs and steps, and links the run; always within CodePipeline's 5000 characters. */
-function failureMessage(outcome, run) {
-    if (outcome.unknown) {
-        return fit(`${runLabel(run)} could not be judged: `, outcome.unknown.reason, `. Run: ${run.runUrl}`, codepipeline.failureMessage.max);
-    }
-    const verb = outcome.cancelled ? 'was cancelled' : 'failed';
-    const details = outcome.failedJobs.map(describeJob).join('; ');
-    return fit(`${runLabel(run)} ${verb}`, details ? `: ${details}` : '', `. Run: ${run.runUrl}`, codepipeline.failureMessage.max);
-}
-function describeJob(job) {
-    const how = job.conclusion === 'timed_out' ? 'timed out' : job.conclusion === 'cancelled' ? 'was cancelled' : 'failed';
-    if (job.steps.length === 0)
-        return `job "${job.name}" ${how}`;
-    const steps = job.steps.map(s => `"${s.name}"${s.conclusion === 'failure' ? '' : ` (${s.conclusion.replace('_', ' ')})`}`);
-    return `job "${job.name}" ${how} at step ${steps.join(', ')}`;
-}
-/** "a", "b" and "c": names as they appear in messages. */
-function quoteList(names) {
-    return names.map(name => `"${name}"`).join(', ');
-}
-
-;// CONCATENATED MODULE: ./src/report/request.ts
-
-
-/** The exact request CodePipeline will receive, within every limit of its API. */
-function buildRequest(settings, outcome, run) {
-    const externalExecutionId = settings.externalExecutionId ?? run.runId;
-    if (outcome.ok) {
-        const { summary = successSummary(run), percentComplete, continuationToken, outputVariables } = settings;
-        return success(settings.jobId, { summary, externalExecutionId, percentComplete }, continuationToken, outputVariables);
-    }
-    // A run that could not be judged explains why, even over a custom message: that is what needs fixing.
-    const message = settings.message && !outcome.unknown ? settings.message : failureMessage(outcome, run);
-    return failure(settings.jobId, outcome.unknown?.failureType ?? settings.failureType, message, externalExecutionId);
-}
-
-;// CONCATENATED MODULE: ./src/markdown.ts
-// Job summary Markdown: values from users and APIs must not break the table they sit in.
-/** Text safe inside a table cell: pipes escaped, line breaks kept as <br>. */
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-/** Inline code; backticks are dropped because they would end it. */
-function code(text) {
-    return `\`${text.replace(/`/g, '')}\``;
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-
-/** The step's outputs; names are part of the action's contract (action.yml). */
-function reportOutputs(record) {
-    return {
-        result: record.result,
-        'job-id': record.jobId,
-        'request-id': record.requestId ?? '',
-        'pipeline-name': record.pipeline.pipelineName ?? '',
-        'pipeline-execution-id': record.pipeline.pipelineExecutionId ?? '',
-        'stage-name': record.pipeline.stageName ?? '',
-        'action-name': record.pipeline.actionName ?? ''
-    };
-}
-const HEADLINE = {
-    succeeded: '✅ Reported success to CodePipeline',
-    failed: '❌ Reported failure to CodePipeline',
-    'already-reported': '⚠️ CodePipeline job already had a result; nothing was changed',
-    'dry-run': '🔎 Dry run: nothing was sent to CodePipeline'
-};
-/** Markdown for the job summary page. */
-function reportSummary(record) {
-    const { request, pipeline } = record;
-    const link = consoleUrl(record.region, pipeline);
-    const rows = [
-        ['Job ID', code(record.jobId)],
-        [
-            'Pipeline',
-            link ? `[${cell(pipeline.pipelineName ?? '')}](${link})` : cell(pipeline.pipelineName ?? '—')
-        ],
-        ['Stage', cell(pipeline.stageName ?? '—')],
-        ['Action', cell(pipeline.actionName ?? '—')]
-    ];
-    if (request.kind === 'success') {
-        rows.push(['Reported', 'PutJobSuccessResult'], ['Summary', cell(request.input.executionDetails?.summary ?? '')]);
-        if (request.input.continuationToken)
-            rows.push(['Continuation token', 'sent (the action keeps running)']);
-        const names = Object.keys(request.input.outputVariables ?? {});
-        if (names.length)
-            rows.push(['Output variables', names.map(code).join(', ')]);
-    }
-    else {
-        const details = request.input.failureDetails;
-        rows.push(['Reported', `PutJobFailureResult (${details?.type})`], ['Message', cell(details?.message ?? '')]);
-    }
-    if (record.requestId)
-        rows.push(['AWS request ID', code(record.requestId)]);
-    const table = rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n');
-    return `### ${HEADLINE[record.result]}\n\n| | |\n|---|---|\n${table}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/deliver.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * Checks that the job is this workflow's, sends the outcome to CodePipeline, then writes outputs and the job
- * summary. A result that cannot be delivered throws a DeliveryError naming the job left waiting; a job that
- * already has a result is a warning, except when a first attempt finds its failure pre-empted by someone else.
- */
-async function deliver(settings, run, outcome, known) {
-    const request = buildRequest(settings, outcome, run);
-    const record = {
-        jobId: settings.jobId,
-        region: settings.aws.region,
-        request,
-        result: request.kind === 'success' ? 'succeeded' : 'failed',
-        pipeline: known?.verified ?? {}
-    };
-    let preempted;
-    if (settings.dryRun) {
-        info(`Dry run: would call ${operationOf(request)} with\n${JSON.stringify(request.input, null, 2)}`);
-        record.result = 'dry-run';
-    }
-    else {
-        // A client handed in belongs to the caller, who closes it.
-        const codepipeline = known?.codepipeline ?? (await connect(settings));
-        try {
-            record.pipeline = known?.verified ?? (await verifiedJob(codepipeline, settings, run));
-            try {
-                record.requestId = await codepipeline.putJobResult(request);
-            }
-            catch (error) {
-                if (!(error instanceof CodePipelineError && error.code === 'InvalidJobStateException')) {
-                    throw undelivered(settings.jobId, request, error);
-                }
-                record.result = 'already-reported';
-                preempted = alreadyAnswered(error, settings.jobId, request, run.runAttempt);
-            }
-        }
-        finally {
-            if (!known?.codepipeline)
-                codepipeline.destroy();
-        }
-        if (record.result !== 'already-reported')
-            info(neutralize(describe(record)));
-    }
-    for (const [name, value] of Object.entries(reportOutputs(record)))
-        setOutput(name, value);
-    await appendSummary(reportSummary(record));
-    if (preempted)
-        throw preempted;
-    return record;
-}
-/**
- * Reads the job and refuses one that is not this workflow's (nothing is sent); returns where it sits in its
- * pipeline, for the outputs and the summary.
- */
-async function verifiedJob(codepipeline, settings, run) {
-    let data;
-    try {
-        data = await codepipeline.getJobDetails(settings.jobId);
-    }
-    catch (error) {
-        if (error instanceof CodePipelineError && error.code === 'JobNotFoundException')
-            throw error;
-        throw DeliveryError.leftWaiting(`Could not read CodePipeline job ${settings.jobId} to check that it is this workflow's: ${errorMessage(error)}`, settings.jobId, REPORT_AGAIN, { cause: error });
-    }
-    const ownership = checkOwnership(settings.jobId, data, run);
-    if (ownership.kind === 'foreign')
-        throw new ForeignJobError(ownership.reason);
-    if (ownership.kind === 'unchecked')
-        warning(ownership.reason);
-    return pipelineContext(data);
-}
-/**
- * The job already had a result. Our own earlier attempt, a re-run or a timeout only warn; but a first attempt
- * whose failure finds a result it did not send means someone else answered this job: that fails the step.
- */
-function alreadyAnswered(error, jobId, request, runAttempt) {
-    if (error.unanswered) {
-        warning(`CodePipeline job ${jobId} already has a result: most likely this ${request.kind} itself, delivered by an ` +
-            'earlier attempt whose answer was lost.');
-        return undefined;
-    }
-    if (request.kind === 'failure' && runAttempt === 1) {
-        return new UserError(`Another party answered CodePipeline job ${jobId} first (or CodePipeline timed it out): this run's failure ` +
-            'was not recorded, and the pipeline may have gone on with a result this workflow did not send. Check who ' +
-            "else can report on this job: the reporter role's trust policy, and every step of this job if it has " +
-            '`id-token: write`.');
-    }
-    warning(`CodePipeline job ${jobId} already has a result (a re-run, or the job timed out); this ${request.kind} was ` +
-        'not recorded.');
-    return undefined;
-}
-const REPORT_AGAIN = 're-run this workflow job to report again';
-async function connect(settings) {
-    try {
-        return await connectCodePipeline(settings.aws);
-    }
-    catch (error) {
-        throw DeliveryError.leftWaiting(errorMessage(error), settings.jobId, REPORT_AGAIN, { cause: error });
-    }
-}
-function undelivered(jobId, request, error) {
-    const reason = `Could not deliver the ${request.kind} of CodePipeline job ${jobId}: ${errorMessage(error)}`;
-    return DeliveryError.leftWaiting(reason, jobId, REPORT_AGAIN, { cause: error });
-}
-function describe(record) {
-    const place = describePlace(record.pipeline);
-    const where = `CodePipeline job ${record.jobId}${place ? ` (${place})` : ''}`;
-    const request = record.request;
-    return request.kind === 'success'
-        ? `Reported success of ${where}: ${request.input.executionDetails?.summary}`
-        : `Reported failure (${request.input.failureDetails?.type}) of ${where}: ${request.input.failureDetails?.message}`;
-}
-
-;// CONCATENATED MODULE: ./src/github/retry.ts
-// GitHub REST calls' retries (the AWS SDK and @actions/core retry their own calls). Octokit's retry and
-// throttling plugins are not bundled with @actions/github, and a dispatch needs a rule of its own (retry only what
-// GitHub surely did not act on), so this small loop stays. Only transient failures are retried; a permanent error
-// is thrown at once so the user sees it without delay.
-const retry_sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-async function withRetry(call, options) {
-    const { attempts, isTransient, baseDelayMs = 500, maxDelayMs = 10_000 } = options;
-    const wait = options.sleep ?? retry_sleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call();
-        }
-        catch (error) {
-            if (attempt >= attempts || !isTransient(error))
-                throw error;
-            // Full jitter, like the AWS SDK, so many runners throttled together do not retry in lockstep.
-            const base = typeof baseDelayMs === 'function' ? baseDelayMs(error) : baseDelayMs;
-            await wait(Math.random() * Math.min(maxDelayMs, base * 2 ** (attempt - 1)));
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/github/client.ts
-
-
-/**
- * The longest one call waits, in all, for a rate limit GitHub says when it lifts (retry-after, or
- * x-ratelimit-reset once the limit is used up). Our policy: a limit that lifts later gives up at once, since
- * the jobs of a poll must still be answered within the role session.
- */
-const RATE_LIMIT_WAIT_MAX_MS = 60_000;
-/**
- * One GitHub request, from sending to the last byte: GitHub answers in well under a second, and without a limit
- * a hung connection would hold the jobs of a poll past their deadline (undici alone waits 300 s).
- */
-const client_REQUEST_TIMEOUT_MS = 30_000;
-/** A GitHub API call that failed; `status` is the HTTP status (undefined when no response came back). */
-class GitHubError extends Error {
-    name = 'GitHubError';
-    status;
-    /** Refused for a rate limit (429, or 403 for a used-up limit): GitHub did nothing with the request. */
-    rateLimited;
-    constructor(message, status, options) {
-        super(message, options);
-        this.status = status;
-        this.rateLimited = options?.rateLimited ?? false;
-    }
-}
-/** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
-async function connectGitHub(token, apiUrl, attempts, sleep = retry_sleep) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const octokit = getOctokit(token, { baseUrl: apiUrl });
-    // A fresh signal per request (and per page): a timed-out read is retried like a dropped connection.
-    octokit.hook.wrap('request', (request, options) => request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(client_REQUEST_TIMEOUT_MS) } }));
-    return {
-        octokit,
-        async call(what, send, options) {
-            const retryable = options?.retry === 'unsent' ? isUnsent : isTransient;
-            // What GitHub asked to wait before the next attempt, and how much of the budget is spent.
-            let pause = 0;
-            let waited = 0;
-            try {
-                return await withRetry(async () => {
-                    try {
-                        return await send(octokit);
-                    }
-                    catch (error) {
-                        pause = waitAsked(error);
-                        throw error;
-                    }
-                }, {
-                    attempts,
-                    isTransient: error => retryable(error) && waited + pause <= RATE_LIMIT_WAIT_MAX_MS,
-                    sleep: ms => {
-                        const wait = Math.max(ms, pause);
-                        waited += pause;
-                        return sleep(wait);
-                    }
-                });
-            }
-            catch (error) {
-                const status = statusOf(error);
-                const later = pause > 0 && waited + pause > RATE_LIMIT_WAIT_MAX_MS
-                    ? ` (GitHub asked to wait ${Math.ceil(pause / 1000)} s)`
-                    : '';
-                throw new GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${errorMessage(error)}${later}`, status, { cause: error, rateLimited: isRateLimited(error) });
-            }
-        }
-    };
-}
-function statusOf(error) {
-    return error?.status;
-}
-function header(error, name) {
-    const value = error?.response?.headers?.[name];
-    return value === undefined || value === null ? undefined : String(value);
-}
-/**
- * GitHub refused for a rate limit, so it did nothing: 429, or 403 for a used-up primary limit
- * (x-ratelimit-remaining: 0) or a secondary limit (the message says "rate limit").
- */
-function isRateLimited(error) {
-    const status = statusOf(error);
-    if (status === 429)
-        return true;
-    if (status !== 403)
-        return false;
-    const message = error.message;
-    return /rate limit/i.test(String(message ?? '')) || header(error, 'x-ratelimit-remaining') === '0';
-}
-/** Milliseconds GitHub asks to wait before trying again: retry-after, the reset of a used-up limit, or a minute. */
-function waitAsked(error) {
-    const retryAfter = header(error, 'retry-after');
-    if (retryAfter !== undefined) {
-        const seconds = Number(retryAfter);
-        const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-        return Number.isFinite(ms) ? Math.max(0, ms) : 0;
-    }
-    if (!isRateLimited(error))
-        return 0;
-    const reset = Number(header(error, 'x-ratelimit-reset'));
-    if (header(error, 'x-ratelimit-remaining') === '0' && reset > 0)
-        return Math.max(0, reset * 1000 - Date.now());
-    // A secondary limit without retry-after: GitHub's documentation asks to wait at least a minute.
-    return statusOf(error) === 403 ? SECONDARY_LIMIT_WAIT_MS : 0;
-}
-const SECONDARY_LIMIT_WAIT_MS = 60_000;
-/** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
-function isUnsent(error) {
-    if (isRateLimited(error))
-        return true;
-    for (let e = error; e; e = e.cause) {
-        if (e.code === 'ECONNREFUSED')
-            return true;
-    }
-    return false;
-}
-function isTransient(error) {
-    const status = statusOf(error);
-    // Octokit reports a dropped connection as status 500 with no response, so both land here.
-    return status === undefined || isRateLimited(error) || status >= 500;
-}
-
-;// CONCATENATED MODULE: ./src/github/runs.ts
-/** All jobs of one attempt of a run (paginated, 100 a page), with their steps. */
-async function listAttemptJobs(github, repository, runId, attempt) {
-    const jobs = await github.call(`list jobs of run ${runId} attempt ${attempt}`, octokit => octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, {
-        ...repository,
-        run_id: Number(runId),
-        attempt_number: attempt,
-        per_page: 100
-    }));
-    return jobs.map(job => ({
-        id: job.id,
-        name: job.name,
-        status: job.status,
-        conclusion: job.conclusion,
-        runnerName: job.runner_name,
-        url: job.html_url,
-        steps: (job.steps ?? []).map(step => ({
-            number: step.number,
-            name: step.name,
-            status: step.status,
-            conclusion: step.conclusion ?? null
-        }))
-    }));
-}
-async function getRun(github, repository, runId) {
-    const { data } = await github.call(`get run ${runId}`, octokit => octokit.rest.actions.getWorkflowRun({ ...repository, run_id: Number(runId) }));
-    return {
-        id: data.id,
-        name: data.name ?? '',
-        runNumber: data.run_number,
-        attempt: data.run_attempt ?? 1,
-        status: data.status ?? '',
-        conclusion: data.conclusion,
-        url: data.html_url
-    };
-}
-
-;// CONCATENATED MODULE: ./src/outcome.ts
-const BAD = new Set(['failure', 'cancelled', 'timed_out', 'startup_failure']);
-function notJudged(reason, failureType) {
-    return { ok: false, cancelled: false, failedJobs: [], unknown: { reason, failureType } };
-}
-function fromStatus(status) {
-    return { ok: status === 'success', cancelled: status === 'cancelled', failedJobs: [] };
-}
-/**
- * The job running this step: the one in progress on this runner. Job names are not unique across a matrix,
- * but a runner runs one job at a time, so the runner name is.
- */
-function findCurrentJob(jobs, runnerName) {
-    return jobs.find(job => job.status === 'in_progress' && job.runnerName === runnerName);
-}
-/** This job, judged by its steps so far (it is still running while its post step reports). */
-function judgeOwnSteps(job) {
-    const steps = badSteps(job);
-    if (steps.length === 0)
-        return { ok: true, cancelled: false, failedJobs: [] };
-    const conclusion = steps.some(s => s.conclusion !== 'cancelled') ? 'failure' : 'cancelled';
-    return verdict([{ name: job.name, conclusion, steps }]);
-}
-/** The other jobs of the attempt, judged by their conclusions (for a final job with `needs:`). */
-function judgeOtherJobs(jobs, current) {
-    const failed = jobs
-        .filter(job => job !== current && job.conclusion !== null && BAD.has(job.conclusion))
-        .map(job => ({ name: job.name, conclusion: job.conclusion, steps: badSteps(job) }));
-    return verdict(failed);
-}
-/**
- * Steps of this job before its post steps that GitHub does not show as completed yet. The runner uploads step
- * results asynchronously, so the post step may read the job before a failed step's result has landed. The
- * steps the runner runs after the main steps (post steps, "Stop containers" for container and service jobs,
- * "Complete job") are still to come, so only steps numbered before the first of them count.
- */
-function unsettledSteps(job) {
-    const late = job.steps.filter(step => LATE_STEP.test(step.name)).map(step => step.number);
-    const end = late.length ? Math.min(...late) : Infinity;
-    return job.steps.filter(step => step.number < end && step.status !== 'completed').map(step => step.name);
-}
-const LATE_STEP = /^(Post |Stop containers$|Complete job$)/;
-/** Jobs of the attempt other than this one that have not finished; their result is not known yet. */
-function unfinishedJobs(jobs, current) {
-    return jobs.filter(job => job !== current && job.status !== 'completed').map(job => job.name);
-}
-function verdict(failedJobs) {
-    if (failedJobs.length === 0)
-        return { ok: true, cancelled: false, failedJobs };
-    return { ok: false, cancelled: failedJobs.every(job => job.conclusion === 'cancelled'), failedJobs };
-}
-function badSteps(job) {
-    return job.steps
-        .filter(step => step.conclusion !== null && BAD.has(step.conclusion))
-        .map(step => ({ name: step.name, conclusion: step.conclusion }));
-}
-
-;// CONCATENATED MODULE: ./src/report/judge.ts
-
-
-
-
-
-
-// GitHub records step and job results a little after they happen; re-reading for a few seconds lets them land.
-const SETTLE_DELAYS_MS = [250, 500, 1000, 2000, 2000, 2000];
-/** Reads this run attempt's jobs until nothing is pending, or the settle time is over. */
-async function readSettled(settings, run, pending, sleep = retry_sleep) {
-    const github = await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts);
-    for (let reads = 0;; reads++) {
-        const jobs = await readJobs(settings, run, github);
-        const current = findCurrentJob(jobs, run.runnerName);
-        const waiting = pending(jobs, current);
-        if (!waiting.length || reads === SETTLE_DELAYS_MS.length)
-            return { jobs, current, pending: waiting };
-        debug(`Waiting ${SETTLE_DELAYS_MS[reads]} ms for GitHub to record: ${waiting.join(', ')}`);
-        await sleep(SETTLE_DELAYS_MS[reads]);
-    }
-}
-/**
- * Reads this run attempt's jobs and judges them. When GitHub cannot be read, the outcome says why and is a
- * failure: an unknown result must neither pass as success nor leave the pipeline waiting.
- */
-async function judgeRun(settings, run, pending, judge) {
-    try {
-        return judge(await readSettled(settings, run, pending));
-    }
-    catch (error) {
-        if (isPermissionProblem(error))
-            return notJudged(error.message, 'ConfigurationError');
-        return notJudged(`GitHub's API could not be read: ${errorMessage(error)}`, 'SystemUnavailable');
-    }
-}
-async function readJobs(settings, run, github) {
-    github ??= await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts);
-    try {
-        return await listAttemptJobs(github, run, run.runId, run.runAttempt);
-    }
-    catch (error) {
-        throw explainReadError(error);
-    }
-}
-/** The token may not read the run: a fix in the workflow. An exhausted rate limit is a 403 too, but passes. */
-function isPermissionProblem(error) {
-    return error instanceof GitHubError && !error.rateLimited && [401, 403, 404].includes(error.status ?? 0);
-}
-function explainReadError(error) {
-    if (!(error instanceof GitHubError))
-        return error;
-    if (error.status === 401) {
-        return new GitHubError(`github-token was refused (HTTP 401): pass \${{ github.token }} or a valid token. ${error.message}`, 401, { cause: error });
-    }
-    if (!error.rateLimited && (error.status === 403 || error.status === 404)) {
-        return new GitHubError(`github-token may not read this run's jobs (HTTP ${error.status}): add \`permissions: actions: read\` ` +
-            `to the workflow or job. ${error.message}`, error.status, { cause: error });
-    }
-    return error;
-}
-/** The job running this step, looked up by runner name, is missing from the run's jobs: nothing can be judged. */
-function notFound(settings, run) {
-    return notJudged(`this job was not found among the run's jobs in progress on runner "${run.runnerName}"`, settings.failureType);
-}
-
-;// CONCATENATED MODULE: ./src/aws/settings.ts
-
-
-
-// Partition prefixes are two to four letters: eu-west-1, us-gov-west-1, cn-north-1, eusc-de-east-1.
-const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
-function parseAwsSettings(input, env, runId) {
-    const region = input('aws-region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
-    if (!region) {
-        throw new UserError('No AWS region: set the aws-region input to the region of the pipeline (for example eu-west-1), or AWS_REGION.');
-    }
-    if (!REGION.test(region)) {
-        throw new UserError(`aws-region is "${region}", which is not an AWS region name (for example eu-west-1).`);
-    }
-    const maxAttempts = integer(input, 'max-attempts', retry.maxAttempts, 5);
-    const arn = matching(input, 'role-to-assume', sts.roleArn, 'use a role ARN such as arn:aws:iam::123456789012:role/github-codepipeline');
-    const durationSeconds = integer(input, 'role-duration-seconds', sts.durationSeconds, 900);
-    const sessionName = matching(input, 'role-session-name', sts.roleSessionName, 'use 2 to 64 characters of letters, digits and +=,.@_-') ?? defaultSessionName(runId);
-    const audience = input('audience') || 'sts.amazonaws.com';
-    if (!arn)
-        return { region, maxAttempts };
-    return { region, maxAttempts, role: { arn, sessionName, durationSeconds, audience } };
-}
-/** Names the run in CloudTrail, so an audit can tell which workflow run made a call. */
-function defaultSessionName(runId) {
-    return `github-actions-run-${runId}`.slice(0, sts.roleSessionNameMax);
-}
-
-;// CONCATENATED MODULE: ./src/json.ts
-/**
- * Parses JSON from an input or a pipeline property. On a syntax error, the reason is returned without the
- * excerpt V8 quotes ("Unexpected token 's', "{"TOKEN": s3cr…" is not valid JSON"): the text may hold secrets
- * or resolved pipeline variables, and must not reach a log or a failure message.
- */
-function parseJson(raw, reviver) {
-    try {
-        return { value: JSON.parse(raw, reviver) };
-    }
-    catch (error) {
-        const reason = error.message.replace(/,? (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
-        return { reason };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/output-variables.ts
-
-
-
-/**
- * `KEY=value` lines (or a JSON object of strings) → CodePipeline output variables, checked against the
- * service's name pattern and total size so a bad value fails here, not after the build has run.
- */
-function parseOutputVariables(raw) {
-    if (!raw.trim())
-        return undefined;
-    const variables = /^[[{]/.test(raw.trim()) ? fromJson(raw) : fromLines(raw);
-    let bytes = 0;
-    for (const [name, value] of Object.entries(variables)) {
-        if (!codepipeline.outputVariableName.test(name)) {
-            throw new UserError(`output-variables: "${name}" is not a valid variable name; use letters, digits and @ - _ only.`);
-        }
-        bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
-    }
-    if (bytes > codepipeline.outputVariablesBytes) {
-        throw new UserError(`output-variables total ${bytes} bytes; CodePipeline allows ${codepipeline.outputVariablesBytes} bytes for all of an ` +
-            "action's variables together. Pass fewer or shorter values (store large data as an artifact).");
-    }
-    return variables;
-}
-function fromLines(raw) {
-    const variables = {};
-    for (const [index, line] of raw.split(/\r?\n/).entries()) {
-        if (!line.trim())
-            continue;
-        const eq = line.indexOf('=');
-        if (eq <= 0) {
-            throw new UserError(`output-variables line ${index + 1} is "${line}"; write one KEY=value per line.`);
-        }
-        add(variables, line.slice(0, eq).trim(), line.slice(eq + 1));
-    }
-    return variables;
-}
-function fromJson(raw) {
-    const result = parseJson(raw);
-    if ('reason' in result)
-        throw new UserError(`output-variables looks like JSON but does not parse: ${result.reason}`);
-    const parsed = result.value;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new UserError('output-variables as JSON must be an object of names to values, e.g. {"IMAGE_TAG": "v1"}.');
-    }
-    const variables = {};
-    for (const [name, value] of Object.entries(parsed)) {
-        if (value !== null && typeof value === 'object') {
-            throw new UserError(`output-variables: the value of "${name}" is not a string, number or boolean.`);
-        }
-        add(variables, name, String(value));
-    }
-    return variables;
-}
-function add(variables, name, value) {
-    if (Object.hasOwn(variables, name))
-        throw new UserError(`output-variables sets "${name}" twice; keep one.`);
-    variables[name] = value;
-}
-
-;// CONCATENATED MODULE: ./src/report/settings.ts
-
-
-
-
-
-const STATUSES = ['job', 'workflow', 'success', 'failure', 'cancelled'];
-function parseReportSettings(input, env) {
-    const jobId = required(input, 'job-id', 'pass the CodePipeline job ID, e.g. ${{ inputs.codepipeline-job-id }}.');
-    if (!JOB_ID_PATTERN.test(jobId)) {
-        throw new UserError(`Input job-id is "${jobId}", which is not a CodePipeline job ID (a lowercase UUID such as ` +
-            '0123abcd-4567-89ab-cdef-0123456789ab). Pass the ID the poller gave the workflow.');
-    }
-    const status = oneOf(input, 'status', STATUSES, 'job');
-    const outputVariables = parseOutputVariables(input('output-variables'));
-    const continuationToken = bounded(input, 'continuation-token', codepipeline.continuationToken);
-    if (outputVariables && continuationToken) {
-        throw new UserError('Inputs output-variables and continuation-token cannot be combined: CodePipeline accepts output variables ' +
-            'only on the final result of an action. Remove one of them.');
-    }
-    const githubToken = input('github-token');
-    if (!githubToken && (status === 'job' || status === 'workflow')) {
-        throw new UserError(`Input github-token is empty, but status "${status}" reads this run's jobs: pass \${{ github.token }} ` +
-            'with `permissions: actions: read`.');
-    }
-    return {
-        jobId,
-        status,
-        failureType: oneOf(input, 'failure-type', FAILURE_TYPES, 'JobFailed'),
-        message: input('message') || undefined,
-        summary: input('summary') || undefined,
-        externalExecutionId: bounded(input, 'external-execution-id', codepipeline.externalExecutionId),
-        percentComplete: integer(input, 'percent-complete', codepipeline.percentComplete),
-        outputVariables,
-        continuationToken,
-        githubToken,
-        dryRun: inputs_boolean(input, 'dry-run', false),
-        aws: parseAwsSettings(input, env, env.GITHUB_RUN_ID ?? '')
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/state.ts
-
-// What the main step hands to the post step (runs.post). Only non-secret facts: credentials are obtained
-// again in the post step, never stored.
-const keys = { isPost: 'isPost', armed: 'armed' };
-const isPost = () => getState(keys.isPost) === 'true';
-/** Saved first thing in the main step, so the runner's second invocation knows it is the post step. */
-const markMainStarted = () => saveState(keys.isPost, 'true');
-/** The main step checked the set-up and left the report to the post step (which reads the job again). */
-const armPostStep = () => saveState(keys.armed, 'true');
-const isArmed = () => getState(keys.armed) === 'true';
-
-;// CONCATENATED MODULE: ./src/report/main-step.ts
-
-
-
-
-
-
-
-
-
-
-
-
-/** The main step: report now (explicit status, workflow) or check the set-up and leave the report to the post step. */
-async function runMainStep(env = process.env) {
-    const settings = parseReportSettings(actionInput, env);
-    const run = runContext(env);
-    if (settings.githubToken)
-        setSecret(settings.githubToken);
-    switch (settings.status) {
-        case 'job':
-            return checkSetUp(settings, run);
-        case 'workflow':
-            return reportWorkflow(settings, run);
-        default:
-            return reportStatus(settings, run, settings.status);
-    }
-}
-async function reportStatus(settings, run, status) {
-    let outcome = fromStatus(status);
-    if (!outcome.ok && !settings.message && settings.githubToken) {
-        // Best effort: name the failed steps of this job; without actions: read the message is still useful.
-        try {
-            const current = findCurrentJob(await readJobs(settings, run), run.runnerName);
-            if (current)
-                outcome = { ...judgeOwnSteps(current), ok: false, cancelled: status === 'cancelled' };
-        }
-        catch (error) {
-            info(`Could not read this job's steps for the failure message: ${errorMessage(error)}`);
-        }
-    }
-    await deliver(settings, run, outcome);
-}
-async function reportWorkflow(settings, run) {
-    const outcome = await judgeRun(settings, run, (jobs, current) => (current ? unfinishedJobs(jobs, current) : ['this job']), ({ jobs, current, pending }) => {
-        if (!current)
-            return notFound(settings, run);
-        if (!pending.length)
-            return judgeOtherJobs(jobs, current);
-        return notJudged(`job(s) ${quoteList(pending)} had not finished. Make this job depend on every other job with ` +
-            '`needs:` and run it with `if: always()`', 'ConfigurationError');
-    });
-    await deliver(settings, run, outcome);
-}
-/**
- * Proves before the build runs that the report at the end can be delivered: credentials, the job, and read
- * access to this run's jobs. A misconfiguration fails this first step; when AWS is reachable it is also
- * reported to CodePipeline at once, so the pipeline stops instead of waiting for a timeout.
- */
-async function checkSetUp(settings, run) {
-    if (settings.dryRun) {
-        armPostStep();
-        info('Dry run: inputs are valid; the post step will print the request it would send.');
-        return;
-    }
-    let codepipeline;
-    let pipeline;
-    let problem;
-    let record;
-    try {
-        codepipeline = await connectCodePipeline(settings.aws);
-        pipeline = await verifiedJob(codepipeline, settings, run);
-        problem = await gitHubReadProblem(settings, run);
-        if (problem)
-            record = await deliver(settings, run, problem, { codepipeline, verified: pipeline });
-    }
-    catch (error) {
-        throw waitingIfUnreported(error, settings.jobId);
-    }
-    finally {
-        codepipeline?.destroy();
-    }
-    if (problem?.unknown) {
-        const told = record?.result === 'already-reported'
-            ? 'CodePipeline already had a result for the job.'
-            : `Reported to CodePipeline as a ${problem.unknown.failureType}.`;
-        throw new UserError(`${problem.unknown.reason}\n${told}`);
-    }
-    armPostStep();
-    const place = describePlace(pipeline);
-    info(`Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`);
-}
-/**
- * Why the post step could not judge this job, if that is already clear: a permission problem, or this job not
- * being found. A passing GitHub outage only warns: the post step reads again.
- */
-async function gitHubReadProblem(settings, run) {
-    try {
-        const { current } = await readSettled(settings, run, (_jobs, current) => (current ? [] : ['this job']));
-        return current ? undefined : notFound(settings, run);
-    }
-    catch (error) {
-        if (isPermissionProblem(error))
-            return notJudged(error.message, 'ConfigurationError');
-        warning(`Could not check read access to this run's jobs now; the post step will try again: ${errorMessage(error)}`);
-    }
-    return undefined;
-}
-/** Unless the job does not exist or the error already says so, say that the job is left waiting. */
-function waitingIfUnreported(error, jobId) {
-    if (error instanceof DeliveryError || error instanceof ForeignJobError)
-        return error;
-    if (error instanceof CodePipelineError && error.code === 'JobNotFoundException')
-        return error;
-    return DeliveryError.leftWaiting(errorMessage(error), jobId, 'fix the set-up and re-run this job', {
-        cause: error
-    });
-}
-
-;// CONCATENATED MODULE: ./src/report/post-step.ts
-
-
-
-
-
-
-
-
-
-/** The post step (post-if: always()): judges this job's steps and reports, when the main step armed it. */
-async function runPostStep(env = process.env) {
-    if (!isArmed()) {
-        // Explicit and workflow modes reported in the main step; a failed set-up check already said why.
-        debug('Nothing to report in the post step.');
-        return;
-    }
-    const settings = parseReportSettings(actionInput, env);
-    const run = runContext(env);
-    setSecret(settings.githubToken);
-    const outcome = await judgeRun(settings, run, (_jobs, current) => (current ? unsettledSteps(current) : ['this job']), ({ current, pending }) => {
-        if (!current)
-            return notFound(settings, run);
-        if (pending.length) {
-            return notJudged(`GitHub still showed step(s) ${quoteList(pending)} of job "${current.name}" as unfinished`, 'SystemUnavailable');
-        }
-        return judgeOwnSteps(current);
-    });
-    await deliver(settings, run, outcome);
-}
-
-;// CONCATENATED MODULE: ./src/report/main.ts
-
-
-
-
-
-
-/** The runner calls the same bundle for the main and the post step; the saved state tells them apart. */
-async function run() {
-    for (const secret of proxySecrets())
-        setSecret(secret);
-    try {
-        if (isPost())
-            await runPostStep();
-        else {
-            markMainStarted();
-            await runMainStep();
-        }
-    }
-    catch (error) {
-        setFailed(errorMessage(error));
-    }
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 4708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 2018:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
-
-/***/ }),
-
-/***/ 7016:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
@@ -33295,6 +33739,18 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -1,4 +1,6 @@
+import type { JobData } from '@aws-sdk/client-codepipeline'
 import * as core from '@actions/core'
+import { asArtifactError, type ArtifactError } from '../artifacts/artifact-error.ts'
 import { connectCodePipeline, CodePipelineError, type CodePipeline } from '../aws/codepipeline.ts'
 import { describePlace, pipelineContext, type PipelineContext } from '../aws/pipeline-context.ts'
 import { DeliveryError, errorMessage, ForeignJobError, UserError } from '../errors.ts'
@@ -7,21 +9,30 @@ import { appendSummary } from '../job-summary.ts'
 import type { RunContext } from '../github/context.ts'
 import type { Outcome } from '../outcome.ts'
 import { neutralize } from '../text.ts'
+import { describeArtifacts, moveArtifacts } from './artifacts.ts'
 import { checkOwnership } from './ownership.ts'
 import { buildRequest, type ReportRequest } from './request.ts'
 import type { ReportSettings } from './settings.ts'
 import { reportOutputs, reportSummary, type ReportRecord } from './summary.ts'
 
+/** A job read with GetJobDetails and found to be this workflow's; `data` holds its (masked) artifact credentials. */
+export interface VerifiedJob {
+  pipeline: PipelineContext
+  data: JobData
+}
+
 /**
- * Checks that the job is this workflow's, sends the outcome to CodePipeline, then writes outputs and the job
- * summary. A result that cannot be delivered throws a DeliveryError naming the job left waiting; a job that
- * already has a result is a warning, except when a first attempt finds its failure pre-empted by someone else.
+ * Checks that the job is this workflow's, moves its artifacts (outputs only before a success, which becomes a
+ * failure naming the artifact if they cannot be stored), sends the outcome to CodePipeline, then writes outputs
+ * and the job summary. A result that cannot be delivered throws a DeliveryError naming the job left waiting; a
+ * job that already has a result is a warning, except when a first attempt finds its failure pre-empted by
+ * someone else. An artifact that could not be moved fails the step once CodePipeline has been told.
  */
 export async function deliver(
   settings: ReportSettings,
   run: RunContext,
-  outcome: Outcome,
-  known?: { codepipeline?: CodePipeline; verified?: PipelineContext }
+  outcome: Outcome | ArtifactError,
+  known?: { codepipeline?: CodePipeline; job?: VerifiedJob }
 ): Promise<ReportRecord> {
   const request = buildRequest(settings, outcome, run)
   const record: ReportRecord = {
@@ -29,25 +40,37 @@ export async function deliver(
     region: settings.aws.region,
     request,
     result: request.kind === 'success' ? 'succeeded' : 'failed',
-    pipeline: known?.verified ?? {}
+    pipeline: known?.job?.pipeline ?? {}
   }
   let preempted: Error | undefined
+  let unmoved: ArtifactError | undefined
   if (settings.dryRun) {
+    for (const plan of describeArtifacts(settings)) core.info(neutralize(`Dry run: would ${plan}`))
     core.info(`Dry run: would call ${operationOf(request)} with\n${JSON.stringify(request.input, null, 2)}`)
     record.result = 'dry-run'
   } else {
     // A client handed in belongs to the caller, who closes it.
     const codepipeline = known?.codepipeline ?? (await connect(settings))
     try {
-      record.pipeline = known?.verified ?? (await verifiedJob(codepipeline, settings, run))
+      const job = known?.job ?? (await verifiedJob(codepipeline, settings, run))
+      record.pipeline = job.pipeline
       try {
-        record.requestId = await codepipeline.putJobResult(request)
+        record.artifacts = await moveArtifacts(settings, job.data, request.kind === 'success')
+      } catch (error) {
+        unmoved = asArtifactError(error)
+        if (request.kind === 'success') {
+          record.request = buildRequest(settings, unmoved, run)
+          record.result = 'failed'
+        }
+      }
+      try {
+        record.requestId = await codepipeline.putJobResult(record.request)
       } catch (error) {
         if (!(error instanceof CodePipelineError && error.code === 'InvalidJobStateException')) {
-          throw undelivered(settings.jobId, request, error)
+          throw undelivered(settings.jobId, record.request, error)
         }
         record.result = 'already-reported'
-        preempted = alreadyAnswered(error, settings.jobId, request, run.runAttempt)
+        preempted = alreadyAnswered(error, settings.jobId, record.request, run.runAttempt)
       }
     } finally {
       if (!known?.codepipeline) codepipeline.destroy()
@@ -57,18 +80,29 @@ export async function deliver(
   for (const [name, value] of Object.entries(reportOutputs(record))) core.setOutput(name, value)
   await appendSummary(reportSummary(record))
   if (preempted) throw preempted
+  if (unmoved) throw reportedProblem(unmoved.message, record)
   return record
+}
+
+/** The step's error for a problem that CodePipeline has been told of (or that found the job already answered). */
+export function reportedProblem(reason: string, record: ReportRecord): UserError {
+  const { request } = record
+  const told =
+    record.result === 'already-reported'
+      ? 'CodePipeline already had a result for the job.'
+      : `Reported to CodePipeline as a ${request.kind === 'failure' ? request.input.failureDetails?.type : 'success'}.`
+  return new UserError(`${reason}\n${told}`)
 }
 
 /**
  * Reads the job and refuses one that is not this workflow's (nothing is sent); returns where it sits in its
- * pipeline, for the outputs and the summary.
+ * pipeline, for the outputs and the summary, and its data, for its artifacts.
  */
 export async function verifiedJob(
   codepipeline: CodePipeline,
   settings: ReportSettings,
   run: RunContext
-): Promise<PipelineContext> {
+): Promise<VerifiedJob> {
   let data
   try {
     data = await codepipeline.getJobDetails(settings.jobId)
@@ -84,7 +118,7 @@ export async function verifiedJob(
   const ownership = checkOwnership(settings.jobId, data, run)
   if (ownership.kind === 'foreign') throw new ForeignJobError(ownership.reason)
   if (ownership.kind === 'unchecked') core.warning(ownership.reason)
-  return pipelineContext(data)
+  return { pipeline: pipelineContext(data), data }
 }
 
 /**

@@ -1,10 +1,12 @@
 import * as core from '@actions/core'
+import { ArtifactError } from '../artifacts/artifact-error.ts'
 import { CodePipelineError, connectCodePipeline, type CodePipeline } from '../aws/codepipeline.ts'
-import { describePlace, type PipelineContext } from '../aws/pipeline-context.ts'
-import { DeliveryError, errorMessage, ForeignJobError, UserError } from '../errors.ts'
+import { describePlace } from '../aws/pipeline-context.ts'
+import { DeliveryError, errorMessage, ForeignJobError } from '../errors.ts'
 import { runContext, type RunContext } from '../github/context.ts'
 import { actionInput } from '../inputs.ts'
-import { deliver, verifiedJob } from './deliver.ts'
+import { prepareArtifacts } from './artifacts.ts'
+import { deliver, reportedProblem, verifiedJob, type VerifiedJob } from './deliver.ts'
 import { isPermissionProblem, judgeRun, notFound, readJobs, readSettled } from './judge.ts'
 import {
   findCurrentJob,
@@ -73,8 +75,9 @@ async function reportWorkflow(settings: ReportSettings, run: RunContext) {
 }
 
 /**
- * Proves before the build runs that the report at the end can be delivered: credentials, the job, and read
- * access to this run's jobs. A misconfiguration fails this first step; when AWS is reachable it is also
+ * Proves before the build runs that the report at the end can be delivered: credentials, the job, read access
+ * to this run's jobs, and output-artifacts against the job's output artifacts; then extracts the job's input
+ * artifacts for the steps to come. A misconfiguration fails this first step; when AWS is reachable it is also
  * reported to CodePipeline at once, so the pipeline stops instead of waiting for a timeout.
  */
 async function checkSetUp(settings: ReportSettings, run: RunContext) {
@@ -84,28 +87,23 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
     return
   }
   let codepipeline: CodePipeline | undefined
-  let pipeline: PipelineContext
-  let problem: Outcome | undefined
+  let job: VerifiedJob
+  let problem: Outcome | ArtifactError | undefined
   let record: ReportRecord | undefined
   try {
     codepipeline = await connectCodePipeline(settings.aws)
-    pipeline = await verifiedJob(codepipeline, settings, run)
-    problem = await gitHubReadProblem(settings, run)
-    if (problem) record = await deliver(settings, run, problem, { codepipeline, verified: pipeline })
+    job = await verifiedJob(codepipeline, settings, run)
+    problem = (await gitHubReadProblem(settings, run)) ?? (await prepareArtifacts(settings, job.data))
+    if (problem) record = await deliver(settings, run, problem, { codepipeline, job })
   } catch (error) {
     throw waitingIfUnreported(error, settings.jobId)
   } finally {
     codepipeline?.destroy()
   }
-  if (problem?.unknown) {
-    const told =
-      record?.result === 'already-reported'
-        ? 'CodePipeline already had a result for the job.'
-        : `Reported to CodePipeline as a ${problem.unknown.failureType}.`
-    throw new UserError(`${problem.unknown.reason}\n${told}`)
-  }
+  const reason = problem instanceof ArtifactError ? problem.message : problem?.unknown?.reason
+  if (reason && record) throw reportedProblem(reason, record)
   armPostStep()
-  const place = describePlace(pipeline)
+  const place = describePlace(job.pipeline)
   core.info(
     `Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`
   )

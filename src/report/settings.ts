@@ -2,6 +2,7 @@ import { parseAwsSettings, type AwsSettings } from '../aws/settings.ts'
 import { UserError } from '../errors.ts'
 import { boolean, bounded, integer, oneOf, required, type InputReader } from '../inputs.ts'
 import { codepipeline as limits, FAILURE_TYPES, JOB_ID_PATTERN, type FailureType } from '../limits.ts'
+import { localPath, parseOutputArtifacts, type OutputArtifactsInput } from '../artifacts/output-entries.ts'
 import { parseOutputVariables } from './output-variables.ts'
 
 export const STATUSES = ['job', 'workflow', 'success', 'failure', 'cancelled'] as const
@@ -18,6 +19,10 @@ export interface ReportSettings {
   percentComplete?: number
   outputVariables?: Record<string, string>
   continuationToken?: string
+  /** input-artifacts: the absolute directory the job's input artifacts are extracted into. */
+  inputArtifacts?: string
+  /** output-artifacts; whether its names are the job's output artifacts is checked once the job is read. */
+  outputArtifacts?: OutputArtifactsInput
   githubToken: string
   dryRun: boolean
   aws: AwsSettings
@@ -44,6 +49,15 @@ export function parseReportSettings(input: InputReader, env: NodeJS.ProcessEnv):
         'only on the final result of an action. Remove one of them.'
     )
   }
+  // Relative paths are the workspace's, as for the steps around this one.
+  const workspace = env.GITHUB_WORKSPACE ?? ''
+  const outputArtifacts = parseOutputArtifacts(input('output-artifacts'), workspace)
+  if (outputArtifacts && continuationToken) {
+    throw new UserError(
+      'Inputs output-artifacts and continuation-token cannot be combined: the output artifacts go with the final ' +
+        'result of an action, the success without continuation-token. Remove one of them.'
+    )
+  }
   const githubToken = input('github-token')
   if (!githubToken && (status === 'job' || status === 'workflow')) {
     throw new UserError(
@@ -61,6 +75,10 @@ export function parseReportSettings(input: InputReader, env: NodeJS.ProcessEnv):
     percentComplete: integer(input, 'percent-complete', limits.percentComplete),
     outputVariables,
     continuationToken,
+    inputArtifacts: input('input-artifacts')
+      ? localPath(input('input-artifacts'), workspace).absolute
+      : undefined,
+    outputArtifacts,
     githubToken,
     dryRun: boolean(input, 'dry-run', false),
     aws: parseAwsSettings(input, env, env.GITHUB_RUN_ID ?? '')

@@ -1,5 +1,7 @@
+import type { StoredArtifact } from '../artifacts/upload.ts'
 import { consoleUrl, type PipelineContext } from '../aws/pipeline-context.ts'
 import type { ReportRequest } from './request.ts'
+import { formatBytes } from '../bytes.ts'
 import { cell, code } from '../markdown.ts'
 
 export type ReportResult = 'succeeded' | 'failed' | 'already-reported' | 'dry-run'
@@ -11,6 +13,8 @@ export interface ReportRecord {
   result: ReportResult
   requestId?: string
   pipeline: PipelineContext
+  /** Output artifacts stored before the success was sent. */
+  artifacts?: StoredArtifact[]
 }
 
 /** The step's outputs; names are part of the action's contract (action.yml). */
@@ -54,6 +58,12 @@ export function reportSummary(record: ReportRecord): string {
     if (request.input.continuationToken) rows.push(['Continuation token', 'sent (the action keeps running)'])
     const names = Object.keys(request.input.outputVariables ?? {})
     if (names.length) rows.push(['Output variables', names.map(code).join(', ')])
+    for (const artifact of record.artifacts ?? []) {
+      rows.push([
+        `Output artifact ${code(artifact.name)}`,
+        `${formatBytes(artifact.bytes)} ZIP of ${cell(artifact.path)} in ${code(`s3://${artifact.bucket}/${artifact.key}`)}`
+      ])
+    }
   } else {
     const details = request.input.failureDetails
     rows.push(

@@ -1,0 +1,91 @@
+import type { JobData } from '@aws-sdk/client-codepipeline'
+import * as core from '@actions/core'
+import { mkdir } from 'node:fs/promises'
+import { asArtifactError, type ArtifactError } from '../artifacts/artifact-error.ts'
+import {
+  describeOutputArtifacts,
+  matchOutputArtifacts,
+  type OutputArtifact
+} from '../artifacts/output-entries.ts'
+import type { StoredArtifact } from '../artifacts/upload.ts'
+import { formatBytes } from '../bytes.ts'
+import { neutralize } from '../text.ts'
+import type { ReportSettings } from './settings.ts'
+
+// The report's side of a job's artifacts: which step moves which, and when. Moving them (S3, yazl, yauzl) is
+// loaded only here, on demand, so a report without artifacts never loads it.
+
+/** The uploads output-artifacts asks for, checked against the artifacts the job declares. */
+export function plannedOutputs(settings: ReportSettings, data: JobData): OutputArtifact[] {
+  return matchOutputArtifacts(
+    settings.outputArtifacts,
+    (data.outputArtifacts ?? []).map(artifact => artifact.name ?? '')
+  )
+}
+
+/**
+ * Job mode's main step, before the build: output-artifacts is checked against the job's declarations (a wrong
+ * name fails now, not after the build) and the input artifacts are extracted. Returns what went wrong, if anything.
+ */
+export async function prepareArtifacts(
+  settings: ReportSettings,
+  data: JobData
+): Promise<ArtifactError | undefined> {
+  try {
+    plannedOutputs(settings, data)
+    await extractInputs(settings, data)
+    return undefined
+  } catch (error) {
+    return asArtifactError(error)
+  }
+}
+
+/**
+ * The artifacts the reporting step moves before it sends the result: the input artifacts unless job mode's
+ * main step already extracted them, then, for a success only, the output artifacts. Throws an ArtifactError.
+ */
+export async function moveArtifacts(
+  settings: ReportSettings,
+  data: JobData,
+  success: boolean
+): Promise<StoredArtifact[]> {
+  if (settings.status !== 'job') await extractInputs(settings, data)
+  if (!success) return []
+  const outputs = plannedOutputs(settings, data)
+  if (!outputs.length) return []
+  const { uploadOutputArtifacts } = await import('../artifacts/upload.ts')
+  return uploadOutputArtifacts(settings.aws, data, outputs)
+}
+
+/** What a dry run would do with artifacts (it does not read the job, so the names are not checked). */
+export function describeArtifacts(settings: ReportSettings): string[] {
+  return [
+    ...(settings.inputArtifacts ? [`extract the job's input artifacts into ${settings.inputArtifacts}`] : []),
+    ...(settings.outputArtifacts
+      ? [`upload ${describeOutputArtifacts(settings.outputArtifacts)} before a success`]
+      : [])
+  ]
+}
+
+/** Extracts the job's input artifacts into input-artifacts, when it is set, and writes input-artifacts-path. */
+async function extractInputs(settings: ReportSettings, data: JobData): Promise<void> {
+  const dir = settings.inputArtifacts
+  if (!dir) return
+  if (data.inputArtifacts?.length) {
+    const { extractInputArtifacts } = await import('../artifacts/download.ts')
+    for (const artifact of await extractInputArtifacts(settings.aws, data, dir)) {
+      core.info(
+        neutralize(
+          `Extracted input artifact "${artifact.name}" into ${artifact.dir}: ${artifact.files} files, ` +
+            formatBytes(artifact.bytes)
+        )
+      )
+    }
+  } else {
+    core.warning(
+      `input-artifacts is set, but CodePipeline job ${settings.jobId} has no input artifacts: nothing is extracted into ${dir}.`
+    )
+    await mkdir(dir, { recursive: true })
+  }
+  core.setOutput('input-artifacts-path', dir)
+}
