@@ -18,6 +18,7 @@ import {
   type Outcome
 } from '../outcome.ts'
 import { quoteList } from '../messages.ts'
+import { neutralize } from '../text.ts'
 import type { ReportRecord } from './summary.ts'
 import { parseReportSettings, type ReportSettings } from './settings.ts'
 import { armPostStep } from './state.ts'
@@ -50,7 +51,7 @@ async function reportStatus(
       const current = findCurrentJob(await readJobs(settings, run), run.runnerName)
       if (current) outcome = { ...judgeOwnSteps(current), ok: false, cancelled: status === 'cancelled' }
     } catch (error) {
-      core.info(`Could not read this job's steps for the failure message: ${errorMessage(error)}`)
+      core.info(neutralize(`Could not read this job's steps for the failure message: ${errorMessage(error)}`))
     }
   }
   await deliver(settings, run, outcome)
