@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { explainS3Error, type S3Context } from '../../src/artifacts/s3-errors.ts'
+import { UserError } from '../../src/errors.ts'
 
 const upload: S3Context = {
   action: 'upload',
@@ -93,6 +94,16 @@ describe('explainS3Error', () => {
   ])('%s (HTTP %d) is a %s', (name, status, type, text) => {
     const e = explainS3Error(s3Error(name, 'S3 says no.', status), download)
     expect([e.failureType, e.message]).toEqual([type, expect.stringMatching(text)])
+  })
+
+  it('keeps the fix of a request refused before it was sent', () => {
+    const plain = new UserError(
+      'Refusing to send artifacts to S3 over plain http to s3.example.com: use https.'
+    )
+    expect(explainS3Error(plain, upload)).toMatchObject({
+      failureType: 'ConfigurationError',
+      message: `Output artifact "BuildOutput" (from dist) could not be uploaded to ${URL}: ${plain.message}`
+    })
   })
 
   it("tells this runner's disk from S3", () => {

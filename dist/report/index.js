@@ -28397,7 +28397,8 @@ const misconfigured = (message, options) => new ArtifactError(message, 'Configur
 function asArtifactError(error) {
     if (error instanceof ArtifactError)
         return error;
-    return new ArtifactError(`The job's artifacts could not be moved: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}`, 'SystemUnavailable', {
+    const type = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo ? 'ConfigurationError' : 'SystemUnavailable';
+    return new ArtifactError(`The job's artifacts could not be moved: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}`, type, {
         cause: error
     });
 }

@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.ts'
+import { errorMessage, UserError } from '../errors.ts'
 import type { FailureType } from '../limits.ts'
 
 /**
@@ -23,11 +23,8 @@ export const misconfigured = (message: string, options?: ErrorOptions): Artifact
 /** Any failure while moving artifacts, as an ArtifactError: CodePipeline hears of it, it never waits in vain. */
 export function asArtifactError(error: unknown): ArtifactError {
   if (error instanceof ArtifactError) return error
-  return new ArtifactError(
-    `The job's artifacts could not be moved: ${errorMessage(error)}`,
-    'SystemUnavailable',
-    {
-      cause: error
-    }
-  )
+  const type = error instanceof UserError ? 'ConfigurationError' : 'SystemUnavailable'
+  return new ArtifactError(`The job's artifacts could not be moved: ${errorMessage(error)}`, type, {
+    cause: error
+  })
 }

@@ -1,5 +1,5 @@
 import { attemptsOf } from '../aws/attempts.ts'
-import { errorMessage } from '../errors.ts'
+import { errorMessage, UserError } from '../errors.ts'
 import { ArtifactError } from './artifact-error.ts'
 
 // S3's answers about an artifact, turned into what to fix. The SDK has already retried throttling, 5xx and
@@ -37,6 +37,9 @@ export function explainS3Error(error: unknown, context: S3Context): ArtifactErro
   const said = `${code}: ${errorMessage(e).replace(/\.$/, '')}`
   const fail = (type: ArtifactError['failureType'], fix: string) =>
     new ArtifactError(`${head} (${said}). ${fix}`, type, { cause: error })
+  // Refused before sending (a plain-http endpoint that is not loopback): the message already says what to fix.
+  if (error instanceof UserError)
+    return new ArtifactError(`${head}: ${e.message}`, 'ConfigurationError', { cause: error })
   const kms = context.kmsKeyId ? `the KMS key ${context.kmsKeyId}` : "the artifact store's KMS key"
   if (status === undefined && typeof e.code === 'string' && LOCAL.has(e.code)) {
     return fail(
