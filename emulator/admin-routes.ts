@@ -276,6 +276,8 @@ function runView(run: Run): unknown {
       GITHUB_RUN_ATTEMPT: String(run.run_attempt),
       GITHUB_RUN_NUMBER: String(run.run_number),
       GITHUB_WORKFLOW: run.name,
+      // What the report action reads to check that a CodePipeline job is this workflow's.
+      GITHUB_WORKFLOW_REF: `${run.repository.full_name}/${run.path}@refs/heads/${run.head_branch}`,
       ...(current?.runner_name ? { RUNNER_NAME: current.runner_name } : {})
     }
   }

@@ -262,6 +262,7 @@ describe('admin API: a run for trying the report action in job mode', () => {
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_RUN_NUMBER: '1',
       GITHUB_WORKFLOW: 'Build',
+      GITHUB_WORKFLOW_REF: 'octo-org/octo-repo/.github/workflows/build.yml@refs/heads/main',
       RUNNER_NAME: 'GitHub Actions 1'
     })
 
