@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7343);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4581);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7343:
+/***/ 4581:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32107,6 +32107,15 @@ function count(records, ...results) {
     return records.filter(r => results.includes(r.result)).length;
 }
 
+;// CONCATENATED MODULE: ./src/poll/decision.ts
+
+function failedWith(problem, plan, runId) {
+    return {
+        handled: 'failed',
+        result: failure(plan.jobId, problem.type, problem.message, runId ? String(runId) : undefined)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/runs.ts
 /** All jobs of one attempt of a run (paginated, 100 a page), with their steps. */
 async function listAttemptJobs(github, repository, runId, attempt) {
@@ -32261,7 +32270,56 @@ function gitHubSaid(error) {
     return text ? `: ${text}` : '';
 }
 
+;// CONCATENATED MODULE: ./src/poll/follow-run.ts
+
+
+
+
+
+
+// Track mode's follow-up jobs: read the run a continuation token names, check it is the one the job configures,
+// and turn its state into CodePipeline's answer.
+async function followRun(plan, { run: tracked, workflow }, record, deps) {
+    record.runId = tracked.runId;
+    const repository = { owner: tracked.owner, repo: tracked.repo };
+    const github = await deps.github();
+    let run, jobs;
+    try {
+        run = await getRun(github, repository, tracked.runId);
+        jobs = await listAttemptJobs(github, repository, tracked.runId, run.attempt);
+    }
+    catch (error) {
+        const problem = trackProblem(error, tracked);
+        if (problem)
+            return failedWith(problem, plan, tracked.runId);
+        return { handled: 'running', result: uncheckedResult(plan.jobId, tracked, errorMessage(error)) };
+    }
+    record.runUrl = run.url;
+    const foreign = foreignRun(run, workflow, tracked, deps.allowedTargets);
+    if (foreign)
+        return failedWith({ type: 'ConfigurationError', message: foreign }, plan, tracked.runId);
+    const result = trackedResult(plan.jobId, tracked, run, jobs);
+    const handled = run.status !== 'completed' ? 'running' : result.kind === 'success' ? 'succeeded' : 'failed';
+    return { handled, result };
+}
+/** A run the token names that is not of the workflow the job configures, or not one the poller may follow. */
+function foreignRun(run, workflow, tracked, allowed) {
+    const ofWorkflow = /^\d+$/.test(workflow ?? '')
+        ? String(run.workflowId) === workflow
+        : run.workflowFile === workflow;
+    if (!ofWorkflow) {
+        return (`This job's continuation token names ${describeRun(tracked)}, a run of workflow ` +
+            `${JSON.stringify(run.workflowFile)}, but the job's Workflow is ${workflow ? JSON.stringify(workflow) : 'not set'}: ` +
+            'the poll action follows only runs of the workflow the job configures. Retry the stage to start a new run.');
+    }
+    if (!isAllowed(allowed, { ...tracked, workflow: run.workflowFile })) {
+        return notAllowed({ ...tracked, workflow: run.workflowFile });
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/poll/worker.ts
+
 
 
 
@@ -32335,7 +32393,7 @@ async function decide(plan, record, deps) {
         case 'reject':
             return failedWith({ type: 'ConfigurationError', message: action.message }, plan);
         case 'track':
-            return track(plan, action, record, deps);
+            return followRun(plan, action, record, deps);
         case 'dispatch':
             return start(plan, action.target, record, deps);
     }
@@ -32369,50 +32427,6 @@ async function start(plan, target, record, deps) {
         return failedWith(untrackableProblem({ ...target, ref }), plan);
     const tracked = { owner: target.owner, repo: target.repo, runId: run.runId };
     return { handled: 'dispatched', result: startedResult(plan.jobId, tracked, target.workflow, run.url) };
-}
-async function track(plan, { run: tracked, workflow }, record, deps) {
-    record.runId = tracked.runId;
-    const repository = { owner: tracked.owner, repo: tracked.repo };
-    const github = await deps.github();
-    let run, jobs;
-    try {
-        run = await getRun(github, repository, tracked.runId);
-        jobs = await listAttemptJobs(github, repository, tracked.runId, run.attempt);
-    }
-    catch (error) {
-        const problem = trackProblem(error, tracked);
-        if (problem)
-            return failedWith(problem, plan, tracked.runId);
-        return { handled: 'running', result: uncheckedResult(plan.jobId, tracked, errorMessage(error)) };
-    }
-    record.runUrl = run.url;
-    const foreign = foreignRun(run, workflow, tracked, deps.allowedTargets);
-    if (foreign)
-        return failedWith({ type: 'ConfigurationError', message: foreign }, plan, tracked.runId);
-    const result = trackedResult(plan.jobId, tracked, run, jobs);
-    const handled = run.status !== 'completed' ? 'running' : result.kind === 'success' ? 'succeeded' : 'failed';
-    return { handled, result };
-}
-/** A run the token names that is not of the workflow the job configures, or not one the poller may follow. */
-function foreignRun(run, workflow, tracked, allowed) {
-    const ofWorkflow = /^\d+$/.test(workflow ?? '')
-        ? String(run.workflowId) === workflow
-        : run.workflowFile === workflow;
-    if (!ofWorkflow) {
-        return (`This job's continuation token names ${describeRun(tracked)}, a run of workflow ` +
-            `${JSON.stringify(run.workflowFile)}, but the job's Workflow is ${workflow ? JSON.stringify(workflow) : 'not set'}: ` +
-            'the poll action follows only runs of the workflow the job configures. Retry the stage to start a new run.');
-    }
-    if (!isAllowed(allowed, { ...tracked, workflow: run.workflowFile })) {
-        return notAllowed({ ...tracked, workflow: run.workflowFile });
-    }
-    return undefined;
-}
-function failedWith(problem, plan, runId) {
-    return {
-        handled: 'failed',
-        result: failure(plan.jobId, problem.type, problem.message, runId ? String(runId) : undefined)
-    };
 }
 async function deliver(record, decision, codepipeline) {
     const { result } = decision;

@@ -3,13 +3,14 @@ import type { PipelineContext } from '../aws/pipeline-context.ts'
 import { errorMessage } from '../errors.ts'
 import type { GitHubClient } from '../github/client.ts'
 import { dispatchWorkflow, type Repository } from '../github/dispatch.ts'
-import { getRun, listAttemptJobs, type RunStatus } from '../github/runs.ts'
+import { operationOf } from '../job-result.ts'
 import { isAllowed, notAllowed, type TargetPattern } from './allowed-targets.ts'
-import { startProblem, trackProblem, untrackableProblem, type Problem } from './problems.ts'
+import { failedWith, type Decision } from './decision.ts'
+import { followRun } from './follow-run.ts'
 import type { JobPlan, Target } from './job.ts'
-import { failure, operationOf, type JobResult } from '../job-result.ts'
+import { startProblem, untrackableProblem } from './problems.ts'
 import type { Mode } from './settings.ts'
-import { describeRun, startedResult, trackedResult, uncheckedResult, type TrackedRun } from './track.ts'
+import { startedResult } from './track.ts'
 
 /** What became of one job: `unreported` is the only one that fails the step (the job is left waiting). */
 export type Handled =
@@ -43,13 +44,6 @@ export interface WorkerDeps {
   now?: () => number
   /** Jobs acknowledged and not yet answered or handed to their workflow: what a stop signal must answer. */
   held?: Map<string, JobPlan>
-}
-
-interface Decision {
-  handled: Handled
-  /** Absent in dispatch mode after a start: the workflow reports with the report action. */
-  result?: JobResult
-  detail?: string
 }
 
 /** Acknowledge, then start or follow the workflow, then tell CodePipeline. Never throws: the batch goes on. */
@@ -122,7 +116,7 @@ async function decide(plan: JobPlan, record: JobRecord, deps: WorkerDeps): Promi
     case 'reject':
       return failedWith({ type: 'ConfigurationError', message: action.message }, plan)
     case 'track':
-      return track(plan, action, record, deps)
+      return followRun(plan, action, record, deps)
     case 'dispatch':
       return start(plan, action.target, record, deps)
   }
@@ -152,62 +146,6 @@ async function start(plan: JobPlan, target: Target, record: JobRecord, deps: Wor
   if (!run) return failedWith(untrackableProblem({ ...target, ref }), plan)
   const tracked = { owner: target.owner, repo: target.repo, runId: run.runId }
   return { handled: 'dispatched', result: startedResult(plan.jobId, tracked, target.workflow, run.url) }
-}
-
-async function track(
-  plan: JobPlan,
-  { run: tracked, workflow }: { run: TrackedRun; workflow?: string },
-  record: JobRecord,
-  deps: WorkerDeps
-): Promise<Decision> {
-  record.runId = tracked.runId
-  const repository = { owner: tracked.owner, repo: tracked.repo }
-  const github = await deps.github()
-  let run, jobs
-  try {
-    run = await getRun(github, repository, tracked.runId)
-    jobs = await listAttemptJobs(github, repository, tracked.runId, run.attempt)
-  } catch (error) {
-    const problem = trackProblem(error, tracked)
-    if (problem) return failedWith(problem, plan, tracked.runId)
-    return { handled: 'running', result: uncheckedResult(plan.jobId, tracked, errorMessage(error)) }
-  }
-  record.runUrl = run.url
-  const foreign = foreignRun(run, workflow, tracked, deps.allowedTargets)
-  if (foreign) return failedWith({ type: 'ConfigurationError', message: foreign }, plan, tracked.runId)
-  const result = trackedResult(plan.jobId, tracked, run, jobs)
-  const handled = run.status !== 'completed' ? 'running' : result.kind === 'success' ? 'succeeded' : 'failed'
-  return { handled, result }
-}
-
-/** A run the token names that is not of the workflow the job configures, or not one the poller may follow. */
-function foreignRun(
-  run: RunStatus,
-  workflow: string | undefined,
-  tracked: TrackedRun,
-  allowed: TargetPattern[]
-): string | undefined {
-  const ofWorkflow = /^\d+$/.test(workflow ?? '')
-    ? String(run.workflowId) === workflow
-    : run.workflowFile === workflow
-  if (!ofWorkflow) {
-    return (
-      `This job's continuation token names ${describeRun(tracked)}, a run of workflow ` +
-      `${JSON.stringify(run.workflowFile)}, but the job's Workflow is ${workflow ? JSON.stringify(workflow) : 'not set'}: ` +
-      'the poll action follows only runs of the workflow the job configures. Retry the stage to start a new run.'
-    )
-  }
-  if (!isAllowed(allowed, { ...tracked, workflow: run.workflowFile })) {
-    return notAllowed({ ...tracked, workflow: run.workflowFile })
-  }
-  return undefined
-}
-
-function failedWith(problem: Problem, plan: JobPlan, runId?: number): Decision {
-  return {
-    handled: 'failed',
-    result: failure(plan.jobId, problem.type, problem.message, runId ? String(runId) : undefined)
-  }
 }
 
 async function deliver(
