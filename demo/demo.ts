@@ -1,15 +1,18 @@
-// The whole bridge on one machine: the project's emulator stands in for CodePipeline, STS, GitHub's REST API and
-// its OIDC token service; the bundled actions (dist/) run as separate processes exactly as the runner starts
-// them. Five scenarios: a green and a red build in dispatch mode (the workflow reports with the report
-// action), then the same pair in track mode (the poller follows the run with continuation tokens), each polled
-// by a scheduled run; then EventBridge waking the poller when the job is queued, with no schedule involved.
+// The whole bridge on one machine: the project's emulator stands in for CodePipeline, STS, GitHub's REST API, its
+// OIDC token service and the S3 artifact store; the bundled actions (dist/) run as separate processes exactly as
+// the runner starts them. Five scenarios: a green and a red build in dispatch mode (the workflow reports with the
+// report action; the green one also takes the Source stage's artifact and returns the artifact the Deploy stage
+// reads), then the same pair in track mode (the poller follows the run with continuation tokens), each polled by
+// a scheduled run; then EventBridge waking the poller when the job is queued, with no schedule involved.
 // The parts: setup.ts (who exists, what is played), runs.ts (each side's moves), dispatch-mode.ts,
-// track-mode.ts and wake-up.ts (the scenarios), expectations.ts, final-state.ts, timeline.ts (printing).
+// track-mode.ts and wake-up.ts (the scenarios), artifacts.ts (the artifacts' moves and checks), expectations.ts,
+// final-state.ts, timeline.ts (printing).
+import { rm } from 'node:fs/promises'
 import { startEmulator, type Emulator, type Job } from '../emulator/index.ts'
 import { dispatchScenario } from './dispatch-mode.ts'
 import { check, secretsOf } from './expectations.ts'
 import { finalState } from './final-state.ts'
-import { FAILING_STEP, SCENARIOS, setUp, type Scenario } from './setup.ts'
+import { BUILD_ARTIFACT, FAILING_STEP, SCENARIOS, setUp, SOURCE_ARTIFACT, type Scenario } from './setup.ts'
 import { Printer } from './timeline.ts'
 import { trackScenario } from './track-mode.ts'
 import { wakeUpScenario } from './wake-up.ts'
@@ -70,10 +73,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     check(
       world,
       secrets.every(secret => !out.text.includes(secret)),
-      `no token, key or session credential appears in this timeline (${secrets.length} secrets checked)`
+      `no token, key or session credential appears in this timeline (${secrets.length} secrets checked, ` +
+        "every job's artifactCredentials among them)"
     )
   } finally {
     await emu.close()
+    await rm(world.dir, { recursive: true, force: true })
   }
   const durationMs = performance.now() - started
   const { passed, failed } = world.checks
@@ -91,7 +96,8 @@ function header(world: World, index: number, scenario: Scenario): void {
   const { out } = world
   const build = scenario.green ? 'green build' : `red build ("${FAILING_STEP}" fails)`
   const woken = scenario.wakeUp ? ' · woken by EventBridge, no schedule' : ''
-  const title = `${index + 1}/${SCENARIOS.length}  ${scenario.mode} mode · ${build}${woken} `
+  const artifacts = scenario.artifacts ? ` · artifacts ${SOURCE_ARTIFACT} → ${BUILD_ARTIFACT}` : ''
+  const title = `${index + 1}/${SCENARIOS.length}  ${scenario.mode} mode · ${build}${woken}${artifacts} `
   out.line()
   out.line(out.paint(['bold', 'magenta'], `━━ ${title}${'━'.repeat(Math.max(4, 78 - title.length))}`))
 }

@@ -1,15 +1,18 @@
 // Dispatch mode, as a user runs it: the poller starts the workflow, and the workflow's report action (its main
 // step, then its post step after the build) tells CodePipeline how the build went.
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { GitHubJobInit, Job } from '../emulator/index.ts'
+import { ARTIFACT_INPUTS, buildStep, checkExtracted, checkStoredOutput } from './artifacts.ts'
 import { check } from './expectations.ts'
-import { dispatchedRun, poll, queueJob, reportStep } from './runs.ts'
+import { dispatchedRun, poll, queueArtifactJob, queueJob, reportStep } from './runs.ts'
 import { APP_REPO, COMMIT, FAILING_STEP, REPORT_STEP, REPORTER_ROLE, RUNNER, type Scenario } from './setup.ts'
 import { short } from './timeline.ts'
 import { event, out, type World } from './world.ts'
 
 export async function dispatchScenario(world: World, scenario: Scenario): Promise<Job> {
   const { emu } = world
-  const job = queueJob(world)
+  const job = scenario.artifacts ? await queueArtifactJob(world) : queueJob(world)
   const dispatchesBefore = emu.github.dispatches.length
   const polled = await poll(world, 'dispatch')
   check(
@@ -50,15 +53,20 @@ export async function dispatchScenario(world: World, scenario: Scenario): Promis
     `${APP_REPO} "Build" run #${run.number} (${run.id}): job "build" starts on runner "${RUNNER}"`
   )
 
+  // The runner's workspace, shared by the job's steps; the report action's with: reaches main and post alike.
+  const workspace = join(world.dir, `run-${run.id}`)
+  await mkdir(workspace, { recursive: true })
+  const step = { workdir: workspace, ...(scenario.artifacts ? { inputs: ARTIFACT_INPUTS } : {}) }
   steps.push({ name: REPORT_STEP, status: 'in_progress' })
   setSteps()
-  const main = await reportStep(world, run.id, run.number, job.id)
+  const main = await reportStep(world, run.id, run.number, job.id, undefined, step)
   steps[steps.length - 1] = { name: REPORT_STEP, conclusion: main.exitCode === 0 ? 'success' : 'failure' }
   check(
     world,
     main.exitCode === 0 && job.results.length === 0,
     'the main step checked the set-up (role, job, read access to the run) and reported nothing yet'
   )
+  if (scenario.artifacts) await checkExtracted(world, workspace, main)
 
   steps.push({ name: 'Run actions/checkout@v5', conclusion: 'success' })
   event(world, 'step 2', `Run actions/checkout@v5 (ref ${COMMIT.slice(0, 7)}, from the commit input)`)
@@ -68,9 +76,14 @@ export async function dispatchScenario(world: World, scenario: Scenario): Promis
     'step 3',
     `${FAILING_STEP}: ${scenario.green ? out(world, 'green', '48 passed') : out(world, 'red', '47 passed, 1 failed (exit code 1)')}`
   )
+  if (scenario.artifacts) {
+    const built = await buildStep(world, workspace, steps.length) // step 1 is the report's main step
+    steps.push({ name: 'Build image', conclusion: built ? 'success' : 'failure' })
+  }
   steps.push({ name: `Post ${REPORT_STEP}`, status: 'in_progress' })
   setSteps()
-  const post = await reportStep(world, run.id, run.number, job.id, main)
+  const postFrom = emu.requests.length
+  const post = await reportStep(world, run.id, run.number, job.id, main, step)
   emu.github.setRun(run.id, {
     conclusion: scenario.green ? 'success' : 'failure',
     jobs: [
@@ -112,5 +125,6 @@ export async function dispatchScenario(world: World, scenario: Scenario): Promis
     )
   }
   check(world, reporter === REPORTER_ROLE, 'the result was sent with the reporter role, assumed through OIDC')
+  if (scenario.artifacts) await checkStoredOutput(world, job, postFrom)
   return job
 }

@@ -20,6 +20,8 @@ export function secretsOf(world: World): string[] {
     world.wakeUpToken,
     emu.github.token,
     emu.oidc.requestToken,
+    // Every job's artifact credentials (S3 access to its artifacts): the report action masks them before any
+    // S3 request, and the timeline shows only which job's credentials signed.
     ...emu.codepipeline.jobs.flatMap(j => Object.values(j.data.artifactCredentials)),
     ...emu.sts.issued.flatMap(c => [c.accessKeyId, c.secretAccessKey, c.sessionToken]),
     ...emu.oidc.issued.map(t => t.token)

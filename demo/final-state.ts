@@ -2,7 +2,7 @@
 import type { Job } from '../emulator/index.ts'
 import { followUp } from './runs.ts'
 import type { Scenario } from './setup.ts'
-import { short } from './timeline.ts'
+import { short, sseName } from './timeline.ts'
 import type { World } from './world.ts'
 
 export function finalState(world: World, chains: Array<{ scenario: Scenario; first: Job }>): void {
@@ -32,5 +32,18 @@ export function finalState(world: World, chains: Array<{ scenario: Scenario; fir
       out.line(
         out.paint('dim', '      acknowledged; the dispatched build reports its result when it finishes')
       )
+    for (const artifact of last.data.outputArtifacts) {
+      const stored = world.emu.artifacts.output(last.id, artifact.name)
+      const { bucketName, objectKey } = artifact.location.s3Location
+      out.line(
+        out.paint(
+          'dim',
+          `      output artifact ${artifact.name}: ` +
+            (stored
+              ? `s3://${bucketName}/${objectKey}, ${stored.size} bytes, ${sseName(stored.sse)}`
+              : 'not stored')
+        )
+      )
+    }
   }
 }

@@ -17,14 +17,17 @@ import {
   REPORT_STEP,
   REPORTER_ROLE,
   ROOT,
+  BUILD_ARTIFACT,
+  kmsKey,
+  SOURCE_ARTIFACT,
+  SOURCE_FILES,
   type Mode
 } from './setup.ts'
 import { printActionLog, printRequests, short } from './timeline.ts'
 import { event, type World } from './world.ts'
 
-/** CodePipeline reaches the custom action: a job waits for PollForJobs. */
-export function queueJob(world: World): Job {
-  const job = world.emu.codepipeline.queueJob({
+function jobInit() {
+  return {
     ...PIPELINE,
     actionTypeId: { provider: PROVIDER },
     configuration: {
@@ -33,12 +36,58 @@ export function queueJob(world: World): Job {
       Ref: 'main',
       Inputs: JSON.stringify({ commit: COMMIT })
     }
-  })
+  }
+}
+
+function announce(world: World, job: Job): void {
   const ctx = job.data.pipelineContext
   event(
     world,
     'CodePipeline',
     `pipeline ${ctx.pipelineName} (execution ${short(ctx.pipelineExecutionId)}) reaches ${ctx.stage.name} › ${ctx.action.name}: job ${short(job.id)} queued`
+  )
+}
+
+/** CodePipeline reaches the custom action: a job waits for PollForJobs. */
+export function queueJob(world: World): Job {
+  const job = world.emu.codepipeline.queueJob(jobInit())
+  announce(world, job)
+  return job
+}
+
+/**
+ * The same, for a pipeline whose Source stage produced SOURCE_ARTIFACT and whose Deploy stage reads
+ * BUILD_ARTIFACT: the job carries the one (its ZIP already in the artifact store, SSE-KMS with the pipeline's
+ * key) and declares the other, with artifact credentials of its own.
+ */
+export async function queueArtifactJob(world: World): Promise<Job> {
+  const { emu, out } = world
+  const job = await emu.artifacts.queueJob({
+    ...jobInit(),
+    inputArtifacts: [{ name: SOURCE_ARTIFACT, files: { ...SOURCE_FILES } }],
+    outputArtifacts: [BUILD_ARTIFACT],
+    encryptionKey: { id: kmsKey(emu.region) }
+  })
+  announce(world, job)
+  const indent = ' '.repeat(17)
+  const url = (a: Job['data']['inputArtifacts'][number]) =>
+    `s3://${a.location.s3Location.bucketName}/${a.location.s3Location.objectKey}`
+  const input = job.data.inputArtifacts[0]
+  const stored = emu.artifacts.input(job.id, SOURCE_ARTIFACT)
+  out.line(
+    `${indent}input  ${input.name.padEnd(15)} ${url(input)} ` +
+      out.paint(
+        'dim',
+        `(the Source stage's ZIP, ${stored?.size ?? '?'} bytes: ${Object.keys(SOURCE_FILES).join(', ')})`
+      )
+  )
+  const output = job.data.outputArtifacts[0]
+  out.line(
+    `${indent}output ${output.name.padEnd(15)} ${url(output)} ` +
+      out.paint('dim', '(declared, empty: the Deploy stage reads it)')
+  )
+  out.line(
+    `${indent}${out.paint('dim', `encryptionKey ${kmsKey(emu.region)}; artifactCredentials for this job only`)}`
   )
   return job
 }
@@ -110,7 +159,8 @@ export async function reportStep(
   runId: number,
   runNumber: number,
   jobId: string,
-  main?: ActionResult
+  main?: ActionResult,
+  step: { workdir?: string; inputs?: Record<string, string> } = {}
 ): Promise<ActionResult> {
   const { emu } = world
   const from = emu.requests.length
@@ -119,7 +169,8 @@ export async function reportStep(
     action: REPORT_ACTION,
     ...(main ? { entry: join(ROOT, 'dist', 'report', 'index.js'), state: main.state } : {}),
     githubToken: world.appRunToken,
-    inputs: { 'job-id': jobId, 'role-to-assume': REPORTER_ROLE, 'aws-region': emu.region },
+    inputs: { 'job-id': jobId, 'role-to-assume': REPORTER_ROLE, 'aws-region': emu.region, ...step.inputs },
+    ...(step.workdir ? { workdir: step.workdir } : {}),
     env: {
       ...emu.env,
       ...main?.env,
@@ -134,7 +185,10 @@ export async function reportStep(
       GITHUB_RUN_ATTEMPT: '1'
     }
   })
-  const what = main ? `Post ${REPORT_STEP}` : `${REPORT_STEP} (uses OWNER/REPO@v1, status: job)`
+  const withs = Object.entries(step.inputs ?? {}).map(([name, value]) => `, ${name}: ${value}`)
+  const what = main
+    ? `Post ${REPORT_STEP}`
+    : `${REPORT_STEP} (uses OWNER/REPO@v1, status: job${withs.join('')})`
   event(
     world,
     main ? 'post step' : 'step 1',

@@ -23,15 +23,49 @@ export const RUNNER = RUNNER_DEFAULTS.RUNNER_NAME
 export const PIPELINE = { pipelineName: 'web-app', stageName: 'Build', actionName: 'UnitTests' }
 export const COMMIT = '9fceb02d0ae598e95dc970b74767f19372d61af8'
 
+/** The Source stage's artifact that the artifact scenario's job carries, and the files in its ZIP. */
+export const SOURCE_ARTIFACT = 'SourceArtifact'
+export const SOURCE_FILES: Readonly<Record<string, string>> = {
+  'src/app.js': "exports.handler = async () => ({ statusCode: 200, body: 'hello from web-app' })\n",
+  'template.yml': [
+    "AWSTemplateFormatVersion: '2010-09-09'",
+    'Description: web-app service',
+    'Resources:',
+    '  Service:',
+    '    Type: AWS::ECS::Service',
+    '    Properties:',
+    '      TaskDefinition: !Ref Task',
+    '  Task:',
+    '    Type: AWS::ECS::TaskDefinition',
+    '    Properties:',
+    '      ContainerDefinitions:',
+    '        - Name: web',
+    '          Image: IMAGE_URI',
+    ''
+  ].join('\n')
+}
+/** The output artifact that job declares: what the next stage (Deploy) reads. */
+export const BUILD_ARTIFACT = 'BuildOutput'
+/** The workflow's inputs for them: where the main step extracts, what the post step uploads. */
+export const SOURCE_DIR = 'source'
+export const OUTPUT_DIR = 'out'
+/** The artifact store's customer-managed key, as the pipeline's ArtifactStore.EncryptionKey names it. */
+export const kmsKey = (region: string): string =>
+  `arn:aws:kms:${region}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`
+/** The image the demo's build "pushes": the registry of the account, tagged with the commit. */
+export const IMAGE_URI = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/web-app:${COMMIT.slice(0, 7)}`
+
 export type Mode = 'dispatch' | 'track'
 export interface Scenario {
   mode: Mode
   green: boolean
   /** EventBridge wakes the poll workflow when the job is queued; the others wait for its schedule. */
   wakeUp?: boolean
+  /** The job carries SOURCE_ARTIFACT and declares BUILD_ARTIFACT; the workflow uses one and makes the other. */
+  artifacts?: boolean
 }
 export const SCENARIOS: readonly Scenario[] = [
-  { mode: 'dispatch', green: true },
+  { mode: 'dispatch', green: true, artifacts: true },
   { mode: 'dispatch', green: false },
   { mode: 'track', green: true },
   { mode: 'track', green: false },
@@ -80,11 +114,23 @@ export function setUp(world: World): void {
   out.line(`${label('')}reporter role ${REPORTER_ROLE}`)
   out.line(`${label('')}  trusts repo:${APP_REPO}:ref:refs/heads/main; GetJobDetails, PutJob*Result only`)
   out.line(
+    `${label('S3')}artifact store ${emu.s3.artifactBucket(ACCOUNT)}, SSE-KMS with the pipeline's key; only each`
+  )
+  out.line(
+    `${label('')}  job's artifactCredentials may read or write its artifacts (the roles above have no S3 access)`
+  )
+  out.line(
     `${label('GitHub')}${POLLER_REPO}: the poll workflow ${POLL_WORKFLOW} (schedule, workflow_dispatch),`
   )
   out.line(`${label('')}  its github-token may start workflows in ${APP_REPO}`)
   out.line(
     `${label('')}${APP_REPO}: .github/workflows/build.yml, workflow_dispatch inputs codepipeline-job-id, commit`
+  )
+  out.line(
+    `${label('Artifacts')}in ${SCENARIOS.findIndex(s => s.artifacts) + 1}/${SCENARIOS.length}: the job carries ${SOURCE_ARTIFACT} (${Object.keys(SOURCE_FILES).join(', ')}) and declares ${BUILD_ARTIFACT};`
+  )
+  out.line(
+    `${label('')}  build.yml's report step: input-artifacts: ${SOURCE_DIR}, output-artifacts: ${OUTPUT_DIR}`
   )
   out.line(
     `${label('EventBridge')}in ${SCENARIOS.length}/${SCENARIOS.length}: a rule on STARTED of this action type wakes ${POLL_WORKFLOW}` +

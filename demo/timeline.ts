@@ -1,7 +1,7 @@
 // Turns what the emulator received into timeline lines a person can read: who called which API with what,
 // and what came back. Only fields known to be harmless are printed; tokens, keys and signatures never are.
 import { stripVTControlCharacters, styleText } from 'node:util'
-import type { Emulator, RecordedRequest } from '../emulator/index.ts'
+import type { Emulator, RecordedRequest, S3Request, SseHeaders } from '../emulator/index.ts'
 
 type Style = Parameters<typeof styleText>[0]
 
@@ -68,8 +68,42 @@ export function describe(emu: Emulator, request: RecordedRequest, oidcIndex: { n
     case 'codepipeline':
       return `${request.operation} ${codePipelineDetail(request.operation, body)}`
     case 's3':
-      return `${request.operation} ${request.method} ${request.path}`
+      return describeS3(emu, request as S3Request)
   }
+}
+
+/** How a stored object is encrypted, in a few words. */
+export function sseName(sse: SseHeaders): string {
+  return sse.serverSideEncryption === 'aws:kms'
+    ? `SSE-KMS ${kmsKeyName(sse.kmsKeyId)}`
+    : `SSE ${sse.serverSideEncryption ?? 'none sent (S3 applies AES256)'}`
+}
+
+/** The key's own part of a KMS ARN (`key/<id>`): enough to recognise it on one line. */
+export function kmsKeyName(id: string | undefined): string {
+  if (!id) return "(the account's AWS managed key)"
+  return id.includes(':') ? id.slice(id.lastIndexOf(':') + 1) : id
+}
+
+/** One S3 request, in the words of the API: the object, the bytes, the encryption asked for, who signed. */
+function describeS3(emu: Emulator, request: S3Request): string {
+  const url = request.bucket ? `s3://${request.bucket}/${request.key ?? ''}` : request.path
+  const parts: string[] = []
+  const part = /[?&]partNumber=(\d+)/.exec(request.path)?.[1]
+  if (part) parts.push(`part ${part}`)
+  if (request.bytes !== undefined && request.operation !== 'CompleteMultipartUpload')
+    parts.push(`${request.bytes} bytes`)
+  const sse = request.headers['x-amz-server-side-encryption']
+  if (sse) {
+    const keyId = request.headers['x-amz-server-side-encryption-aws-kms-key-id']
+    parts.push(`SSE ${String(sse)} ${kmsKeyName(typeof keyId === 'string' ? keyId : undefined)}`)
+  } else if (request.operation === 'GetObject' || request.operation === 'HeadObject') {
+    const stored = request.bucket && request.key ? emu.s3.object(request.bucket, request.key) : undefined
+    if (stored) parts.push(`stored ${sseName(stored.sse)}`)
+  }
+  if (request.jobId) parts.push(`signed with job ${short(request.jobId)}'s artifactCredentials`)
+  if (request.errorCode) parts.push(request.errorCode)
+  return `${request.operation} ${url}${parts.length ? `, ${parts.join(', ')}` : ''}`
 }
 
 function codePipelineDetail(operation: string, body: Record<string, unknown>): string {

@@ -1,6 +1,9 @@
 // What the demo's parts share: the emulator, the timeline being printed, the tokens of the set-up and the tally
 // of expectations; and the timeline's lines for events and expectations.
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Emulator } from '../emulator/index.ts'
 import type { Printer } from './timeline.ts'
 
@@ -16,6 +19,8 @@ export interface World {
   /** The EventBridge connection's token (Secrets Manager): actions: write on POLLER_REPO, to wake the poller. */
   wakeUpToken: string
   pollerRuns: number
+  /** Workspaces of the dispatched runs (GITHUB_WORKSPACE), one sub-directory each; removed when the demo ends. */
+  dir: string
   checks: { passed: number; failed: string[] }
 }
 
@@ -29,6 +34,7 @@ export function newWorld(emu: Emulator, out: Printer): World {
     pollerRunToken: 'ghs_' + randomBytes(18).toString('hex'),
     wakeUpToken: 'github_pat_' + randomBytes(24).toString('hex'),
     pollerRuns: 0,
+    dir: mkdtempSync(join(tmpdir(), 'codepipeline-bridge-demo-')),
     checks: { passed: 0, failed: [] }
   }
 }

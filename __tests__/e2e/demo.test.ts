@@ -2,7 +2,7 @@
 // notice when the bridge is broken (it doubles as a smoke test of the bundled actions).
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from '@jest/globals'
-import { FAILING_STEP, REPORTER_ROLE, runDemo } from '../../demo/demo.ts'
+import { ACCOUNT, FAILING_STEP, REPORTER_ROLE, runDemo } from '../../demo/demo.ts'
 
 function runCli(): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -26,17 +26,21 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/All \d+ expectations held \(\d+\.\d s\)\./)
     // The five scenarios, in order, and what CodePipeline holds at the end.
     const headings = [
-      ...stdout.matchAll(/━━ \d\/5 {2}(\w+) mode · (green|red) build( · woken by EventBridge)?/g)
-    ].map(m => `${m[1]} ${m[2]}${m[3] ? ' woken' : ''}`)
+      ...stdout.matchAll(
+        /━━ \d\/5 {2}(\w+) mode · (green|red) build( · woken by EventBridge)?( · artifacts SourceArtifact → BuildOutput)?/g
+      )
+    ].map(m => `${m[1]} ${m[2]}${m[3] ? ' woken' : ''}${m[4] ? ' artifacts' : ''}`)
     expect(headings).toEqual([
-      'dispatch green',
+      'dispatch green artifacts',
       'dispatch red',
       'track green',
       'track red',
       'dispatch green woken'
     ])
     const final = stdout.slice(stdout.indexOf('What CodePipeline holds now'))
-    expect(final).toMatch(/dispatch · green .*: Succeeded\n/)
+    expect(final).toMatch(
+      /dispatch · green .*: Succeeded\n.*succeeded: .*\n\s+output artifact BuildOutput: s3:\/\/\S+, \d+ bytes, SSE-KMS key\//
+    )
     expect(final).toMatch(/dispatch · red .*: Failed\n\s+JobFailed: .*failed at step "Run unit tests"/)
     expect(final).toMatch(/track · green .*: Succeeded \(3 jobs: Succeeded → Succeeded → Succeeded\)/)
     expect(final).toMatch(/track · red .*: Failed \(3 jobs: Succeeded → Succeeded → Failed\)/)
@@ -53,6 +57,37 @@ describe('npm run demo', () => {
     expect(woken).toMatch(/job \w+ queued → build\.yml dispatched: \d+ ms, in the emulator\n/)
     expect(woken).toMatch(/queued → wake-up delivered +\d+ ms/)
     expect(woken).toMatch(/wake-up → poll dispatched build +\d+ ms/)
+    // Artifacts: the Source stage's ZIP reaches the workflow (GetObject, extracted by the main step), a build step
+    // uses it, the post step stores the build's output (PutObject, SSE-KMS with the pipeline's key) before the
+    // success, and the demo reads it back from the artifact store as the Deploy stage would.
+    const artifacts = stdout.slice(stdout.indexOf('━━ 1/5'), stdout.indexOf('━━ 2/5'))
+    expect(artifacts).not.toContain('✗')
+    const bucket = `codepipeline-eu-west-1-${ACCOUNT}`
+    expect(artifacts).toMatch(
+      new RegExp(
+        `→ S3 +GetObject s3://${bucket}/web-app/SourceArti/\\w+, \\d+ bytes, stored SSE-KMS key/[\\w-]+, ` +
+          "signed with job \\w+'s artifactCredentials ← 200"
+      )
+    )
+    expect(artifacts).toContain('Extracted input artifact "SourceArtifact"')
+    expect(artifacts).toMatch(/step 4 +Build image: source\/src\/app\.js/)
+    const post = artifacts.slice(artifacts.indexOf('▸ post step'))
+    const upload = post.search(
+      new RegExp(
+        `→ S3 +PutObject s3://${bucket}/web-app/BuildOutpu/\\w+, \\d+ bytes, SSE aws:kms key/[\\w-]+,`
+      )
+    )
+    expect(upload).toBeGreaterThan(0)
+    expect(upload).toBeLessThan(post.indexOf('PutJobSuccessResult'))
+    expect(artifacts).toContain('✓ BuildOutput was stored before PutJobSuccessResult')
+    expect(artifacts).toMatch(/stage Deploy reads BuildOutput from s3:\/\/.*: \d+ bytes ZIP, SSE-KMS/)
+    expect(artifacts).toMatch(
+      /imagedefinitions\.json +\d+ bytes +\[\{"name":"web","imageUri":".*:9fceb02"\}\]/
+    )
+    expect(artifacts).toContain('✓ read back from S3: the ZIP holds out/')
+    expect(stdout).toMatch(
+      /✓ no token, key or session credential .* every job's artifactCredentials among them/
+    )
     // Both sides of the wire appear in the timeline.
     for (const call of [
       'PollForJobs',
@@ -61,7 +96,9 @@ describe('npm run demo', () => {
       'GetJobDetails',
       'PutJobSuccessResult',
       'PutJobFailureResult',
-      'AssumeRoleWithWebIdentity'
+      'AssumeRoleWithWebIdentity',
+      'GetObject',
+      'PutObject'
     ])
       expect(stdout).toContain(call)
     expect(stdout).not.toContain('\u001b[') // no colour codes when stdout is not a terminal
@@ -84,5 +121,27 @@ describe('npm run demo', () => {
     expect(result.passed).toBeGreaterThan(20)
     expect(result.output).toContain('is not authorized to perform: codepipeline:PutJobFailureResult')
     expect(result.output).toMatch(/\d+ of \d+ expectations failed:/)
+  })
+
+  it('fails, naming the artifact, when the artifact store refuses the build output', async () => {
+    // The artifact bucket's policy demands another KMS key: the post step cannot store BuildOutput, so it must not
+    // report a success, and the demo must say so.
+    const result = await runDemo({
+      tamper: emu =>
+        emu.s3.addBucket(emu.s3.artifactBucket(ACCOUNT), {
+          requireKms: `arn:aws:kms:${emu.region}:${ACCOUNT}:key/another-key`
+        })
+    })
+
+    expect(result.failed).toEqual(
+      expect.arrayContaining([
+        'the post step delivered the result',
+        "BuildOutput was stored before PutJobSuccessResult, with SSE-KMS and the pipeline's key"
+      ])
+    )
+    expect(result.output).toMatch(/PutObject s3:\/\/.*AccessDenied ← 403/)
+    expect(result.output).toMatch(
+      /PutJobFailureResult job \w+, PermissionError: .*Output artifact \\"BuildOutput\\"/
+    )
   })
 })
