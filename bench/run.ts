@@ -1,5 +1,8 @@
-// npm run bench: the budgets of issue 7, measured on this machine against the local emulator. A benchmark that
-// only prints would let a regression pass unnoticed, so it exits 1 when a figure is over budget.
+// npm run bench: the budgets of issues 7, 9 and 10, measured on this machine against the local emulator. A
+// benchmark that only prints would let a regression pass unnoticed, so it exits 1 when a figure is over budget.
+// BENCH_LARGE=1 adds the 1 GiB artifact round trip, which takes minutes.
+import { ARTIFACT_RSS_BUDGET_MIB, artifactRoundTrip } from './artifacts-roundtrip.ts'
+import { artifactUploadBench, dataBytes, describeDataSet } from './artifacts-upload.ts'
 import { INSTALL_HINT } from './aws-cli.ts'
 import { pollBatchBench } from './poll-batch.ts'
 import { sideBySide } from './side-by-side.ts'
@@ -102,4 +105,73 @@ budget(
   `< ${WAKE_UP_BUDGET_MS} ms`,
   beyond < WAKE_UP_BUDGET_MS
 )
+if (overBudget) process.exitCode = 1
+
+// Issue 9: output-artifacts on a 256 MiB directory, side by side with zip -r + aws s3 cp; within 1.5× of the pair,
+// and under 200 MiB of peak RSS whatever the artifact's size.
+const UPLOAD_BUDGET = { vsCli: 1.5, rssMiB: ARTIFACT_RSS_BUDGET_MIB }
+const upload = await artifactUploadBench()
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
+console.log(
+  `Artifacts: a ${dataBytes(upload.data) / 2 ** 20} MiB directory zipped and uploaded to the emulator's S3 as an output ` +
+    `artifact, median of ${upload.runs} interleaved runs each`
+)
+console.log(`  data: ${describeDataSet(upload.data)}`)
+row(
+  `report action, output-artifacts: dist (ZIP ${mib(upload.zipBytes.action)})`,
+  upload.action.ms,
+  upload.action.peakRssMiB
+)
+if (upload.cli) {
+  row(
+    `zip -r, then aws s3 cp (${upload.tools.awsVersion}, ZIP ${mib(upload.zipBytes.cli ?? 0)})`,
+    upload.cli.ms,
+    upload.cli.peakRssMiB
+  )
+  row('  zip -r -q artifact.zip .', upload.cli.zipMs, upload.cli.zipRssMiB)
+  row('  aws s3 cp artifact.zip s3://… --sse aws:kms', upload.cli.cpMs, upload.cli.cpRssMiB)
+  if (upload.tools.rssSkipped)
+    console.log(`  peak RSS of zip and aws not measured: ${upload.tools.rssSkipped}`)
+} else console.log(`  zip -r + aws s3 cp comparison skipped: ${upload.tools.skipped}`)
+console.log(
+  `  checked: ${upload.checked.action} action uploads` +
+    (upload.checked.cli ? ` and ${upload.checked.cli} CLI uploads` : '') +
+    " stored every file (name, size, CRC-32) with SSE-KMS, signed with the job's artifact credentials"
+)
+if (upload.cli)
+  budget(
+    'upload vs zip -r + aws s3 cp',
+    x(upload.action.ms / upload.cli.ms),
+    `≤ ${UPLOAD_BUDGET.vsCli}×`,
+    upload.action.ms / upload.cli.ms <= UPLOAD_BUDGET.vsCli
+  )
+else figure('upload vs zip -r + aws s3 cp', '-', 'not measured: zip or AWS CLI v2 is missing (skipped)')
+budget(
+  'upload peak RSS',
+  `${(upload.action.peakRssMiB ?? Infinity).toFixed(1)} MiB`,
+  `< ${UPLOAD_BUDGET.rssMiB} MiB`,
+  (upload.action.peakRssMiB ?? Infinity) < UPLOAD_BUDGET.rssMiB
+)
+
+// The 1 GiB round trip (bench/artifacts-roundtrip.ts) takes a minute or more: only on request.
+if (process.env.BENCH_LARGE === '1') {
+  const big = await artifactRoundTrip()
+  console.log(
+    `Artifacts: ${big.bytes / 2 ** 20} MiB of incompressible data in one file, down and up through dist/report`
+  )
+  row('input-artifacts: download and extract', big.download.ms, big.download.peakRssMiB)
+  row('output-artifacts: zip and upload', big.upload.ms, big.upload.peakRssMiB)
+  const peak = Math.max(big.download.peakRssMiB, big.upload.peakRssMiB)
+  budget(
+    '1 GiB round trip peak RSS',
+    `${peak.toFixed(1)} MiB`,
+    `< ${ARTIFACT_RSS_BUDGET_MIB} MiB`,
+    peak < ARTIFACT_RSS_BUDGET_MIB
+  )
+} else {
+  console.log(
+    'Artifacts, 1 GiB round trip (download and extract, zip and upload): not run, it takes a minute or more; ' +
+      'run it with BENCH_LARGE=1 npm run bench'
+  )
+}
 if (overBudget) process.exitCode = 1

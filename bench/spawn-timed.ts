@@ -9,6 +9,8 @@ export interface Invocation {
   command: string
   args: string[]
   env: NodeJS.ProcessEnv
+  /** Working directory; default the bench's. */
+  cwd?: string
   /** The exit code this run must end with: a rejected input is expected to exit 1. */
   exitCode: number
   /** Throws when the run did not do what it is measured doing (e.g. the failure was not recorded). */
@@ -25,7 +27,11 @@ function describe(run: Invocation): string {
 export function timed(run: Invocation): Promise<number> {
   return new Promise((done, fail) => {
     const start = performance.now()
-    const child = spawn(run.command, run.args, { env: run.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(run.command, run.args, {
+      env: run.env,
+      cwd: run.cwd,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let output = ''
     child.stdout.on('data', chunk => (output += chunk))
     child.stderr.on('data', chunk => (output += chunk))
