@@ -257,7 +257,9 @@ describe('poll action: polling and dispatching', () => {
     [{ repository: 'just-a-name' }, 'Input repository is "just-a-name"; use owner/name'],
     [{ repository: 'octo-org/..' }, 'Input repository is "octo-org/.."; use owner/name'],
     [{ workflow: '..' }, 'Input workflow is ".."; use the workflow file name'],
-    [{ 'github-token': '' }, 'Input github-token is empty']
+    [{ 'github-token': '' }, 'Input github-token is empty'],
+    [{ 'allowed-targets': 'octo-org' }, 'allowed-targets line 1 is "octo-org"; write owner/repo'],
+    [{ ref: 'main..dev' }, 'Input ref is "main..dev", which is not a git branch or tag name']
   ])('bad input %j fails before any network call', async (inputs, message) => {
     queue(emu)
     const result = await runPoll(emu, inputs)

@@ -34,7 +34,8 @@ test.each<[Record<string, string>, string]>([
   ],
   [{ 'max-attempts': 'lots' }, 'Input max-attempts is "lots"; use a whole number from 1 to 20.'],
   [{ 'aws-region': '' }, 'No AWS region: set the aws-region input'],
-  [{ 'continuation-token': 'abc', 'output-variables': 'A=1' }, 'cannot be combined']
+  [{ 'continuation-token': 'abc', 'output-variables': 'A=1' }, 'cannot be combined'],
+  [{ 'output-artifacts': 'A=out\nA=dist' }, 'output-artifacts']
 ])('bad input %j fails with a clear error and makes no network call', async (inputs, message) => {
   const result = await report(
     emu,
