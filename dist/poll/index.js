@@ -31316,7 +31316,7 @@ function runContext(env) {
         owner,
         repo,
         workflow: env.GITHUB_WORKFLOW || repository,
-        workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF),
+        workflowFile: env.GITHUB_WORKFLOW_REF ? workflowFileOf(env.GITHUB_WORKFLOW_REF) : undefined,
         runId,
         runNumber: env.GITHUB_RUN_NUMBER || '?',
         runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
@@ -31324,11 +31324,17 @@ function runContext(env) {
         runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`
     };
 }
-/** `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`. */
-function workflowFile(ref) {
-    const path = ref?.split('@')[0];
-    const file = path?.slice(path.lastIndexOf('/') + 1);
-    return file || undefined;
+/**
+ * A workflow's file name from its path or ref, as GitHub gives them (a run's `path`, GITHUB_WORKFLOW_REF):
+ * `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`; undefined when there is none.
+ */
+function workflowFileOf(pathOrRef) {
+    const path = pathOrRef.split('@')[0];
+    return path.slice(path.lastIndexOf('/') + 1) || undefined;
+}
+/** A Workflow property (or input) naming the workflow by its numeric ID rather than its file. */
+function isWorkflowId(workflow) {
+    return /^\d+$/.test(workflow);
 }
 
 ;// CONCATENATED MODULE: ./src/github/dispatch.ts
@@ -32117,6 +32123,7 @@ function failedWith(problem, plan, runId) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/runs.ts
+
 /** All jobs of one attempt of a run (paginated, 100 a page), with their steps. */
 async function listAttemptJobs(github, repository, runId, attempt) {
     const jobs = await github.call(`list jobs of run ${runId} attempt ${attempt}`, octokit => octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, {
@@ -32145,7 +32152,7 @@ async function getRun(github, repository, runId) {
     return {
         id: data.id,
         name: data.name ?? '',
-        workflowFile: data.path.slice(data.path.lastIndexOf('/') + 1).split('@')[0],
+        workflowFile: workflowFileOf(data.path) ?? '',
         workflowId: data.workflow_id,
         runNumber: data.run_number,
         attempt: data.run_attempt ?? 1,
@@ -32277,6 +32284,7 @@ function gitHubSaid(error) {
 
 
 
+
 // Track mode's follow-up jobs: read the run a continuation token names, check it is the one the job configures,
 // and turn its state into CodePipeline's answer.
 async function followRun(plan, { run: tracked, workflow }, record, deps) {
@@ -32304,9 +32312,8 @@ async function followRun(plan, { run: tracked, workflow }, record, deps) {
 }
 /** A run the token names that is not of the workflow the job configures, or not one the poller may follow. */
 function foreignRun(run, workflow, tracked, allowed) {
-    const ofWorkflow = /^\d+$/.test(workflow ?? '')
-        ? String(run.workflowId) === workflow
-        : run.workflowFile === workflow;
+    const ofWorkflow = workflow !== undefined &&
+        (isWorkflowId(workflow) ? String(run.workflowId) : run.workflowFile) === workflow;
     if (!ofWorkflow) {
         return (`This job's continuation token names ${describeRun(tracked)}, a run of workflow ` +
             `${JSON.stringify(run.workflowFile)}, but the job's Workflow is ${workflow ? JSON.stringify(workflow) : 'not set'}: ` +

@@ -28994,7 +28994,7 @@ function runContext(env) {
         owner,
         repo,
         workflow: env.GITHUB_WORKFLOW || repository,
-        workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF),
+        workflowFile: env.GITHUB_WORKFLOW_REF ? context_workflowFileOf(env.GITHUB_WORKFLOW_REF) : undefined,
         runId,
         runNumber: env.GITHUB_RUN_NUMBER || '?',
         runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
@@ -29002,11 +29002,17 @@ function runContext(env) {
         runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`
     };
 }
-/** `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`. */
-function workflowFile(ref) {
-    const path = ref?.split('@')[0];
-    const file = path?.slice(path.lastIndexOf('/') + 1);
-    return file || undefined;
+/**
+ * A workflow's file name from its path or ref, as GitHub gives them (a run's `path`, GITHUB_WORKFLOW_REF):
+ * `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`; undefined when there is none.
+ */
+function context_workflowFileOf(pathOrRef) {
+    const path = pathOrRef.split('@')[0];
+    return path.slice(path.lastIndexOf('/') + 1) || undefined;
+}
+/** A Workflow property (or input) naming the workflow by its numeric ID rather than its file. */
+function isWorkflowId(workflow) {
+    return /^\d+$/.test(workflow);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -29355,41 +29361,48 @@ async function appendSummary(markdown) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/ownership.ts
+
 function checkOwnership(jobId, data, run) {
     const configuration = data.actionConfiguration?.configuration ?? {};
     const repository = configuration.Repository?.trim();
     const workflow = configuration.Workflow?.trim();
     const job = `CodePipeline job ${jobId}`;
     if (repository && repository.toLowerCase() !== run.repository.toLowerCase()) {
-        return {
-            kind: 'foreign',
-            reason: `${job} belongs to repository ${JSON.stringify(repository)} (its Repository property), not to this run's ` +
-                `repository ${run.repository}: refusing to report on it. Pass the job ID this workflow was started with.`
-        };
+        return foreign(`${job} belongs to repository ${JSON.stringify(repository)} (its Repository property), not to this run's ` +
+            `repository ${run.repository}`);
     }
-    if (workflow && !/^\d+$/.test(workflow) && run.workflowFile && workflow !== run.workflowFile) {
-        return {
-            kind: 'foreign',
-            reason: `${job} belongs to workflow ${JSON.stringify(workflow)} (its Workflow property), not to this run's ` +
-                `workflow ${run.workflowFile}: refusing to report on it. Pass the job ID this workflow was started with.`
-        };
+    if (workflow && !isWorkflowId(workflow) && run.workflowFile && workflow !== run.workflowFile) {
+        return foreign(`${job} belongs to workflow ${JSON.stringify(workflow)} (its Workflow property), not to this run's ` +
+            `workflow ${run.workflowFile}`);
     }
-    if (!repository || !workflow || /^\d+$/.test(workflow) || !run.workflowFile) {
-        const missing = !repository
-            ? 'names no Repository'
-            : !workflow
-                ? 'names no Workflow'
-                : /^\d+$/.test(workflow)
-                    ? `names its Workflow by ID (${workflow}), not by file`
-                    : 'names a Workflow, but GITHUB_WORKFLOW_REF is not set';
+    const unchecked = uncheckable(repository, workflow, run);
+    if (unchecked) {
         return {
             kind: 'unchecked',
-            reason: `Could not check that ${job} is this workflow's: its action configuration ${missing}. Set the ` +
+            reason: `Could not check that ${job} is this workflow's: its action configuration ${unchecked}. Set the ` +
                 "Repository and Workflow (file name) properties of the action, so that no other workflow's result is " +
                 'ever taken for this one.'
         };
     }
     return { kind: 'ours' };
+}
+function foreign(reason) {
+    return {
+        kind: 'foreign',
+        reason: `${reason}: refusing to report on it. Pass the job ID this workflow was started with.`
+    };
+}
+/** Why the job's configuration cannot be compared with this run's workflow file, if it cannot. */
+function uncheckable(repository, workflow, run) {
+    if (!repository)
+        return 'names no Repository';
+    if (!workflow)
+        return 'names no Workflow';
+    if (isWorkflowId(workflow))
+        return `names its Workflow by ID (${workflow}), not by file`;
+    if (!run.workflowFile)
+        return 'names a Workflow, but GITHUB_WORKFLOW_REF is not set';
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/report/request.ts
@@ -29797,6 +29810,7 @@ function isTransient(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/runs.ts
+
 /** All jobs of one attempt of a run (paginated, 100 a page), with their steps. */
 async function listAttemptJobs(github, repository, runId, attempt) {
     const jobs = await github.call(`list jobs of run ${runId} attempt ${attempt}`, octokit => octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, {
@@ -29825,7 +29839,7 @@ async function getRun(github, repository, runId) {
     return {
         id: data.id,
         name: data.name ?? '',
-        workflowFile: data.path.slice(data.path.lastIndexOf('/') + 1).split('@')[0],
+        workflowFile: workflowFileOf(data.path) ?? '',
         workflowId: data.workflow_id,
         runNumber: data.run_number,
         attempt: data.run_attempt ?? 1,

@@ -34,7 +34,7 @@ export function runContext(env: NodeJS.ProcessEnv): RunContext {
     owner,
     repo,
     workflow: env.GITHUB_WORKFLOW || repository,
-    workflowFile: workflowFile(env.GITHUB_WORKFLOW_REF),
+    workflowFile: env.GITHUB_WORKFLOW_REF ? workflowFileOf(env.GITHUB_WORKFLOW_REF) : undefined,
     runId,
     runNumber: env.GITHUB_RUN_NUMBER || '?',
     runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
@@ -43,9 +43,16 @@ export function runContext(env: NodeJS.ProcessEnv): RunContext {
   }
 }
 
-/** `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`. */
-function workflowFile(ref: string | undefined): string | undefined {
-  const path = ref?.split('@')[0]
-  const file = path?.slice(path.lastIndexOf('/') + 1)
-  return file || undefined
+/**
+ * A workflow's file name from its path or ref, as GitHub gives them (a run's `path`, GITHUB_WORKFLOW_REF):
+ * `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`; undefined when there is none.
+ */
+export function workflowFileOf(pathOrRef: string): string | undefined {
+  const path = pathOrRef.split('@')[0]
+  return path.slice(path.lastIndexOf('/') + 1) || undefined
+}
+
+/** A Workflow property (or input) naming the workflow by its numeric ID rather than its file. */
+export function isWorkflowId(workflow: string): boolean {
+  return /^\d+$/.test(workflow)
 }

@@ -1,4 +1,5 @@
 import type { GitHubClient } from './client.ts'
+import { workflowFileOf } from './context.ts'
 
 export interface RunStep {
   /** Position in the job: main steps come before the post and clean-up steps the runner adds. */
@@ -73,7 +74,7 @@ export async function getRun(
   return {
     id: data.id,
     name: data.name ?? '',
-    workflowFile: data.path.slice(data.path.lastIndexOf('/') + 1).split('@')[0],
+    workflowFile: workflowFileOf(data.path) ?? '',
     workflowId: data.workflow_id,
     runNumber: data.run_number,
     attempt: data.run_attempt ?? 1,

@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.ts'
+import { isWorkflowId } from '../github/context.ts'
 import { getRun, listAttemptJobs, type RunStatus } from '../github/runs.ts'
 import { isAllowed, notAllowed, type TargetPattern } from './allowed-targets.ts'
 import { failedWith, type Decision } from './decision.ts'
@@ -43,9 +44,9 @@ function foreignRun(
   tracked: TrackedRun,
   allowed: TargetPattern[]
 ): string | undefined {
-  const ofWorkflow = /^\d+$/.test(workflow ?? '')
-    ? String(run.workflowId) === workflow
-    : run.workflowFile === workflow
+  const ofWorkflow =
+    workflow !== undefined &&
+    (isWorkflowId(workflow) ? String(run.workflowId) : run.workflowFile) === workflow
   if (!ofWorkflow) {
     return (
       `This job's continuation token names ${describeRun(tracked)}, a run of workflow ` +

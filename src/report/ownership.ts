@@ -1,5 +1,5 @@
 import type { JobData } from '@aws-sdk/client-codepipeline'
-import type { RunContext } from '../github/context.ts'
+import { isWorkflowId, type RunContext } from '../github/context.ts'
 
 // Whether a CodePipeline job is this workflow's to answer. The reporter role can answer any job of the account,
 // so a job ID from another pipeline (a mistake, or a hostile build step) must be refused before anything is sent.
@@ -14,36 +14,46 @@ export function checkOwnership(jobId: string, data: JobData, run: RunContext): O
   const workflow = configuration.Workflow?.trim()
   const job = `CodePipeline job ${jobId}`
   if (repository && repository.toLowerCase() !== run.repository.toLowerCase()) {
-    return {
-      kind: 'foreign',
-      reason:
-        `${job} belongs to repository ${JSON.stringify(repository)} (its Repository property), not to this run's ` +
-        `repository ${run.repository}: refusing to report on it. Pass the job ID this workflow was started with.`
-    }
+    return foreign(
+      `${job} belongs to repository ${JSON.stringify(repository)} (its Repository property), not to this run's ` +
+        `repository ${run.repository}`
+    )
   }
-  if (workflow && !/^\d+$/.test(workflow) && run.workflowFile && workflow !== run.workflowFile) {
-    return {
-      kind: 'foreign',
-      reason:
-        `${job} belongs to workflow ${JSON.stringify(workflow)} (its Workflow property), not to this run's ` +
-        `workflow ${run.workflowFile}: refusing to report on it. Pass the job ID this workflow was started with.`
-    }
+  if (workflow && !isWorkflowId(workflow) && run.workflowFile && workflow !== run.workflowFile) {
+    return foreign(
+      `${job} belongs to workflow ${JSON.stringify(workflow)} (its Workflow property), not to this run's ` +
+        `workflow ${run.workflowFile}`
+    )
   }
-  if (!repository || !workflow || /^\d+$/.test(workflow) || !run.workflowFile) {
-    const missing = !repository
-      ? 'names no Repository'
-      : !workflow
-        ? 'names no Workflow'
-        : /^\d+$/.test(workflow)
-          ? `names its Workflow by ID (${workflow}), not by file`
-          : 'names a Workflow, but GITHUB_WORKFLOW_REF is not set'
+  const unchecked = uncheckable(repository, workflow, run)
+  if (unchecked) {
     return {
       kind: 'unchecked',
       reason:
-        `Could not check that ${job} is this workflow's: its action configuration ${missing}. Set the ` +
+        `Could not check that ${job} is this workflow's: its action configuration ${unchecked}. Set the ` +
         "Repository and Workflow (file name) properties of the action, so that no other workflow's result is " +
         'ever taken for this one.'
     }
   }
   return { kind: 'ours' }
+}
+
+function foreign(reason: string): Ownership {
+  return {
+    kind: 'foreign',
+    reason: `${reason}: refusing to report on it. Pass the job ID this workflow was started with.`
+  }
+}
+
+/** Why the job's configuration cannot be compared with this run's workflow file, if it cannot. */
+function uncheckable(
+  repository: string | undefined,
+  workflow: string | undefined,
+  run: RunContext
+): string | undefined {
+  if (!repository) return 'names no Repository'
+  if (!workflow) return 'names no Workflow'
+  if (isWorkflowId(workflow)) return `names its Workflow by ID (${workflow}), not by file`
+  if (!run.workflowFile) return 'names a Workflow, but GITHUB_WORKFLOW_REF is not set'
+  return undefined
 }
