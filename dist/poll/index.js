@@ -30748,7 +30748,7 @@ async function resolveCredentials(settings) {
     const { STSClient, AssumeRoleWithWebIdentityCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(695)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19));
     const sts = await createClient(STSClient, settings, {
         // STS's name for an identity provider that was slow to answer: worth another try.
-        alsoRetry: ['IDPCommunicationErrorException', 'IDPCommunicationError'],
+        alsoRetry: ['IDPCommunicationErrorException'],
         httpsOnly: 'the GitHub OIDC token to STS'
     });
     try {
@@ -31147,8 +31147,11 @@ async function answerAndExit(signal, plans, codepipeline) {
 // GitHub surely did not act on), so this small loop stays. Only transient failures are retried; a permanent error
 // is thrown at once so the user sees it without delay.
 const retry_sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+/** Backoff ceilings: the first, doubled after each attempt, and the most any wait may be. */
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 10_000;
 async function withRetry(call, options) {
-    const { attempts, isTransient, baseDelayMs = 500, maxDelayMs = 10_000 } = options;
+    const { attempts, isTransient } = options;
     const wait = options.sleep ?? retry_sleep;
     for (let attempt = 1;; attempt++) {
         try {
@@ -31158,8 +31161,7 @@ async function withRetry(call, options) {
             if (attempt >= attempts || !isTransient(error))
                 throw error;
             // Full jitter, like the AWS SDK, so many runners throttled together do not retry in lockstep.
-            const base = typeof baseDelayMs === 'function' ? baseDelayMs(error) : baseDelayMs;
-            await wait(Math.random() * Math.min(maxDelayMs, base * 2 ** (attempt - 1)));
+            await wait(Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)));
         }
     }
 }

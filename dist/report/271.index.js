@@ -1192,7 +1192,7 @@ async function connectArtifactStore(settings, data, env = process.env) {
             "job's artifacts; re-run the job.", 'SystemUnavailable');
     }
     const [sdk, storage] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19)), Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19))]);
-    const client = await (0,_clients_js__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .UU)(sdk.S3Client, settings, {
+    const client = await (0,_clients_js__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .U)(sdk.S3Client, settings, {
         credentials: {
             accessKeyId: c.accessKeyId,
             secretAccessKey: c.secretAccessKey,

@@ -28477,9 +28477,8 @@ const attemptsPlugin = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   UU: () => (/* binding */ createClient)
+/* harmony export */   U: () => (/* binding */ createClient)
 /* harmony export */ });
-/* unused harmony exports CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS */
 /* harmony import */ var _proxy_env_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5049);
 /* harmony import */ var _attempts_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8603);
 /* harmony import */ var _https_only_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(491);
@@ -28723,9 +28722,9 @@ async function resolveCredentials(settings) {
         return ambientCredentials(settings);
     const token = await oidcToken(role.audience);
     const { STSClient, AssumeRoleWithWebIdentityCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(695)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19));
-    const sts = await (0,clients/* createClient */.UU)(STSClient, settings, {
+    const sts = await (0,clients/* createClient */.U)(STSClient, settings, {
         // STS's name for an identity provider that was slow to answer: worth another try.
-        alsoRetry: ['IDPCommunicationErrorException', 'IDPCommunicationError'],
+        alsoRetry: ['IDPCommunicationErrorException'],
         httpsOnly: 'the GitHub OIDC token to STS'
     });
     try {
@@ -28950,7 +28949,7 @@ function explain(error, operation, jobId, region) {
 async function connectCodePipeline(settings, credentials) {
     credentials ??= await resolveCredentials(settings);
     const sdk = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(232)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8232, 19));
-    const client = await (0,clients/* createClient */.UU)(sdk.CodePipelineClient, settings, { credentials });
+    const client = await (0,clients/* createClient */.U)(sdk.CodePipelineClient, settings, { credentials });
     return new CodePipeline(sdk, client, settings.region);
 }
 
@@ -29657,8 +29656,11 @@ function describe(record) {
 // GitHub surely did not act on), so this small loop stays. Only transient failures are retried; a permanent error
 // is thrown at once so the user sees it without delay.
 const retry_sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+/** Backoff ceilings: the first, doubled after each attempt, and the most any wait may be. */
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 10_000;
 async function withRetry(call, options) {
-    const { attempts, isTransient, baseDelayMs = 500, maxDelayMs = 10_000 } = options;
+    const { attempts, isTransient } = options;
     const wait = options.sleep ?? retry_sleep;
     for (let attempt = 1;; attempt++) {
         try {
@@ -29668,8 +29670,7 @@ async function withRetry(call, options) {
             if (attempt >= attempts || !isTransient(error))
                 throw error;
             // Full jitter, like the AWS SDK, so many runners throttled together do not retry in lockstep.
-            const base = typeof baseDelayMs === 'function' ? baseDelayMs(error) : baseDelayMs;
-            await wait(Math.random() * Math.min(maxDelayMs, base * 2 ** (attempt - 1)));
+            await wait(Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)));
         }
     }
 }

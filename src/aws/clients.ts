@@ -10,8 +10,8 @@ import type { AwsSettings } from './settings.ts'
 // file, FIPS and dual-stack settings).
 
 /** Per attempt: a connection that does not open, or an answer that does not come, is retried. */
-export const CONNECTION_TIMEOUT_MS = 10_000
-export const REQUEST_TIMEOUT_MS = 30_000
+const CONNECTION_TIMEOUT_MS = 10_000
+const REQUEST_TIMEOUT_MS = 30_000
 
 export interface ClientOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider

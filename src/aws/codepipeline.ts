@@ -114,7 +114,7 @@ function maskArtifactCredentials(data: JobData | undefined): void {
     if (secret) core.setSecret(secret)
 }
 
-type AwsError = Error & { code?: string; $metadata?: { httpStatusCode?: number } }
+type AwsError = Error & { code?: string }
 
 function explain(error: AwsError, operation: string, jobId: string | undefined, region: string) {
   const attempts = attemptsOf(error)

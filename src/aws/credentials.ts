@@ -23,7 +23,7 @@ export async function resolveCredentials(settings: AwsSettings): Promise<AwsCred
   const { STSClient, AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts')
   const sts = await createClient(STSClient, settings, {
     // STS's name for an identity provider that was slow to answer: worth another try.
-    alsoRetry: ['IDPCommunicationErrorException', 'IDPCommunicationError'],
+    alsoRetry: ['IDPCommunicationErrorException'],
     httpsOnly: 'the GitHub OIDC token to STS'
   })
   try {

@@ -12,13 +12,14 @@ export interface RetryOptions {
   isTransient: (error: unknown) => boolean
   /** Tests pass a recorder here instead of waiting. */
   sleep?: Sleep
-  /** The first backoff ceiling, doubled each attempt; may depend on the error (AWS waits longer after throttling). */
-  baseDelayMs?: number | ((error: unknown) => number)
-  maxDelayMs?: number
 }
 
+/** Backoff ceilings: the first, doubled after each attempt, and the most any wait may be. */
+const BASE_DELAY_MS = 500
+const MAX_DELAY_MS = 10_000
+
 export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
-  const { attempts, isTransient, baseDelayMs = 500, maxDelayMs = 10_000 } = options
+  const { attempts, isTransient } = options
   const wait = options.sleep ?? sleep
   for (let attempt = 1; ; attempt++) {
     try {
@@ -26,8 +27,7 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
     } catch (error) {
       if (attempt >= attempts || !isTransient(error)) throw error
       // Full jitter, like the AWS SDK, so many runners throttled together do not retry in lockstep.
-      const base = typeof baseDelayMs === 'function' ? baseDelayMs(error) : baseDelayMs
-      await wait(Math.random() * Math.min(maxDelayMs, base * 2 ** (attempt - 1)))
+      await wait(Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)))
     }
   }
 }
