@@ -9,6 +9,14 @@ export type InputReader = (name: string) => string
 /** The step's `with:` inputs, as the runner passes them (trimmed; '' when unset). */
 export const actionInput: InputReader = name => core.getInput(name)
 
+/** The non-blank lines of a multi-line input, trimmed, with their line numbers as the user counts them. */
+export function inputLines(raw: string): { text: string; number: number }[] {
+  return raw
+    .split(/\r?\n/)
+    .map((text, index) => ({ text: text.trim(), number: index + 1 }))
+    .filter(line => line.text)
+}
+
 export function required(input: InputReader, name: string, hint: string): string {
   const value = input(name)
   if (!value) throw new UserError(`Input ${name} is required: ${hint}`)

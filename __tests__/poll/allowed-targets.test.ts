@@ -66,3 +66,9 @@ test.each([
   if (problem === undefined) expect(found).toBeUndefined()
   else expect(found).toContain(problem)
 })
+
+test('a refused line is named by its number in the input, blank lines counted', () => {
+  expect(() => parseAllowedTargets('octo-org/app\n\nnot-a-target', 'o/r')).toThrow(
+    'allowed-targets line 3 is "not-a-target"'
+  )
+})

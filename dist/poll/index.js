@@ -31369,6 +31369,13 @@ async function defaultBranch(github, { owner, repo }) {
 
 /** The step's `with:` inputs, as the runner passes them (trimmed; '' when unset). */
 const actionInput = name => getInput(name);
+/** The non-blank lines of a multi-line input, trimmed, with their line numbers as the user counts them. */
+function inputLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((text, index) => ({ text: text.trim(), number: index + 1 }))
+        .filter(line => line.text);
+}
 function required(input, name, hint) {
     const value = input(name);
     if (!value)
@@ -31464,6 +31471,7 @@ function describePlace(context) {
 
 ;// CONCATENATED MODULE: ./src/poll/allowed-targets.ts
 
+
 const LINE = /^([^/@\s]+)\/([^/@\s]+)(?:\/([^/@\s]+))?(?:@(\S+))?$/;
 /** `*` matches within one part only; owners and repositories compare case-insensitively, as GitHub does. */
 function part(pattern, flags = '') {
@@ -31475,17 +31483,14 @@ function shortRef(ref) {
     return ref.replace(/^refs\/heads\//, '');
 }
 function parseAllowedTargets(raw, ownRepository) {
-    const lines = raw
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .filter(Boolean);
+    const lines = inputLines(raw);
     // Empty: only workflows of the poller's own repository, any workflow, any ref.
     if (!lines.length)
-        lines.push(ownRepository);
-    return lines.map((line, index) => {
+        lines.push({ text: ownRepository, number: 1 });
+    return lines.map(({ text: line, number }) => {
         const match = LINE.exec(line);
         if (!match) {
-            throw new errors_UserError(`allowed-targets line ${index + 1} is "${line}"; write owner/repo, owner/repo/workflow-file or ` +
+            throw new errors_UserError(`allowed-targets line ${number} is "${line}"; write owner/repo, owner/repo/workflow-file or ` +
                 'owner/repo/workflow-file@ref, one a line (* matches within one part, e.g. octo-org/*/deploy.yml@main).');
         }
         const [, owner, repo, workflow, ref] = match;

@@ -29019,6 +29019,13 @@ function isWorkflowId(workflow) {
 
 /** The step's `with:` inputs, as the runner passes them (trimmed; '' when unset). */
 const actionInput = name => core/* getInput */.V4(name);
+/** The non-blank lines of a multi-line input, trimmed, with their line numbers as the user counts them. */
+function inputLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((text, index) => ({ text: text.trim(), number: index + 1 }))
+        .filter(line => line.text);
+}
 function required(input, name, hint) {
     const value = input(name);
     if (!value)
@@ -29158,6 +29165,7 @@ function quoteList(names) {
 
 
 
+
 // `NAME=` at the start of a line: a token without spaces or slashes before `=`. `./out=1` is a path.
 const NAMED = /^([^\s=/\\]+)\s*=\s*(.*)$/;
 /** A path relative to the workspace (GITHUB_WORKSPACE), or absolute. */
@@ -29165,10 +29173,7 @@ function localPath(given, workspace) {
     return { given, absolute: (0,external_node_path_.isAbsolute)(given) ? (0,external_node_path_.resolve)(given) : (0,external_node_path_.resolve)(workspace, given) };
 }
 function parseOutputArtifacts(raw, workspace) {
-    const lines = raw
-        .split(/\r?\n/)
-        .map((text, index) => ({ text: text.trim(), number: index + 1 }))
-        .filter(line => line.text);
+    const lines = inputLines(raw);
     if (!lines.length)
         return undefined;
     if (!lines.some(line => NAMED.test(line.text))) {

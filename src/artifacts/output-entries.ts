@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { UserError } from '../errors.ts'
+import { inputLines } from '../inputs.ts'
 import { codepipeline as limits } from '../limits.ts'
 import { quoteList } from '../messages.ts'
 import { misconfigured } from './artifact-error.ts'
@@ -33,10 +34,7 @@ export function localPath(given: string, workspace: string): LocalPath {
 }
 
 export function parseOutputArtifacts(raw: string, workspace: string): OutputArtifactsInput | undefined {
-  const lines = raw
-    .split(/\r?\n/)
-    .map((text, index) => ({ text: text.trim(), number: index + 1 }))
-    .filter(line => line.text)
+  const lines = inputLines(raw)
   if (!lines.length) return undefined
   if (!lines.some(line => NAMED.test(line.text))) {
     if (lines.length > 1) {

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts'
+import { inputLines } from '../inputs.ts'
 
 // Which workflows the poller may start. Whoever can edit a pipeline chooses Repository, Workflow and Ref; without
 // this list the poller's token would start any workflow it can reach. Pure: patterns in, a verdict out.
@@ -34,17 +35,14 @@ function shortRef(ref: string): string {
 }
 
 export function parseAllowedTargets(raw: string, ownRepository: string): TargetPattern[] {
-  const lines = raw
-    .split(/\r?\n/)
-    .map(line => line.trim())
-    .filter(Boolean)
+  const lines = inputLines(raw)
   // Empty: only workflows of the poller's own repository, any workflow, any ref.
-  if (!lines.length) lines.push(ownRepository)
-  return lines.map((line, index) => {
+  if (!lines.length) lines.push({ text: ownRepository, number: 1 })
+  return lines.map(({ text: line, number }) => {
     const match = LINE.exec(line)
     if (!match) {
       throw new UserError(
-        `allowed-targets line ${index + 1} is "${line}"; write owner/repo, owner/repo/workflow-file or ` +
+        `allowed-targets line ${number} is "${line}"; write owner/repo, owner/repo/workflow-file or ` +
           'owner/repo/workflow-file@ref, one a line (* matches within one part, e.g. octo-org/*/deploy.yml@main).'
       )
     }
