@@ -30239,7 +30239,7 @@ async function checkSetUp(settings, run) {
         throw reportedProblem(reason, record);
     armPostStep();
     const place = describePlace(job.pipeline);
-    core/* info */.pq(`Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`);
+    core/* info */.pq((0,src_text/* neutralize */.YI)(`Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`));
 }
 /**
  * Why the post step could not judge this job, if that is already clear: a permission problem, or this job not

@@ -106,7 +106,9 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
   armPostStep()
   const place = describePlace(job.pipeline)
   core.info(
-    `Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`
+    neutralize(
+      `Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`
+    )
   )
 }
 
