@@ -1,8 +1,8 @@
 import type { Artifact, JobData } from '@aws-sdk/client-codepipeline'
 import type { S3Client } from '@aws-sdk/client-s3'
-import { createWriteStream } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { open } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { ArtifactError } from '../artifacts/artifact-error.ts'
 import { createClient } from './clients.ts'
 import type { AwsSettings } from './settings.ts'
@@ -19,11 +19,26 @@ export interface S3Object {
 }
 
 // lib-storage holds each part in memory until S3 has it: 5 MiB parts (S3's minimum), four in flight, keep an
-// upload near 30 MiB whatever the artifact's size (a 1 GiB round trip peaks under 200 MiB RSS, see
-// bench/artifacts-roundtrip.ts), and 10,000 parts allow artifacts up to 48 GiB. Each part is a buffer, so the
-// SDK retries a failed part itself (it cannot replay a stream).
+// upload near 30 MiB whatever the artifact's size (bench/artifacts-roundtrip.ts), and 10,000 parts allow
+// artifacts up to 48 GiB. Each part is a buffer, so the SDK retries a failed part itself (it cannot replay a stream).
 const PART_BYTES = 5 * 1024 * 1024
 const PARTS_IN_FLIGHT = 4
+// Downloads: lib-storage has no download, so large objects come as ranged GETs (S3's Range header), four 8 MiB
+// ranges in flight and taken in order, which bounds memory near 40 MiB and keeps several connections busy.
+const RANGE_BYTES = 8 * 1024 * 1024
+const RANGES_IN_FLIGHT = 4
+/** The largest object CopyObject takes, so the largest whose metadata can be set after the upload. */
+export const COPY_MAX_BYTES = 5 * 1024 ** 3
+/** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
+export const DIGEST_METADATA = 'sha256'
+
+export interface Downloaded {
+  bytes: number
+  /** SHA-256 of the bytes received, hex. */
+  sha256: string
+  /** What the object's x-amz-meta-sha256 says, when it has one. */
+  recorded?: string
+}
 
 export class ArtifactStore {
   private readonly sdk: S3Sdk
@@ -39,9 +54,9 @@ export class ArtifactStore {
   /**
    * Uploads a stream of unknown length (one PutObject when it is small, else a multipart upload that is
    * aborted if a part fails), encrypted with SSE-KMS: the job's customer-managed key when it has one,
-   * otherwise the account's AWS managed key.
+   * otherwise the account's AWS managed key. Returns the stored object's ETag.
    */
-  async upload(target: S3Object, body: Readable, kmsKeyId?: string): Promise<void> {
+  async upload(target: S3Object, body: Readable, kmsKeyId?: string): Promise<string | undefined> {
     const upload = new this.storage.Upload({
       client: this.client,
       queueSize: PARTS_IN_FLIGHT,
@@ -50,24 +65,95 @@ export class ArtifactStore {
         Bucket: target.bucket,
         Key: target.key,
         Body: body,
-        ContentType: 'application/zip',
-        ServerSideEncryption: 'aws:kms',
-        ...(kmsKeyId ? { SSEKMSKeyId: kmsKeyId } : {})
+        ...encryption(kmsKeyId)
       }
     })
-    await upload.done()
+    return (await upload.done()).ETag
   }
 
-  /** Streams an object into a file. */
-  async download(source: S3Object, file: string): Promise<void> {
-    const { Body } = await this.client.send(
-      new this.sdk.GetObjectCommand({ Bucket: source.bucket, Key: source.key })
+  /**
+   * Sets the ZIP's SHA-256 as user metadata once the upload has told it. S3 takes metadata only with the data,
+   * so the object is copied onto itself (a copy inside S3, the same encryption), and only if it is still the
+   * object just uploaded (its ETag).
+   */
+  async recordDigest(target: S3Object, etag: string | undefined, sha256: string, kmsKeyId?: string) {
+    await this.client.send(
+      new this.sdk.CopyObjectCommand({
+        Bucket: target.bucket,
+        Key: target.key,
+        CopySource: `${target.bucket}/${target.key.split('/').map(encodeURIComponent).join('/')}`,
+        ...(etag ? { CopySourceIfMatch: etag } : {}),
+        MetadataDirective: 'REPLACE',
+        Metadata: { [DIGEST_METADATA]: sha256 },
+        ...encryption(kmsKeyId)
+      })
     )
-    await pipeline(Body as Readable, createWriteStream(file))
+  }
+
+  /**
+   * Downloads an object into a file, hashing it on the way: in one GET when small, else in ranges fetched in
+   * parallel and written in order. Every range asks for the ETag the first answer gave, so an object replaced
+   * meanwhile fails (412) instead of mixing two versions.
+   */
+  async download(source: S3Object, file: string): Promise<Downloaded> {
+    const head = await this.client.send(
+      new this.sdk.HeadObjectCommand({ Bucket: source.bucket, Key: source.key })
+    )
+    const size = head.ContentLength ?? 0
+    const ranges: [number, number][] = []
+    for (let start = 0; start < size; start += RANGE_BYTES)
+      ranges.push([start, Math.min(size, start + RANGE_BYTES) - 1])
+    const fetch = ([start, end]: [number, number]) =>
+      this.client
+        .send(
+          new this.sdk.GetObjectCommand({
+            Bucket: source.bucket,
+            Key: source.key,
+            IfMatch: head.ETag,
+            ...(ranges.length > 1 ? { Range: `bytes=${start}-${end}` } : {})
+          })
+        )
+        .then(async ({ Body }) => Buffer.from((await Body?.transformToByteArray()) ?? []))
+    const digest = createHash('sha256')
+    const out = await open(file, 'w')
+    const inFlight: Promise<Buffer>[] = []
+    let next = 0
+    const refill = () => {
+      while (next < ranges.length && inFlight.length < RANGES_IN_FLIGHT) {
+        const range = fetch(ranges[next++])
+        range.catch(() => undefined) // awaited in its turn
+        inFlight.push(range)
+      }
+    }
+    let bytes = 0
+    try {
+      refill()
+      for (const [start, end] of ranges) {
+        const data = await (inFlight.shift() as Promise<Buffer>)
+        refill()
+        if (data.length !== end - start + 1)
+          throw new Error(`S3 sent ${data.length} bytes for bytes ${start}-${end} of a ${size}-byte object`)
+        digest.update(data)
+        await out.write(data, 0, data.length, start)
+        bytes += data.length
+      }
+    } finally {
+      await out.close()
+    }
+    const recorded = head.Metadata?.[DIGEST_METADATA]
+    return { bytes, sha256: digest.digest('hex'), ...(recorded ? { recorded } : {}) }
   }
 
   destroy(): void {
     this.client.destroy()
+  }
+}
+
+function encryption(kmsKeyId?: string) {
+  return {
+    ContentType: 'application/zip',
+    ServerSideEncryption: 'aws:kms' as const,
+    ...(kmsKeyId ? { SSEKMSKeyId: kmsKeyId } : {})
   }
 }
 

@@ -11,7 +11,7 @@ import type { Outcome } from '../outcome.ts'
 import { neutralize } from '../text.ts'
 import { describeArtifacts, moveArtifacts } from './artifacts.ts'
 import { checkOwnership } from './ownership.ts'
-import { buildRequest, type ReportRequest } from './request.ts'
+import { buildRequest, withDigestVariables, type ReportRequest } from './request.ts'
 import type { ReportSettings } from './settings.ts'
 import { reportOutputs, reportSummary, type ReportRecord } from './summary.ts'
 
@@ -56,6 +56,7 @@ export async function deliver(
       record.pipeline = job.pipeline
       try {
         record.artifacts = await moveArtifacts(settings, job.data, request.kind === 'success')
+        record.request = withDigestVariables(record.request, record.artifacts)
       } catch (error) {
         unmoved = asArtifactError(error)
         if (request.kind === 'success') {
