@@ -1,5 +1,5 @@
 import type { Artifact, JobData } from '@aws-sdk/client-codepipeline'
-import type { S3Client } from '@aws-sdk/client-s3'
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3'
 import { createHash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
@@ -91,36 +91,38 @@ export class ArtifactStore {
   }
 
   /**
-   * Downloads an object into a file, hashing it on the way: in one GET when small, else in ranges fetched in
-   * parallel and written in order. Every range asks for the ETag the first answer gave, so an object replaced
-   * meanwhile fails (412) instead of mixing two versions.
+   * Downloads an object into a file, hashing it on the way: the first range tells the size, the rest come in
+   * parallel and are written in order. Every later range asks for the ETag the first answer gave, so an object
+   * replaced meanwhile fails (412) instead of mixing two versions.
    */
   async download(source: S3Object, file: string): Promise<Downloaded> {
-    const head = await this.client.send(
-      new this.sdk.HeadObjectCommand({ Bucket: source.bucket, Key: source.key })
-    )
-    const size = head.ContentLength ?? 0
-    const ranges: [number, number][] = []
-    for (let start = 0; start < size; start += RANGE_BYTES)
-      ranges.push([start, Math.min(size, start + RANGE_BYTES) - 1])
-    const fetch = ([start, end]: [number, number]) =>
-      this.client
-        .send(
-          new this.sdk.GetObjectCommand({
-            Bucket: source.bucket,
-            Key: source.key,
-            IfMatch: head.ETag,
-            ...(ranges.length > 1 ? { Range: `bytes=${start}-${end}` } : {})
-          })
-        )
-        .then(async ({ Body }) => Buffer.from((await Body?.transformToByteArray()) ?? []))
+    const get = (start: number, etag?: string) =>
+      this.client.send(
+        new this.sdk.GetObjectCommand({
+          Bucket: source.bucket,
+          Key: source.key,
+          Range: `bytes=${start}-${start + RANGE_BYTES - 1}`,
+          ...(etag ? { IfMatch: etag } : {})
+        })
+      )
+    const body = async (answer: GetObjectCommandOutput): Promise<Buffer> => {
+      const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array()
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    }
+    const first = await get(0).catch((error: unknown) => {
+      // S3 answers a range of an empty object with 416: there is nothing to read.
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416) return undefined
+      throw error
+    })
+    const size = first ? totalSize(first) : 0
+    const starts: number[] = []
+    for (let start = RANGE_BYTES; start < size; start += RANGE_BYTES) starts.push(start)
     const digest = createHash('sha256')
     const out = await open(file, 'w')
     const inFlight: Promise<Buffer>[] = []
-    let next = 0
     const refill = () => {
-      while (next < ranges.length && inFlight.length < RANGES_IN_FLIGHT) {
-        const range = fetch(ranges[next++])
+      while (starts.length && inFlight.length < RANGES_IN_FLIGHT) {
+        const range = get(starts.shift() as number, first?.ETag).then(body)
         range.catch(() => undefined) // awaited in its turn
         inFlight.push(range)
       }
@@ -128,25 +130,32 @@ export class ArtifactStore {
     let bytes = 0
     try {
       refill()
-      for (const [start, end] of ranges) {
-        const data = await (inFlight.shift() as Promise<Buffer>)
-        refill()
-        if (data.length !== end - start + 1)
-          throw new Error(`S3 sent ${data.length} bytes for bytes ${start}-${end} of a ${size}-byte object`)
+      let data: Buffer = first ? await body(first) : Buffer.alloc(0)
+      for (;;) {
         digest.update(data)
-        await out.write(data, 0, data.length, start)
+        await out.write(data, 0, data.length, bytes)
         bytes += data.length
+        if (!inFlight.length) break
+        data = await (inFlight.shift() as Promise<Buffer>)
+        refill()
       }
     } finally {
       await out.close()
     }
-    const recorded = head.Metadata?.[DIGEST_METADATA]
+    if (bytes !== size) throw new Error(`S3 sent ${bytes} bytes of a ${size}-byte object`)
+    const recorded = first?.Metadata?.[DIGEST_METADATA]
     return { bytes, sha256: digest.digest('hex'), ...(recorded ? { recorded } : {}) }
   }
 
   destroy(): void {
     this.client.destroy()
   }
+}
+
+/** The object's size from a ranged answer (`bytes 0-8388607/123456789`), or its length if S3 sent it whole. */
+function totalSize(answer: GetObjectCommandOutput): number {
+  const total = /\/(\d+)$/.exec(answer.ContentRange ?? '')
+  return total ? Number(total[1]) : (answer.ContentLength ?? 0)
 }
 
 function encryption(kmsKeyId?: string) {
