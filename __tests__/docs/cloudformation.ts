@@ -2,7 +2,9 @@
 // evaluator for the intrinsic functions, conditions and Rules, given parameter values. It refuses what
 // CloudFormation refuses where a template could get it wrong: a value outside AllowedPattern or AllowedValues
 // (with the ConstraintDescription), a failing Rule assertion (with its AssertDescription), a function a Rule may
-// not use, a computed Join/Split delimiter or Sub string, and a Select past the end of its list.
+// not use, a computed Join/Split delimiter or Sub string, and a Select past the end of its list. A Json property
+// given as a string (a !Sub that builds a policy whose keys are computed) is parsed as CloudFormation parses it,
+// and refused unless it is a JSON object.
 import { readFileSync } from 'node:fs'
 import { parse, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml'
 
@@ -101,6 +103,17 @@ const RULE_FUNCTIONS = new Set([
   'Fn::EachMemberIn'
 ])
 
+/**
+ * Properties of type Json that CloudFormation also takes as a string holding JSON (the resource specification's
+ * `"PrimitiveType": "Json"`), by resource type.
+ */
+const JSON_PROPERTIES: Record<string, string[]> = {
+  'AWS::IAM::Role': ['AssumeRolePolicyDocument'],
+  'AWS::IAM::ManagedPolicy': ['PolicyDocument'],
+  'AWS::SQS::QueuePolicy': ['PolicyDocument'],
+  'AWS::Events::Rule': ['EventPattern']
+}
+
 /** Thrown when CloudFormation would refuse the parameter values: the message is what the deployer would read. */
 export class ValidationError extends Error {}
 
@@ -176,7 +189,10 @@ export class Stack {
     const out: Record<string, { Type: string; Properties: Record<string, unknown> }> = {}
     for (const [id, r] of Object.entries(this.template.Resources)) {
       if (r.Condition && !this.condition(r.Condition)) continue
-      out[id] = { Type: r.Type, Properties: this.evaluate(r.Properties ?? {}) as Record<string, unknown> }
+      const properties = this.evaluate(r.Properties ?? {}) as Record<string, unknown>
+      for (const name of JSON_PROPERTIES[r.Type] ?? [])
+        if (typeof properties[name] === 'string') properties[name] = parseJsonProperty(id, name, properties[name])
+      out[id] = { Type: r.Type, Properties: properties }
     }
     return out
   }
@@ -299,3 +315,16 @@ export class Stack {
 }
 
 const NO_VALUE = Symbol('AWS::NoValue')
+
+/** A Json property written as a string: it must hold one JSON object. */
+function parseJsonProperty(resource: string, property: string, text: string): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (e) {
+    throw new Error(`${resource}.${property} is not JSON (${(e as Error).message}): ${text}`, { cause: e })
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`${resource}.${property} must be a JSON object, got ${text}`)
+  return value as Record<string, unknown>
+}
