@@ -82,13 +82,13 @@ export function loadYaml(path: string): unknown {
   return parse(readFileSync(path, 'utf8'), { customTags: CLOUDFORMATION_TAGS })
 }
 
-const PSEUDO: Record<string, string> = {
+const PSEUDO = {
   'AWS::AccountId': '123456789012',
   'AWS::Region': 'eu-west-1',
   'AWS::Partition': 'aws',
   'AWS::StackName': 'bridge',
   'AWS::URLSuffix': 'amazonaws.com'
-}
+} as const
 
 /** The functions a Rule may use (CloudFormation's rule-specific functions, and Ref). */
 const RULE_FUNCTIONS = new Set([
@@ -125,9 +125,16 @@ export class Stack {
   readonly template: Template
   readonly parameters: Record<string, string | string[]>
   readonly conditions: Record<string, boolean> = {}
+  /** AWS::Region, AWS::Partition, ...: eu-west-1 of the aws partition unless the test says otherwise. */
+  readonly pseudo: Record<string, string>
 
-  constructor(template: Template, values: Record<string, string> = {}) {
+  constructor(
+    template: Template,
+    values: Record<string, string> = {},
+    pseudo: Partial<Record<keyof typeof PSEUDO, string>> = {}
+  ) {
     this.template = template
+    this.pseudo = { ...PSEUDO, ...pseudo } as Record<string, string>
     this.parameters = {}
     for (const name of Object.keys(values))
       if (!(name in (template.Parameters ?? {})))
@@ -191,7 +198,8 @@ export class Stack {
       if (r.Condition && !this.condition(r.Condition)) continue
       const properties = this.evaluate(r.Properties ?? {}) as Record<string, unknown>
       for (const name of JSON_PROPERTIES[r.Type] ?? [])
-        if (typeof properties[name] === 'string') properties[name] = parseJsonProperty(id, name, properties[name])
+        if (typeof properties[name] === 'string')
+          properties[name] = parseJsonProperty(id, name, properties[name])
       out[id] = { Type: r.Type, Properties: properties }
     }
     return out
@@ -226,7 +234,7 @@ export class Stack {
 
   private ref(name: string): unknown {
     if (name === 'AWS::NoValue') return NO_VALUE
-    if (name in PSEUDO) return PSEUDO[name]
+    if (name in this.pseudo) return this.pseudo[name]
     if (name in this.parameters) return this.parameters[name]
     const resource = this.template.Resources[name]
     if (!resource) throw new Error(`!Ref ${name}: no such parameter or resource`)

@@ -1,5 +1,6 @@
-// The READMEs name the roles the template creates (RoleNamePrefix-poller and -reporter, default prefix
-// codepipeline-bridge), each action its own, as the examples do (examples.test.ts). The one exception is the
+// The READMEs and docs name the roles the template creates in the docs' region (RoleNamePrefix-poller-REGION and
+// -reporter-REGION, default prefix codepipeline-bridge, region eu-west-1), each action its own, as the examples do
+// (examples.test.ts). The one exception is the
 // emulator's seeded role, in "Test your bridge locally". And poll/README's workflow runs as the examples' does: on
 // workflow_dispatch (the wake-up) and on a schedule.
 import { readFileSync } from 'node:fs'
@@ -8,14 +9,14 @@ import { parse } from 'yaml'
 import { loadTemplate, Stack } from './cloudformation.ts'
 
 const EMULATOR_ROLE = 'arn:aws:iam::123456789012:role/github-codepipeline'
-const DOCS = ['README.md', 'poll/README.md']
+const DOCS = ['README.md', 'poll/README.md', 'docs/enterprise.md']
 
 const template = loadTemplate('templates/bridge.yml')
-const roles = new Stack(template, {
-  GitHubOrg: 'octo-org',
-  PollerRepository: 'pipelines',
-  ReportingRepositories: 'app'
-}).resources()
+const roles = new Stack(
+  template,
+  { GitHubOrg: 'octo-org', PollerRepository: 'pipelines', ReportingRepositories: 'app' },
+  { 'AWS::Region': 'eu-west-1' }
+).resources()
 const ROLE_NAMES = {
   poll: String(roles.PollerRole.Properties.RoleName),
   report: String(roles.ReporterRole.Properties.RoleName)
@@ -71,8 +72,11 @@ describe.each(DOCS)('%s', file => {
   })
 })
 
-it("the template's default prefix makes the names the docs use", () => {
-  expect(ROLE_NAMES).toEqual({ poll: 'codepipeline-bridge-poller', report: 'codepipeline-bridge-reporter' })
+it("the template's default prefix makes the names the docs use, in the docs' region", () => {
+  expect(ROLE_NAMES).toEqual({
+    poll: 'codepipeline-bridge-poller-eu-west-1',
+    report: 'codepipeline-bridge-reporter-eu-west-1'
+  })
 })
 
 it("poll/README's workflow runs on workflow_dispatch (the wake-up) and a schedule, as examples/poll-dispatch.yml", () => {
