@@ -1124,46 +1124,87 @@ describe('GitHub Enterprise: the issuer and the API', () => {
   })
 })
 
-describe('templates/example-pipeline-stage.yml', () => {
+describe('templates/example-pipeline.yml', () => {
   interface Action {
     Name: string
+    Namespace?: string
     ActionTypeId: Record<string, string>
     Configuration: Record<string, string>
     InputArtifacts?: Array<{ Name: string }>
     OutputArtifacts?: Array<{ Name: string }>
-    RunOrder?: number
   }
-  const stages = loadYaml('templates/example-pipeline-stage.yml') as Array<{
-    Name: string
-    Actions: Action[]
-  }>
+  const example = loadTemplate('templates/example-pipeline.yml')
+  const VALUES = {
+    ConnectionArn:
+      'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+    DeployRoleArn: 'arn:aws:iam::123456789012:role/app-deployer'
+  }
+  const pipeline = (values: Record<string, string> = {}) => {
+    const r = new Stack(example, { ...VALUES, ...values }).resources()
+    return {
+      resources: r,
+      stages: r.Pipeline.Properties.Stages as Array<{ Name: string; Actions: Action[] }>
+    }
+  }
 
-  it('uses the action type of the template with its properties, the required ones set', () => {
-    const type = new Stack(template, PARAMS).resources().GitHubActionsActionType.Properties
-    const props = type.ConfigurationProperties as Array<{ Name: string; Required: boolean }>
-    const ours = stages.flatMap(s => s.Actions).filter(a => a.ActionTypeId.Owner === 'Custom')
-    expect(ours).toHaveLength(1)
-    const [action] = ours
-    expect(action.ActionTypeId).toEqual({
-      Category: type.Category,
-      Owner: 'Custom',
-      Provider: type.Provider,
-      Version: type.Version
-    })
-    for (const key of Object.keys(action.Configuration)) expect(props.map(p => p.Name)).toContain(key)
-    for (const p of props.filter(p => p.Required)) expect(action.Configuration[p.Name]).toBeTruthy()
-    const inputs = JSON.parse(action.Configuration.Inputs) as Record<string, unknown>
-    expect(Object.values(inputs).every(v => typeof v === 'string')).toBe(true)
+  it('deploys with the connection and the deploy role, and refuses to without them', () => {
+    const { resources } = pipeline()
+    expect(Object.keys(resources).sort()).toEqual(['ArtifactBucket', 'Pipeline', 'PipelineRole'])
+    expect(() => new Stack(example, { DeployRoleArn: VALUES.DeployRoleArn })).toThrow(/ConnectionArn/)
+    expect(() => new Stack(example, { ConnectionArn: VALUES.ConnectionArn })).toThrow(/DeployRoleArn/)
+    expect(() => new Stack(example, { ...VALUES, ConnectionArn: 'arn:aws:s3:::bucket' })).toThrow(
+      /ConnectionArn/
+    )
   })
 
-  it("builds from the Source stage's artifact and hands BuildOutput to a Deploy stage that reads it", () => {
-    const build = stages.find(s => s.Actions.some(a => a.ActionTypeId.Owner === 'Custom'))!
-    const [action] = build.Actions
-    expect(action.InputArtifacts).toEqual([{ Name: 'SourceArtifact' }])
-    expect(action.OutputArtifacts).toEqual([{ Name: 'BuildOutput' }])
-    const deploy = stages[stages.indexOf(build) + 1]
-    expect(deploy?.Name).toBe('Deploy')
-    const [cfn] = deploy.Actions
+  it("uses the bridge's action type with its properties, the required ones set", () => {
+    for (const values of [{}, { ProviderName: 'Builds', ActionVersion: '2' }]) {
+      const type = new Stack(template, { ...PARAMS, ...values }).resources().GitHubActionsActionType
+        .Properties
+      const props = type.ConfigurationProperties as Array<{ Name: string; Required: boolean }>
+      const ours = pipeline(values)
+        .stages.flatMap(s => s.Actions)
+        .filter(a => a.ActionTypeId.Owner === 'Custom')
+      expect(ours).toHaveLength(1)
+      const [action] = ours
+      expect(action.ActionTypeId).toEqual({
+        Category: type.Category,
+        Owner: 'Custom',
+        Provider: type.Provider,
+        Version: type.Version
+      })
+      for (const key of Object.keys(action.Configuration)) expect(props.map(p => p.Name)).toContain(key)
+      for (const p of props.filter(p => p.Required)) expect(action.Configuration[p.Name]).toBeTruthy()
+      const inputs = JSON.parse(action.Configuration.Inputs) as Record<string, unknown>
+      expect(inputs).toEqual({ commit: '#{SourceVariables.CommitId}' })
+    }
+    // With PollerGroups=true in the bridge stack, every action names its group.
+    const grouped = pipeline({ PollerGroup: 'linux' }).stages[1].Actions[0]
+    expect(grouped.Configuration.PollerGroup).toBe('linux')
+    expect(pipeline().stages[1].Actions[0].Configuration).not.toHaveProperty('PollerGroup')
+  })
+
+  it('Source hands SourceArtifact (and SourceVariables) to the build, whose BuildOutput a Deploy stage reads', () => {
+    const { stages } = pipeline()
+    expect(stages.map(s => s.Name)).toEqual(['Source', 'Build', 'Deploy'])
+    const [source] = stages[0].Actions
+    expect(source.ActionTypeId).toEqual({
+      Category: 'Source',
+      Owner: 'AWS',
+      Provider: 'CodeStarSourceConnection',
+      Version: '1'
+    })
+    expect(source.Namespace).toBe('SourceVariables')
+    expect(source.OutputArtifacts).toEqual([{ Name: 'SourceArtifact' }])
+    const [build] = stages[1].Actions
+    expect(build.InputArtifacts).toEqual([{ Name: 'SourceArtifact' }])
+    expect(build.OutputArtifacts).toEqual([{ Name: 'BuildOutput' }])
+    expect(build.Configuration).toMatchObject({
+      Repository: 'octo-org/app',
+      Workflow: 'build.yml',
+      Ref: 'main'
+    })
+    const [cfn] = stages[2].Actions
     expect(cfn.ActionTypeId).toEqual({
       Category: 'Deploy',
       Owner: 'AWS',
@@ -1172,6 +1213,38 @@ describe('templates/example-pipeline-stage.yml', () => {
     })
     expect(cfn.InputArtifacts).toEqual([{ Name: 'BuildOutput' }])
     // CloudFormation reads the template from the root of the artifact's ZIP: ARTIFACT::path.
-    expect(cfn.Configuration.TemplatePath).toMatch(/^BuildOutput::[\w./-]+$/)
+    expect(cfn.Configuration.TemplatePath).toBe('BuildOutput::template.yml')
+    expect(cfn.Configuration.RoleArn).toBe(VALUES.DeployRoleArn)
+    // The build workflow the example names declares the inputs the action sends.
+    const workflow = loadYaml('examples/build-with-artifacts.yml') as {
+      on: { workflow_dispatch: { inputs: Record<string, unknown> } }
+    }
+    expect(Object.keys(workflow.on.workflow_dispatch.inputs).sort()).toEqual([
+      'codepipeline-job-id',
+      'commit'
+    ])
+  })
+
+  it("the pipeline's role reaches its bucket, its connection and its app stack, and passes only the deploy role", () => {
+    const role = pipeline().resources.PipelineRole.Properties as unknown as RoleProperties
+    expect(trust(role)).toEqual({
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { Service: 'codepipeline.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } }
+    })
+    const statements = role.Policies.flatMap(p => p.PolicyDocument.Statement)
+    for (const s of statements) {
+      expect(s.Effect).toBe('Allow')
+      for (const r of list(s.Resource)) expect([s.Action, r]).not.toEqual([s.Action, '*'])
+    }
+    const resourcesOf = (action: string) =>
+      statements.filter(s => list(s.Action).includes(action)).flatMap(s => list(s.Resource))
+    expect(resourcesOf('iam:PassRole')).toEqual([VALUES.DeployRoleArn])
+    expect(resourcesOf('codeconnections:UseConnection')).toEqual([VALUES.ConnectionArn])
+    expect(resourcesOf('s3:PutObject')).toEqual(['<ArtifactBucket.Arn>/*'])
+    expect(resourcesOf('cloudformation:UpdateStack')).toEqual([
+      'arn:aws:cloudformation:eu-west-1:123456789012:stack/app/*'
+    ])
   })
 })
