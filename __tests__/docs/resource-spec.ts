@@ -61,8 +61,9 @@ function checkValue(
   where: string,
   problems: string[]
 ): void {
-  const refuse = (expected: string) =>
+  const refuse = (expected: string): void => {
     problems.push(`${where}: expected ${expected}, got ${JSON.stringify(value)}`)
+  }
   switch (type.type) {
     case 'string':
     case 'date-time':

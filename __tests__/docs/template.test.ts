@@ -1158,7 +1158,8 @@ describe('templates/example-pipeline.yml', () => {
   })
 
   it("uses the bridge's action type with its properties, the required ones set", () => {
-    for (const values of [{}, { ProviderName: 'Builds', ActionVersion: '2' }]) {
+    const kinds: Array<Record<string, string>> = [{}, { ProviderName: 'Builds', ActionVersion: '2' }]
+    for (const values of kinds) {
       const type = new Stack(template, { ...PARAMS, ...values }).resources().GitHubActionsActionType
         .Properties
       const props = type.ConfigurationProperties as Array<{ Name: string; Required: boolean }>
