@@ -111,7 +111,11 @@ describe("an enterprise issuer's tokens", () => {
       aud: 'https://github.example.com/octo-org'
     })
     const out = await sts(emu).send(
-      new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE, RoleSessionName: 'session', WebIdentityToken: token })
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: ROLE,
+        RoleSessionName: 'session',
+        WebIdentityToken: token
+      })
     )
     expect(out.Provider).toBe('arn:aws:iam::123456789012:oidc-provider/github.example.com/_services/token')
   })
