@@ -28570,6 +28570,30 @@ function httpsOnlyPlugin(what) {
 
 /***/ }),
 
+/***/ 5145:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ unresolvedHost)
+/* harmony export */ });
+// An endpoint whose host name does not exist (getaddrinfo ENOTFOUND) is a setting to fix, not an outage: the host
+// is built from aws-region, so a region with the right shape that AWS does not have (eu-wset-1) ends here, and
+// so does a mistyped AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL. Waiting or retrying would not help.
+/** What to check when the request's host does not resolve; undefined for any other failure. */
+function unresolvedHost(error, service, region) {
+    const e = error;
+    // Node's error has the code and the host name; an error the SDK had to wrap keeps them only in its message.
+    const said = /\bgetaddrinfo ENOTFOUND (\S+)/.exec(typeof e?.message === 'string' ? e.message : '');
+    if (e?.code !== 'ENOTFOUND' && !said)
+        return undefined;
+    const host = typeof e?.hostname === 'string' && e.hostname ? e.hostname : (said?.[1] ?? "The endpoint's host");
+    return (`${host} does not exist (DNS has no such name), so nothing was sent: check that aws-region "${region}" is ` +
+        `an AWS region (e.g. eu-west-1), and AWS_ENDPOINT_URL_${service} or AWS_ENDPOINT_URL if either is set.`);
+}
+
+
+/***/ }),
+
 /***/ 6136:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28672,7 +28696,7 @@ function proxySecrets(env = process.env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7003);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6945);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28681,7 +28705,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7003:
+/***/ 6945:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28704,7 +28728,36 @@ var aws_attempts = __nccwpck_require__(8603);
 var clients = __nccwpck_require__(201);
 // EXTERNAL MODULE: ./src/aws/https-only.ts
 var https_only = __nccwpck_require__(491);
+;// CONCATENATED MODULE: ./src/aws/token-claims.ts
+// What an AccessDenied from STS needs next to the trust policy it failed: the claims the policy tests, as this
+// job's token carries them. Claims are not secret (GitHub documents them, and they name the repository, ref and
+// environment); the token is, and nothing here returns or prints any part of it but these claims.
+/** The payload's iss, sub and aud, read without checking the signature (STS checks it); empty if unreadable. */
+function tokenClaims(token) {
+    let payload;
+    try {
+        payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    }
+    catch {
+        return { aud: [] };
+    }
+    if (payload === null || typeof payload !== 'object')
+        return { aud: [] };
+    const { iss, sub, aud } = payload;
+    const text = (v) => (typeof v === 'string' && v.length <= 1000 ? v : undefined);
+    const audiences = (Array.isArray(aud) ? aud : [aud]).map(text).filter(a => a !== undefined);
+    return { iss: text(iss), sub: text(sub), aud: audiences };
+}
+/** The prefix of the trust policy's condition keys: the issuer without https:// (token.actions.githubusercontent.com). */
+function conditionKeyPrefix(claims) {
+    return claims.iss?.replace(/^https:\/\//, '');
+}
+
+// EXTERNAL MODULE: ./src/aws/unresolved-host.ts
+var unresolved_host = __nccwpck_require__(5145);
 ;// CONCATENATED MODULE: ./src/aws/credentials.ts
+
+
 
 
 
@@ -28747,7 +28800,7 @@ async function resolveCredentials(settings) {
         };
     }
     catch (error) {
-        throw assumeRoleError(error, role.arn, role.audience);
+        throw assumeRoleError(error, role.arn, tokenClaims(token), settings.region);
     }
     finally {
         sts.destroy();
@@ -28806,7 +28859,7 @@ async function ambientCredentials(settings) {
         throw new Error(`Could not load the ambient AWS credentials: ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
     }
 }
-function assumeRoleError(error, roleArn, audience) {
+function assumeRoleError(error, roleArn, claims, region) {
     if (error instanceof errors/* UserError */.yo)
         return error;
     const e = error;
@@ -28817,14 +28870,23 @@ function assumeRoleError(error, roleArn, audience) {
     const text = `${code}: ${(0,errors/* errorMessage */.gJ)(e).replace(/\.$/, '')}`;
     const answered = e.$metadata?.httpStatusCode !== undefined;
     const reason = answered ? `STS said: ${text}` : `STS could not be reached: ${text}`;
+    const unresolved = answered ? undefined : (0,unresolved_host/* unresolvedHost */.Q)(error, 'STS', region);
+    if (unresolved)
+        return new errors/* UserError */.yo(`Could not assume ${roleArn}: ${reason}. ${unresolved}`);
+    // The token's issuer names the provider and prefixes the condition keys (GitHub Enterprise has its own).
+    const issuer = conditionKeyPrefix(claims) ?? "GitHub's OIDC issuer";
+    const audiences = claims.aud.map(a => JSON.stringify(a)).join(', ') || 'none';
     switch (code) {
         case 'AccessDenied':
-            return new errors/* UserError */.yo(`Could not assume ${roleArn} (sts:AssumeRoleWithWebIdentity). ${reason}. Check the role's trust policy: ` +
-                `it must trust the token.actions.githubusercontent.com provider, and its ` +
-                `token.actions.githubusercontent.com:sub condition must match this repository and ref.`);
+            return new errors/* UserError */.yo(`Could not assume ${roleArn} (sts:AssumeRoleWithWebIdentity). ${reason}. This job's token has ` +
+                `sub ${JSON.stringify(claims.sub ?? '')} and aud ${audiences}, from ${claims.iss ?? 'an unknown issuer'}. ` +
+                `Check the role's trust policy: it must trust the OIDC provider of ${issuer}, its ${issuer}:aud ` +
+                `condition must accept that aud and its ${issuer}:sub condition must match that sub (the repository, ` +
+                'and the ref or the environment of this job).');
         case 'InvalidIdentityToken':
-            return new errors/* UserError */.yo(`Could not assume ${roleArn}: ${reason}. Check that the account has the GitHub OIDC provider ` +
-                `(token.actions.githubusercontent.com) with client ID "${audience}" (the audience input).`);
+            return new errors/* UserError */.yo(`Could not assume ${roleArn}: ${reason}. Check that the account has an IAM OIDC provider for ` +
+                `${claims.iss ?? "GitHub's OIDC issuer"} with client ID ${audiences} (the audience input); on GitHub ` +
+                "Enterprise, that is the bridge template's OidcIssuer.");
         case 'ValidationError':
             return new errors/* UserError */.yo(`Could not assume ${roleArn}: ${reason}.`);
         default:
@@ -28833,6 +28895,7 @@ function assumeRoleError(error, roleArn, audience) {
 }
 
 ;// CONCATENATED MODULE: ./src/aws/codepipeline.ts
+
 
 
 
@@ -28939,6 +29002,9 @@ function explain(error, operation, jobId, region) {
         case 'OutputVariablesSizeExceededException':
             return fix('The request was refused as invalid; it is not retried.');
         default: {
+            const unresolved = (0,unresolved_host/* unresolvedHost */.Q)(error, 'CODEPIPELINE', region);
+            if (unresolved)
+                return fix(unresolved);
             const network = error.code;
             const detail = network && !said.includes(network) ? ` [${network}]` : '';
             return fix(`Gave up${attempts > 1 ? ` after ${attempts} attempts` : ''}${detail}; CodePipeline or the network may be unavailable.`);
@@ -28964,10 +29030,25 @@ function pipelineContext(data) {
         actionName: context?.action?.name
     };
 }
+/**
+ * The console's host for a region's partition, read from the region's name: aws (eu-west-1) has a host per
+ * region, aws-us-gov (us-gov-west-1) and aws-cn (cn-north-1) one host each; other partitions (ISO, the European
+ * Sovereign Cloud) get no link, since their consoles are not on the public internet or not known here.
+ */
+function consoleHost(region) {
+    if (/^us-gov-/.test(region))
+        return 'console.amazonaws-us-gov.com';
+    if (/^cn-/.test(region))
+        return 'console.amazonaws.cn';
+    if (/^(us|eu|ap|sa|ca|me|af|il|mx)-(?!iso)/.test(region))
+        return `${region}.console.aws.amazon.com`;
+    return undefined;
+}
 function consoleUrl(region, context) {
-    if (!context.pipelineName)
+    const host = consoleHost(region);
+    if (!context.pipelineName || !host)
         return undefined;
-    const pipeline = `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${encodeURIComponent(context.pipelineName)}`;
+    const pipeline = `https://${host}/codesuite/codepipeline/pipelines/${encodeURIComponent(context.pipelineName)}`;
     return context.pipelineExecutionId
         ? `${pipeline}/executions/${context.pipelineExecutionId}/timeline?region=${region}`
         : `${pipeline}/view?region=${region}`;
