@@ -21,6 +21,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/aws/artifact-store.ts
 var artifact_store = __webpack_require__(9475);
+// EXTERNAL MODULE: ./src/bytes.ts
+var bytes = __webpack_require__(6136);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __webpack_require__(8992);
 // EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
@@ -180,9 +182,12 @@ function explain(error, artifact) {
 
 
 
+
+
 /**
  * Downloads each input artifact of the job into a temporary file (yauzl needs to seek: the central directory
- * is at the end of a ZIP) and extracts it: straight into `dir` when there is one, into `dir/<name>` for several.
+ * is at the end of a ZIP) and extracts it straight after: into `dir` when there is one, into `dir/<name>` for
+ * several. A ZIP whose SHA-256 is not the one its metadata records (set by this action's upload) is refused.
  */
 async function extractInputArtifacts(settings, data, dir, temp = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)()) {
     const inputs = data.inputArtifacts ?? [];
@@ -195,8 +200,9 @@ async function extractInputArtifacts(settings, data, dir, temp = process.env.RUN
             const location = (0,artifact_store/* locationOf */.hD)(inputs[index], 'Input');
             const file = (0,external_node_path_.join)(scratch, `${index}.zip`);
             core/* info */.pq((0,src_text/* neutralize */.YI)(`Downloading input artifact "${name}" from s3://${location.bucket}/${location.key}`));
+            let downloaded;
             try {
-                await store.download(location, file);
+                downloaded = await store.download(location, file);
             }
             catch (error) {
                 throw (0,s3_errors/* explainS3Error */.y)(error, {
@@ -207,7 +213,15 @@ async function extractInputArtifacts(settings, data, dir, temp = process.env.RUN
                     kmsKeyId: data.encryptionKey?.id
                 });
             }
-            extracted.push({ name, dir: destination, ...(await extractZip(file, destination, name)) });
+            const { sha256, recorded } = downloaded;
+            if (recorded !== undefined && recorded.toLowerCase() !== sha256) {
+                throw new artifact_error/* ArtifactError */.nE((0,src_text/* neutralize */.YI)(`Input artifact "${name}" from s3://${location.bucket}/${location.key} has the SHA-256 ${sha256}, but ` +
+                    `its x-amz-meta-sha256 says ${recorded}: the object changed after the action that stored it hashed ` +
+                    'it, or was damaged. Nothing was extracted; release the change again, and check who else can write ' +
+                    'to the artifact store.'), 'RevisionOutOfSync');
+            }
+            core/* info */.pq(`Downloaded input artifact "${name}": ${(0,bytes/* formatBytes */.z)(downloaded.bytes)}, SHA-256 ${sha256}`);
+            extracted.push({ name, dir: destination, sha256, ...(await extractZip(file, destination, name)) });
             await (0,promises_.rm)(file);
         }
         return extracted;
@@ -284,6 +298,9 @@ function explainS3Error(error, context) {
     if (code.startsWith('KMS.')) {
         return fail('ConfigurationError', `S3 could not use ${kms}: check that the key exists, is enabled and is in ${context.region}.`);
     }
+    if (code === 'PreconditionFailed' || status === 412) {
+        return fail('SystemUnavailable', 'The object was replaced in the artifact store while this action read or copied it; re-run the job.');
+    }
     if (code === 'NoSuchBucket') {
         return fail('ConfigurationError', `The artifact bucket ${context.bucket} does not exist in ${context.region}.`);
     }
@@ -319,13 +336,14 @@ const LOCAL = new Set([
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   cr: () => (/* binding */ connectArtifactStore),
-/* harmony export */   hD: () => (/* binding */ locationOf)
+/* harmony export */   hD: () => (/* binding */ locationOf),
+/* harmony export */   rf: () => (/* binding */ COPY_MAX_BYTES)
 /* harmony export */ });
-/* unused harmony export ArtifactStore */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6466);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* unused harmony exports DIGEST_METADATA, ArtifactStore */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _artifacts_artifact_error_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7102);
 /* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(201);
 
@@ -333,11 +351,18 @@ const LOCAL = new Set([
 
 
 // lib-storage holds each part in memory until S3 has it: 5 MiB parts (S3's minimum), four in flight, keep an
-// upload near 30 MiB whatever the artifact's size (a 1 GiB round trip peaks under 200 MiB RSS, see
-// bench/artifacts-roundtrip.ts), and 10,000 parts allow artifacts up to 48 GiB. Each part is a buffer, so the
-// SDK retries a failed part itself (it cannot replay a stream).
+// upload near 30 MiB whatever the artifact's size (bench/artifacts-roundtrip.ts), and 10,000 parts allow
+// artifacts up to 48 GiB. Each part is a buffer, so the SDK retries a failed part itself (it cannot replay a stream).
 const PART_BYTES = 5 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 4;
+// Downloads: lib-storage has no download, so large objects come as ranged GETs (S3's Range header), four 8 MiB
+// ranges in flight and taken in order, which bounds memory near 40 MiB and keeps several connections busy.
+const RANGE_BYTES = 8 * 1024 * 1024;
+const RANGES_IN_FLIGHT = 4;
+/** The largest object CopyObject takes, so the largest whose metadata can be set after the upload. */
+const COPY_MAX_BYTES = 5 * 1024 ** 3;
+/** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
+const DIGEST_METADATA = 'sha256';
 class ArtifactStore {
     sdk;
     storage;
@@ -350,7 +375,7 @@ class ArtifactStore {
     /**
      * Uploads a stream of unknown length (one PutObject when it is small, else a multipart upload that is
      * aborted if a part fails), encrypted with SSE-KMS: the job's customer-managed key when it has one,
-     * otherwise the account's AWS managed key.
+     * otherwise the account's AWS managed key. Returns the stored object's ETag.
      */
     async upload(target, body, kmsKeyId) {
         const upload = new this.storage.Upload({
@@ -361,21 +386,100 @@ class ArtifactStore {
                 Bucket: target.bucket,
                 Key: target.key,
                 Body: body,
-                ContentType: 'application/zip',
-                ServerSideEncryption: 'aws:kms',
-                ...(kmsKeyId ? { SSEKMSKeyId: kmsKeyId } : {})
+                ...encryption(kmsKeyId)
             }
         });
-        await upload.done();
+        return (await upload.done()).ETag;
     }
-    /** Streams an object into a file. */
+    /**
+     * Sets the ZIP's SHA-256 as user metadata once the upload has told it. S3 takes metadata only with the data,
+     * so the object is copied onto itself (a copy inside S3, the same encryption), and only if it is still the
+     * object just uploaded (its ETag).
+     */
+    async recordDigest(target, etag, sha256, kmsKeyId) {
+        await this.client.send(new this.sdk.CopyObjectCommand({
+            Bucket: target.bucket,
+            Key: target.key,
+            CopySource: `${target.bucket}/${target.key.split('/').map(encodeURIComponent).join('/')}`,
+            ...(etag ? { CopySourceIfMatch: etag } : {}),
+            MetadataDirective: 'REPLACE',
+            Metadata: { [DIGEST_METADATA]: sha256 },
+            ...encryption(kmsKeyId)
+        }));
+    }
+    /**
+     * Downloads an object into a file, hashing it on the way: the first range tells the size, the rest come in
+     * parallel and are written in order. Every later range asks for the ETag the first answer gave, so an object
+     * replaced meanwhile fails (412) instead of mixing two versions.
+     */
     async download(source, file) {
-        const { Body } = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: source.bucket, Key: source.key }));
-        await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_1__.pipeline)(Body, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createWriteStream)(file));
+        const get = (start, etag) => this.client.send(new this.sdk.GetObjectCommand({
+            Bucket: source.bucket,
+            Key: source.key,
+            Range: `bytes=${start}-${start + RANGE_BYTES - 1}`,
+            ...(etag ? { IfMatch: etag } : {})
+        }));
+        const body = async (answer) => {
+            const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
+            return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        };
+        const first = await get(0).catch((error) => {
+            // S3 answers a range of an empty object with 416: there is nothing to read.
+            if (error.$metadata?.httpStatusCode === 416)
+                return undefined;
+            throw error;
+        });
+        const size = first ? totalSize(first) : 0;
+        const starts = [];
+        for (let start = RANGE_BYTES; start < size; start += RANGE_BYTES)
+            starts.push(start);
+        const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+        const out = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(file, 'w');
+        const inFlight = [];
+        const refill = () => {
+            while (starts.length && inFlight.length < RANGES_IN_FLIGHT) {
+                const range = get(starts.shift(), first?.ETag).then(body);
+                range.catch(() => undefined); // awaited in its turn
+                inFlight.push(range);
+            }
+        };
+        let bytes = 0;
+        try {
+            refill();
+            let data = first ? await body(first) : Buffer.alloc(0);
+            for (;;) {
+                digest.update(data);
+                await out.write(data, 0, data.length, bytes);
+                bytes += data.length;
+                if (!inFlight.length)
+                    break;
+                data = await inFlight.shift();
+                refill();
+            }
+        }
+        finally {
+            await out.close();
+        }
+        if (bytes !== size)
+            throw new Error(`S3 sent ${bytes} bytes of a ${size}-byte object`);
+        const recorded = first?.Metadata?.[DIGEST_METADATA];
+        return { bytes, sha256: digest.digest('hex'), ...(recorded ? { recorded } : {}) };
     }
     destroy() {
         this.client.destroy();
     }
+}
+/** The object's size from a ranged answer (`bytes 0-8388607/123456789`), or its length if S3 sent it whole. */
+function totalSize(answer) {
+    const total = /\/(\d+)$/.exec(answer.ContentRange ?? '');
+    return total ? Number(total[1]) : (answer.ContentLength ?? 0);
+}
+function encryption(kmsKeyId) {
+    return {
+        ContentType: 'application/zip',
+        ServerSideEncryption: 'aws:kms',
+        ...(kmsKeyId ? { SSEKMSKeyId: kmsKeyId } : {})
+    };
 }
 /** Where CodePipeline keeps an artifact of the job. */
 function locationOf(artifact, kind) {

@@ -1,0 +1,696 @@
+export const id = 305;
+export const ids = [305];
+export const modules = {
+
+/***/ 7765:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ explainS3Error)
+/* harmony export */ });
+/* harmony import */ var _aws_attempts_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8603);
+/* harmony import */ var _aws_unresolved_host_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5145);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
+/* harmony import */ var _artifact_error_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7102);
+
+
+
+
+const THROTTLING = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded']);
+const EXPIRED = new Set(['ExpiredToken', 'TokenRefreshRequired', 'InvalidToken']);
+const WRONG_REGION = new Set([
+    'PermanentRedirect',
+    'AuthorizationHeaderMalformed',
+    'IllegalLocationConstraintException'
+]);
+const NOT_RECOGNISED = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch']);
+function explainS3Error(error, context) {
+    const e = error;
+    const code = e.Code ?? e.name;
+    const status = e.$metadata?.httpStatusCode;
+    const url = `s3://${context.bucket}/${context.key}`;
+    const head = `${context.subject} could not be ${context.action === 'upload' ? 'uploaded to' : 'downloaded from'} ${url}`;
+    const said = `${code}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e).replace(/\.$/, '')}`;
+    const fail = (type, fix) => new _artifact_error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArtifactError */ .nE(`${head} (${said}). ${fix}`, type, { cause: error });
+    // Refused before sending (a plain-http endpoint that is not loopback): the message already says what to fix.
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo)
+        return new _artifact_error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArtifactError */ .nE(`${head}: ${e.message}`, 'ConfigurationError', { cause: error });
+    const kms = context.kmsKeyId ? `the KMS key ${context.kmsKeyId}` : "the artifact store's KMS key";
+    if (status === undefined && typeof e.code === 'string' && LOCAL.has(e.code)) {
+        return fail('ConfigurationError', 'This runner could not read or write the file: check its disk space and permissions.');
+    }
+    const unresolved = status === undefined ? (0,_aws_unresolved_host_js__WEBPACK_IMPORTED_MODULE_3__/* .unresolvedHost */ .Q)(error, 'S3', context.region) : undefined;
+    if (unresolved)
+        return fail('ConfigurationError', unresolved);
+    if (THROTTLING.has(code) || status === undefined || status >= 500) {
+        const attempts = (0,_aws_attempts_js__WEBPACK_IMPORTED_MODULE_0__/* .attemptsOf */ .Or)(error);
+        return fail('SystemUnavailable', `S3 did not take the request${attempts > 1 ? ` after ${attempts} attempts` : ''}; S3 or the network may be ` +
+            'unavailable. Re-run the job when it is back (max-attempts sets how often each request is tried).');
+    }
+    if (EXPIRED.has(code)) {
+        return fail('SystemUnavailable', "The job's artifact credentials from CodePipeline expired; re-run the job.");
+    }
+    if (NOT_RECOGNISED.has(code)) {
+        return fail('ConfigurationError', "S3 did not recognise the job's artifact credentials: if AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL is set, " +
+            "it must point to S3 in the pipeline's region.");
+    }
+    if (code === 'AccessDenied' || code.startsWith('KMS.AccessDenied') || status === 403) {
+        const needs = context.action === 'upload'
+            ? 's3:PutObject on the bucket, and kms:GenerateDataKey on'
+            : 's3:GetObject on the bucket, and kms:Decrypt on';
+        return fail('PermissionError', "The job's artifact credentials are CodePipeline's (a session of the pipeline's service role), not this " +
+            `action's role: the pipeline's service role needs ${needs} ${kms}, and neither the bucket policy nor ` +
+            'the key policy may deny it.');
+    }
+    if (code.startsWith('KMS.')) {
+        return fail('ConfigurationError', `S3 could not use ${kms}: check that the key exists, is enabled and is in ${context.region}.`);
+    }
+    if (code === 'PreconditionFailed' || status === 412) {
+        return fail('SystemUnavailable', 'The object was replaced in the artifact store while this action read or copied it; re-run the job.');
+    }
+    if (code === 'NoSuchBucket') {
+        return fail('ConfigurationError', `The artifact bucket ${context.bucket} does not exist in ${context.region}.`);
+    }
+    if (code === 'NoSuchKey' || (status === 404 && context.action === 'download')) {
+        return fail('ConfigurationError', 'The artifact is not in the artifact store: a lifecycle rule or someone may have deleted it. Release a ' +
+            'new change through the pipeline so that the earlier stage stores it again.');
+    }
+    if (WRONG_REGION.has(code) || status === 301) {
+        return fail('ConfigurationError', `The artifact bucket is not in ${context.region}: set aws-region to the pipeline's region.`);
+    }
+    return fail('ConfigurationError', 'S3 refused the request; it is not retried.');
+}
+// Errors of this machine's file system, not of S3: a full disk, a file that cannot be read or written.
+const LOCAL = new Set([
+    'ENOENT',
+    'ENOSPC',
+    'EDQUOT',
+    'EACCES',
+    'EPERM',
+    'EROFS',
+    'EISDIR',
+    'ENOTDIR',
+    'EEXIST',
+    'EMFILE',
+    'ENFILE'
+]);
+
+
+/***/ }),
+
+/***/ 8305:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  uploadOutputArtifacts: () => (/* binding */ uploadOutputArtifacts)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __webpack_require__(3340);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __webpack_require__(6466);
+// EXTERNAL MODULE: ./src/aws/artifact-store.ts
+var artifact_store = __webpack_require__(9475);
+// EXTERNAL MODULE: ./src/bytes.ts
+var src_bytes = __webpack_require__(6136);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __webpack_require__(8992);
+// EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
+var artifact_error = __webpack_require__(7102);
+// EXTERNAL MODULE: ./src/artifacts/s3-errors.ts
+var s3_errors = __webpack_require__(7765);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __webpack_require__(7975);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+// EXTERNAL MODULE: ./src/artifacts/compression.ts
+var compression = __webpack_require__(149);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./src/artifacts/zip-entries.ts
+
+
+
+/** The entries of the ZIP of `path`, in name order (the same files give the same ZIP), symbolic links followed. */
+async function zipSources(artifact, path, kind) {
+    if (kind === 'file')
+        return [fileSource(artifact, path, path.absolute, (0,external_node_path_.basename)(path.absolute), await (0,promises_.stat)(path.absolute))];
+    const sources = [];
+    await addDirectory(sources, artifact, path, path.absolute, '', []);
+    return sources;
+}
+async function addDirectory(sources, artifact, root, dir, prefix, ancestors) {
+    const here = await (0,promises_.realpath)(dir);
+    if (ancestors.includes(here)) {
+        throw (0,artifact_error/* misconfigured */.o7)(`Output artifact "${artifact}": ${dir} (in ${root.given}) is a symbolic link to a directory that contains ` +
+            'it, a loop that would never end; remove the link or point it elsewhere.');
+    }
+    const entries = await (0,promises_.readdir)(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (!entries.length && prefix) {
+        const found = await (0,promises_.stat)(dir);
+        sources.push({ name: prefix, size: 0, mode: found.mode, mtime: found.mtime });
+    }
+    for (const entry of entries) {
+        const path = (0,external_node_path_.join)(dir, entry.name);
+        const name = prefix + entry.name;
+        const found = await statOf(entry, path, artifact, root);
+        if (found.isFile())
+            sources.push(fileSource(artifact, root, path, name, found));
+        else
+            await addDirectory(sources, artifact, root, path, `${name}/`, [...ancestors, here]);
+    }
+}
+function fileSource(artifact, root, path, name, found) {
+    // Windows tools and many ZIP readers take a backslash for a directory separator: `..\x` would climb out.
+    if (name.includes('\\')) {
+        throw (0,artifact_error/* misconfigured */.o7)(`Output artifact "${artifact}": ${path} (in ${root.given}) has a backslash in its name, which ZIP readers ` +
+            'take as a directory separator; rename it.');
+    }
+    return { name, path, size: found.size, mode: found.mode, mtime: found.mtime };
+}
+async function statOf(entry, path, artifact, root) {
+    let found;
+    try {
+        found = await (0,promises_.stat)(path);
+    }
+    catch (error) {
+        if (!entry.isSymbolicLink())
+            throw error;
+        throw (0,artifact_error/* misconfigured */.o7)(`Output artifact "${artifact}": ${path} (in ${root.given}) is a symbolic link to nothing: ` +
+            `${error.message}. Remove it or make it point to a file.`, { cause: error });
+    }
+    if (found.isFile() || found.isDirectory())
+        return found;
+    throw (0,artifact_error/* misconfigured */.o7)(`Output artifact "${artifact}": ${path} (in ${root.given}) is neither a file nor a directory (a socket, ` +
+        'FIFO or device), which a ZIP cannot hold; remove it from the directory.');
+}
+
+// EXTERNAL MODULE: ./src/artifacts/zip-format.ts
+var zip_format = __webpack_require__(3134);
+;// CONCATENATED MODULE: ./src/artifacts/zip.ts
+
+
+
+
+
+
+
+
+
+
+
+// An output artifact's ZIP, made as it is sent. Entries are written in order, but the next few are read and
+// deflated ahead of their turn on zlib's thread pool, so several cores compress while the upload takes what is
+// ready. Memory stays bounded: each entry ahead holds at most a small file or LOOKAHEAD_BYTES of deflated data.
+/** Files up to this size are read whole: their CRC and sizes go in the local header, and one call deflates them. */
+const WHOLE_BYTES = 1024 * 1024;
+/** How much deflated data an entry ahead of its turn may hold before its deflating waits. */
+const LOOKAHEAD_BYTES = 4 * 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
+/** Entries prepared ahead of the one being written: one per core keeps every core deflating. */
+const AHEAD = Math.max(2, Math.min(8, (0,external_node_os_.availableParallelism)()));
+/** The ZIP of a directory's contents, or of one file, deflated at `level` where it shrinks (0: all stored). */
+function zipStream(artifact, path, kind, level) {
+    const stats = { entries: 0, stored: 0, deflated: 0 };
+    let failure;
+    const fail = (error) => {
+        failure ??= error instanceof artifact_error/* ArtifactError */.nE ? error : unreadable(artifact, path, error);
+        return failure;
+    };
+    async function* bytes() {
+        try {
+            const sources = await zipSources(artifact, path, kind);
+            yield* zipBytes(artifact, path, sources, level, stats);
+        }
+        catch (error) {
+            throw fail(error);
+        }
+    }
+    return { stream: external_node_stream_.Readable.from(bytes(), { objectMode: false }), failed: () => failure, stats };
+}
+async function* zipBytes(artifact, root, sources, level, stats) {
+    const ahead = [];
+    let next = 0;
+    const refill = () => {
+        while (next < sources.length && ahead.length < AHEAD) {
+            const prepared = prepare(sources[next++], level);
+            prepared.catch(() => undefined); // awaited in its turn; until then its failure must not go unhandled
+            ahead.push(prepared);
+        }
+    };
+    const records = [];
+    let offset = 0;
+    try {
+        refill();
+        while (ahead.length) {
+            const entry = await ahead.shift();
+            refill();
+            const header = (0,zip_format/* localHeader */.$B)(entry.header);
+            yield header;
+            let compressedSize = 0;
+            if (entry.data) {
+                compressedSize = entry.data.length;
+                if (compressedSize)
+                    yield entry.data;
+            }
+            else if (entry.stream) {
+                for await (const chunk of entry.stream()) {
+                    compressedSize += chunk.length;
+                    yield chunk;
+                }
+            }
+            const read = entry.read?.() ?? entry.header.known ?? { crc: 0, size: 0 };
+            if (read.size !== entry.source.size || (entry.header.known && read.crc !== entry.header.known.crc))
+                throw changed(artifact, root, entry.source);
+            const record = { ...entry.header, crc: read.crc, size: read.size, compressedSize, offset };
+            records.push(record);
+            offset += header.length + compressedSize;
+            if (!entry.header.known) {
+                const descriptor = (0,zip_format/* dataDescriptor */.E7)(record);
+                yield descriptor;
+                offset += descriptor.length;
+            }
+            stats.entries += 1;
+            if (entry.source.path)
+                stats[entry.header.method === zip_format/* DEFLATED */.aE ? 'deflated' : 'stored'] += 1;
+        }
+        yield (0,zip_format/* centralDirectory */.H$)(records, offset);
+    }
+    finally {
+        for (const pending of ahead)
+            pending.then(entry => entry.close(), () => undefined);
+    }
+}
+const deflate = (0,external_node_util_.promisify)(external_node_zlib_.deflateRaw);
+/** Reads what must be known before an entry's header: its method, and for all but deflated streams its CRC. */
+async function prepare(source, level) {
+    const base = { mtime: source.mtime, mode: source.mode, name: source.name, zip64: false };
+    const none = () => undefined;
+    if (!source.path) {
+        return { source, header: { ...base, method: zip_format/* STORED */.SD, known: { crc: 0, size: 0, compressedSize: 0 } }, close: none };
+    }
+    const path = source.path;
+    if (source.size <= WHOLE_BYTES) {
+        const data = await (0,promises_.readFile)(path);
+        const crc = (0,external_node_zlib_.crc32)(data);
+        const method = await (0,compression/* methodFor */.rY)(source.name, data.subarray(0, compression/* PROBE_BYTES */.Z8), level);
+        const deflated = method === zip_format/* DEFLATED */.aE ? await deflate(data, { level }) : undefined;
+        const kept = deflated && deflated.length < data.length ? deflated : undefined;
+        const known = { crc, size: data.length, compressedSize: (kept ?? data).length };
+        return {
+            source,
+            header: { ...base, method: kept ? zip_format/* DEFLATED */.aE : zip_format/* STORED */.SD, known },
+            data: kept ?? data,
+            close: none
+        };
+    }
+    const method = await (0,compression/* methodFor */.rY)(source.name, await head(path), level);
+    const zip64 = (0,zip_format/* zip64Needed */.$i)(source.size, method);
+    if (method === zip_format/* STORED */.SD) {
+        // The CRC goes in the local header, so the file is read once for it now and once more in its turn: a data
+        // descriptor after stored data is what Java's ZipInputStream refuses.
+        let crc = 0;
+        let size = 0;
+        for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: READ_CHUNK })) {
+            crc = (0,external_node_zlib_.crc32)(chunk, crc);
+            size += chunk.length;
+        }
+        const tally = counter();
+        return {
+            source,
+            header: { ...base, method, zip64, known: { crc, size, compressedSize: size } },
+            stream: () => {
+                (0,external_node_stream_promises_.pipeline)((0,external_node_fs_.createReadStream)(path, { highWaterMark: READ_CHUNK }), tally.transform).catch(() => undefined);
+                return tally.transform;
+            },
+            read: tally.read,
+            close: none
+        };
+    }
+    // Deflated from now on, ahead of its turn, into a buffer that makes the deflating wait when it is full.
+    const tally = counter();
+    const ready = new external_node_stream_.PassThrough({ highWaterMark: LOOKAHEAD_BYTES });
+    const file = (0,external_node_fs_.createReadStream)(path, { highWaterMark: READ_CHUNK });
+    const done = (0,external_node_stream_promises_.pipeline)(file, tally.transform, (0,external_node_zlib_.createDeflateRaw)({ level }), ready);
+    done.catch(() => undefined); // the same error reaches whoever reads `ready`
+    return {
+        source,
+        header: { ...base, method, zip64 },
+        stream: () => ready,
+        read: tally.read,
+        close: () => ready.destroy()
+    };
+}
+async function head(path) {
+    const file = await (0,promises_.open)(path);
+    try {
+        const block = Buffer.alloc(compression/* PROBE_BYTES */.Z8);
+        const { bytesRead } = await file.read(block, 0, compression/* PROBE_BYTES */.Z8, 0);
+        return block.subarray(0, bytesRead);
+    }
+    finally {
+        await file.close();
+    }
+}
+/** A pass-through that keeps the CRC-32 and size of what went through it. */
+function counter() {
+    let crc = 0;
+    let size = 0;
+    const transform = new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            crc = (0,external_node_zlib_.crc32)(chunk, crc);
+            size += chunk.length;
+            done(null, chunk);
+        }
+    });
+    return { transform, read: () => ({ crc, size }) };
+}
+function changed(artifact, root, source) {
+    return (0,artifact_error/* misconfigured */.o7)(`Output artifact "${artifact}": ${source.path} (in ${root.given}) changed while it was being zipped; make ` +
+        'sure no step still writes to it when the job reports.');
+}
+function unreadable(artifact, path, error) {
+    return (0,artifact_error/* misconfigured */.o7)(`Output artifact "${artifact}": could not read ${path.given} to zip it: ${error.message}`, { cause: error });
+}
+
+;// CONCATENATED MODULE: ./src/artifacts/upload.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Zips each output artifact's path and uploads it to the location CodePipeline gave it, one at a time so memory
+ * stays bounded, hashing the ZIP on its way out. Every path is checked before the first upload; the first failure
+ * stops the rest.
+ */
+async function uploadOutputArtifacts(settings, data, outputs, level) {
+    const kinds = await Promise.all(outputs.map(output => kindOf(output.name, output.path)));
+    const store = await (0,artifact_store/* connectArtifactStore */.cr)(settings, data);
+    try {
+        const stored = [];
+        for (const [index, { name, path }] of outputs.entries()) {
+            const declared = (data.outputArtifacts ?? []).find(artifact => artifact.name === name) ?? { name };
+            const target = (0,artifact_store/* locationOf */.hD)(declared, 'Output');
+            core/* info */.pq((0,src_text/* neutralize */.YI)(`Uploading output artifact "${name}" from ${path.given} to s3://${target.bucket}/${target.key}`));
+            const zip = zipStream(name, path, kinds[index], level);
+            let bytes = 0;
+            const digest = (0,external_node_crypto_.createHash)('sha256');
+            const counted = new external_node_stream_.Transform({
+                transform(chunk, _encoding, done) {
+                    bytes += chunk.length;
+                    digest.update(chunk);
+                    done(null, chunk);
+                }
+            });
+            // Either side failing ends both: a ZIP that cannot be read aborts the upload, and the reverse.
+            const piped = (0,external_node_stream_promises_.pipeline)(zip.stream, counted).catch(() => undefined);
+            let etag;
+            try {
+                etag = await store.upload(target, counted, data.encryptionKey?.id);
+            }
+            catch (error) {
+                counted.destroy();
+                throw (zip.failed() ??
+                    (0,s3_errors/* explainS3Error */.y)(error, {
+                        action: 'upload',
+                        subject: `Output artifact "${name}" (from ${path.given})`,
+                        ...target,
+                        region: settings.region,
+                        kmsKeyId: data.encryptionKey?.id
+                    }));
+            }
+            finally {
+                await piped;
+            }
+            const sha256 = digest.digest('hex');
+            const { entries, stored: kept, deflated } = zip.stats;
+            core/* info */.pq((0,src_text/* neutralize */.YI)(`Uploaded output artifact "${name}": ${(0,src_bytes/* formatBytes */.z)(bytes)} ZIP of ${entries} entries (${deflated} ` +
+                `files deflated, ${kept} stored), SHA-256 ${sha256}`));
+            const inMetadata = await recordDigest(store, target, etag, { name, bytes, sha256 }, settings.region, data);
+            stored.push({ name, path: path.given, ...target, bytes, sha256, digestInMetadata: inMetadata, zip: zip.stats });
+        }
+        return stored;
+    }
+    finally {
+        store.destroy();
+    }
+}
+/**
+ * The digest as the object's metadata too, for whoever reads the artifact store directly. The digest already is
+ * in the outputs and output variables, which later stages should trust first: a failure here only warns.
+ */
+async function recordDigest(store, target, etag, zip, region, data) {
+    const kmsKeyId = data.encryptionKey?.id;
+    const where = `s3://${target.bucket}/${target.key}`;
+    if (zip.bytes > artifact_store/* COPY_MAX_BYTES */.rf) {
+        core/* warning */.$e((0,src_text/* neutralize */.YI)(`Output artifact "${zip.name}" is larger than the 5 GiB S3 copies in one request, so its SHA-256 is not ` +
+            `set as the metadata of ${where}; it is in this step's outputs and output variables.`));
+        return false;
+    }
+    try {
+        await store.recordDigest(target, etag, zip.sha256, kmsKeyId);
+        return true;
+    }
+    catch (error) {
+        const reason = (0,s3_errors/* explainS3Error */.y)(error, {
+            action: 'upload',
+            subject: `The SHA-256 metadata of output artifact "${zip.name}"`,
+            ...target,
+            region,
+            kmsKeyId
+        });
+        core/* warning */.$e((0,src_text/* neutralize */.YI)(`${reason.message} The digest is in this step's outputs and output variables all the same.`));
+        return false;
+    }
+}
+async function kindOf(name, path) {
+    let found;
+    try {
+        found = await (0,promises_.stat)(path.absolute);
+    }
+    catch (error) {
+        const missing = error.code === 'ENOENT';
+        throw (0,artifact_error/* misconfigured */.o7)(`Output artifact "${name}": ${path.given} (${path.absolute}) ` +
+            (missing
+                ? 'does not exist. Make the build write it before the job ends, or correct its path in output-artifacts.'
+                : `cannot be read: ${error.message}`), { cause: error });
+    }
+    if (found.isFile())
+        return 'file';
+    if (found.isDirectory())
+        return 'directory';
+    throw (0,artifact_error/* misconfigured */.o7)(`Output artifact "${name}": ${path.given} (${path.absolute}) is neither a file nor a directory; give the ` +
+        'directory (its contents become the ZIP) or the single file to store.');
+}
+
+
+/***/ }),
+
+/***/ 9475:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   cr: () => (/* binding */ connectArtifactStore),
+/* harmony export */   hD: () => (/* binding */ locationOf),
+/* harmony export */   rf: () => (/* binding */ COPY_MAX_BYTES)
+/* harmony export */ });
+/* unused harmony exports DIGEST_METADATA, ArtifactStore */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _artifacts_artifact_error_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7102);
+/* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(201);
+
+
+
+
+// lib-storage holds each part in memory until S3 has it: 5 MiB parts (S3's minimum), four in flight, keep an
+// upload near 30 MiB whatever the artifact's size (bench/artifacts-roundtrip.ts), and 10,000 parts allow
+// artifacts up to 48 GiB. Each part is a buffer, so the SDK retries a failed part itself (it cannot replay a stream).
+const PART_BYTES = 5 * 1024 * 1024;
+const PARTS_IN_FLIGHT = 4;
+// Downloads: lib-storage has no download, so large objects come as ranged GETs (S3's Range header), four 8 MiB
+// ranges in flight and taken in order, which bounds memory near 40 MiB and keeps several connections busy.
+const RANGE_BYTES = 8 * 1024 * 1024;
+const RANGES_IN_FLIGHT = 4;
+/** The largest object CopyObject takes, so the largest whose metadata can be set after the upload. */
+const COPY_MAX_BYTES = 5 * 1024 ** 3;
+/** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
+const DIGEST_METADATA = 'sha256';
+class ArtifactStore {
+    sdk;
+    storage;
+    client;
+    constructor(sdk, storage, client) {
+        this.sdk = sdk;
+        this.storage = storage;
+        this.client = client;
+    }
+    /**
+     * Uploads a stream of unknown length (one PutObject when it is small, else a multipart upload that is
+     * aborted if a part fails), encrypted with SSE-KMS: the job's customer-managed key when it has one,
+     * otherwise the account's AWS managed key. Returns the stored object's ETag.
+     */
+    async upload(target, body, kmsKeyId) {
+        const upload = new this.storage.Upload({
+            client: this.client,
+            queueSize: PARTS_IN_FLIGHT,
+            partSize: PART_BYTES,
+            params: {
+                Bucket: target.bucket,
+                Key: target.key,
+                Body: body,
+                ...encryption(kmsKeyId)
+            }
+        });
+        return (await upload.done()).ETag;
+    }
+    /**
+     * Sets the ZIP's SHA-256 as user metadata once the upload has told it. S3 takes metadata only with the data,
+     * so the object is copied onto itself (a copy inside S3, the same encryption), and only if it is still the
+     * object just uploaded (its ETag).
+     */
+    async recordDigest(target, etag, sha256, kmsKeyId) {
+        await this.client.send(new this.sdk.CopyObjectCommand({
+            Bucket: target.bucket,
+            Key: target.key,
+            CopySource: `${target.bucket}/${target.key.split('/').map(encodeURIComponent).join('/')}`,
+            ...(etag ? { CopySourceIfMatch: etag } : {}),
+            MetadataDirective: 'REPLACE',
+            Metadata: { [DIGEST_METADATA]: sha256 },
+            ...encryption(kmsKeyId)
+        }));
+    }
+    /**
+     * Downloads an object into a file, hashing it on the way: the first range tells the size, the rest come in
+     * parallel and are written in order. Every later range asks for the ETag the first answer gave, so an object
+     * replaced meanwhile fails (412) instead of mixing two versions.
+     */
+    async download(source, file) {
+        const get = (start, etag) => this.client.send(new this.sdk.GetObjectCommand({
+            Bucket: source.bucket,
+            Key: source.key,
+            Range: `bytes=${start}-${start + RANGE_BYTES - 1}`,
+            ...(etag ? { IfMatch: etag } : {})
+        }));
+        const body = async (answer) => {
+            const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
+            return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        };
+        const first = await get(0).catch((error) => {
+            // S3 answers a range of an empty object with 416: there is nothing to read.
+            if (error.$metadata?.httpStatusCode === 416)
+                return undefined;
+            throw error;
+        });
+        const size = first ? totalSize(first) : 0;
+        const starts = [];
+        for (let start = RANGE_BYTES; start < size; start += RANGE_BYTES)
+            starts.push(start);
+        const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+        const out = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(file, 'w');
+        const inFlight = [];
+        const refill = () => {
+            while (starts.length && inFlight.length < RANGES_IN_FLIGHT) {
+                const range = get(starts.shift(), first?.ETag).then(body);
+                range.catch(() => undefined); // awaited in its turn
+                inFlight.push(range);
+            }
+        };
+        let bytes = 0;
+        try {
+            refill();
+            let data = first ? await body(first) : Buffer.alloc(0);
+            for (;;) {
+                digest.update(data);
+                await out.write(data, 0, data.length, bytes);
+                bytes += data.length;
+                if (!inFlight.length)
+                    break;
+                data = await inFlight.shift();
+                refill();
+            }
+        }
+        finally {
+            await out.close();
+        }
+        if (bytes !== size)
+            throw new Error(`S3 sent ${bytes} bytes of a ${size}-byte object`);
+        const recorded = first?.Metadata?.[DIGEST_METADATA];
+        return { bytes, sha256: digest.digest('hex'), ...(recorded ? { recorded } : {}) };
+    }
+    destroy() {
+        this.client.destroy();
+    }
+}
+/** The object's size from a ranged answer (`bytes 0-8388607/123456789`), or its length if S3 sent it whole. */
+function totalSize(answer) {
+    const total = /\/(\d+)$/.exec(answer.ContentRange ?? '');
+    return total ? Number(total[1]) : (answer.ContentLength ?? 0);
+}
+function encryption(kmsKeyId) {
+    return {
+        ContentType: 'application/zip',
+        ServerSideEncryption: 'aws:kms',
+        ...(kmsKeyId ? { SSEKMSKeyId: kmsKeyId } : {})
+    };
+}
+/** Where CodePipeline keeps an artifact of the job. */
+function locationOf(artifact, kind) {
+    const s3 = artifact.location?.s3Location;
+    if (artifact.location?.type !== 'S3' || !s3?.bucketName || !s3.objectKey) {
+        throw new _artifacts_artifact_error_js__WEBPACK_IMPORTED_MODULE_2__/* .ArtifactError */ .nE(`${kind} artifact "${artifact.name}" has no S3 location in the job's details (type ` +
+            `${artifact.location?.type ?? 'none'}); this action moves artifacts of an S3 artifact store only.`, 'ConfigurationError');
+    }
+    return { bucket: s3.bucketName, key: s3.objectKey };
+}
+/**
+ * A client signed with the job's artifact credentials (masked by getJobDetails when it read them). Without
+ * them there is no store: falling back to any other credentials would use the wrong principal.
+ */
+async function connectArtifactStore(settings, data, env = process.env) {
+    const c = data.artifactCredentials;
+    if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken) {
+        throw new _artifacts_artifact_error_js__WEBPACK_IMPORTED_MODULE_2__/* .ArtifactError */ .nE("CodePipeline's job details carry no artifact credentials, which are the only credentials for the " +
+            "job's artifacts; re-run the job.", 'SystemUnavailable');
+    }
+    const [sdk, storage] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19)), Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19))]);
+    const client = await (0,_clients_js__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .U)(sdk.S3Client, settings, {
+        credentials: {
+            accessKeyId: c.accessKeyId,
+            secretAccessKey: c.secretAccessKey,
+            sessionToken: c.sessionToken
+        },
+        httpsOnly: "artifacts and the job's artifact credentials to S3",
+        // S3 itself takes virtual-hosted requests (bucket.s3.region.amazonaws.com), the SDK's default. A local or
+        // compatible S3 behind AWS_ENDPOINT_URL(_S3) usually serves only path-style requests (endpoint/bucket/key).
+        serviceConfig: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}
+    });
+    return new ArtifactStore(sdk, storage, client);
+}
+
+
+/***/ })
+
+};
