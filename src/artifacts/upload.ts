@@ -1,9 +1,6 @@
 import type { JobData } from '@aws-sdk/client-codepipeline'
 import * as core from '@actions/core'
-import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
-import { Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import {
   connectArtifactStore,
   COPY_MAX_BYTES,
@@ -56,22 +53,11 @@ export async function uploadOutputArtifacts(
         )
       )
       const zip = zipStream(name, path, kinds[index], level)
-      let bytes = 0
-      const digest = createHash('sha256')
-      const counted = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          bytes += chunk.length
-          digest.update(chunk)
-          done(null, chunk)
-        }
-      })
-      // Either side failing ends both: a ZIP that cannot be read aborts the upload, and the reverse.
-      const piped = pipeline(zip.stream, counted).catch(() => undefined)
       let etag: string | undefined
       try {
-        etag = await store.upload(target, counted, data.encryptionKey?.id)
+        etag = await store.upload(target, zip.stream, data.encryptionKey?.id)
       } catch (error) {
-        counted.destroy()
+        zip.stream.destroy() // a failed upload stops the zipping, which closes its files
         throw (
           zip.failed() ??
           explainS3Error(error, {
@@ -82,10 +68,8 @@ export async function uploadOutputArtifacts(
             kmsKeyId: data.encryptionKey?.id
           })
         )
-      } finally {
-        await piped
       }
-      const sha256 = digest.digest('hex')
+      const { bytes, sha256 } = zip.made()
       const { entries, stored: kept, deflated } = zip.stats
       core.info(
         neutralize(
