@@ -111,8 +111,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(3340);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./src/aws/artifact-store.ts
-var artifact_store = __webpack_require__(9475);
+// EXTERNAL MODULE: ./src/aws/artifact-store.ts + 2 modules
+var artifact_store = __webpack_require__(8955);
 // EXTERNAL MODULE: ./src/bytes.ts
 var src_bytes = __webpack_require__(6136);
 // EXTERNAL MODULE: ./src/text.ts
@@ -524,22 +524,206 @@ async function kindOf(name, path) {
 
 /***/ }),
 
-/***/ 9475:
+/***/ 8955:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   cr: () => (/* binding */ connectArtifactStore),
-/* harmony export */   hD: () => (/* binding */ locationOf),
-/* harmony export */   rf: () => (/* binding */ COPY_MAX_BYTES)
-/* harmony export */ });
-/* unused harmony exports DIGEST_METADATA, ArtifactStore */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _artifacts_artifact_error_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7102);
-/* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(201);
 
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  rf: () => (/* binding */ COPY_MAX_BYTES),
+  cr: () => (/* binding */ connectArtifactStore),
+  hD: () => (/* binding */ locationOf)
+});
+
+// UNUSED EXPORTS: ArtifactStore, DIGEST_METADATA
+
+// EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
+var artifact_error = __webpack_require__(7102);
+// EXTERNAL MODULE: ./src/aws/clients.ts
+var clients = __webpack_require__(201);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __webpack_require__(5919);
+;// CONCATENATED MODULE: ./src/artifacts/sha256.ts
+
+// An artifact's SHA-256, computed on another core. Node hashes synchronously on the thread that calls update(),
+// and SHA-256 costs this machine's cores about 3.5 ns a byte (0.9 s for 256 MiB, as long as the transfer
+// itself): on the main thread it would hold up the sockets and the disk. A worker thread hashes behind them.
+/** Bytes handed over in one message: fewer, larger messages cost less than one per 64 KiB read. */
+const BATCH_BYTES = 1024 * 1024;
+/** Bytes handed over and not yet hashed before update() makes its caller wait: bounds the memory it holds. */
+const BEHIND_BYTES = 8 * 1024 * 1024;
+// CommonJS, evaluated: a worker that ncc need not bundle as a file of its own.
+const WORKER = `
+const { parentPort } = require('node:worker_threads')
+const { createHash } = require('node:crypto')
+const { openSync, readSync, closeSync } = require('node:fs')
+const hash = createHash('sha256')
+const buffer = Buffer.allocUnsafe(1024 * 1024)
+parentPort.on('message', message => {
+  if (message.chunks) {
+    for (const chunk of message.chunks) hash.update(chunk)
+  } else if (message.file) {
+    const fd = openSync(message.file, 'r')
+    try {
+      for (let at = message.start; at < message.end; ) {
+        const read = readSync(fd, buffer, 0, Math.min(buffer.length, message.end - at), at)
+        if (!read) throw new Error('the file ends at ' + at + ', before ' + message.end)
+        hash.update(buffer.subarray(0, read))
+        at += read
+      }
+    } finally {
+      closeSync(fd)
+    }
+  } else {
+    parentPort.postMessage({ digest: hash.digest('hex') })
+    return
+  }
+  parentPort.postMessage({ hashed: message.bytes })
+})
+`;
+class Sha256 {
+    worker = new external_node_worker_threads_.Worker(WORKER, { eval: true });
+    batch = [];
+    batched = 0;
+    behind = 0;
+    waiting;
+    failure;
+    result;
+    constructor() {
+        this.worker.on('message', (message) => {
+            if (message.digest !== undefined)
+                return this.result?.resolve(message.digest);
+            this.behind -= message.hashed ?? 0;
+            if (this.behind <= BEHIND_BYTES)
+                this.release();
+        });
+        this.worker.on('error', error => this.fail(error));
+        this.worker.on('exit', () => this.fail(new Error('the SHA-256 worker stopped before it was done')));
+    }
+    /** Hashes `chunk` next; when the worker is far behind, resolves once it has caught up. */
+    async update(chunk) {
+        this.batch.push(chunk);
+        this.batched += chunk.length;
+        if (this.batched >= BATCH_BYTES)
+            this.flush();
+        if (this.behind > BEHIND_BYTES)
+            await new Promise(resolve => (this.waiting = resolve));
+        if (this.failure)
+            throw this.failure;
+    }
+    /** Hashes bytes [start, end) of a file next, read by the worker itself: nothing crosses between threads. */
+    updateFromFile(file, start, end) {
+        this.flush();
+        this.worker.postMessage({ file, start, end, bytes: 0 });
+    }
+    /** The digest of everything given, lowercase hex; the worker ends with it. */
+    async digest() {
+        this.flush();
+        try {
+            return await new Promise((resolve, reject) => {
+                if (this.failure)
+                    return reject(this.failure);
+                this.result = { resolve, reject };
+                this.worker.postMessage({});
+            });
+        }
+        finally {
+            await this.worker.terminate();
+        }
+    }
+    /** Stops the worker without a digest (the transfer failed). */
+    async abandon() {
+        await this.worker.terminate();
+    }
+    flush() {
+        if (!this.batched)
+            return;
+        this.worker.postMessage({ chunks: this.batch, bytes: this.batched });
+        this.behind += this.batched;
+        this.batch = [];
+        this.batched = 0;
+    }
+    release() {
+        const waiting = this.waiting;
+        this.waiting = undefined;
+        waiting?.();
+    }
+    fail(error) {
+        this.failure ??= error;
+        this.result?.reject(this.failure);
+        this.release();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/aws/ranged-download.ts
+
+
+// An object downloaded into a file in ranges (S3's Range header), several at once, each written at its place as
+// it streams in: memory holds what is in flight on the sockets, whatever the object's size. The SHA-256 follows
+// in order on another core (sha256.ts), which reads each range back from the file (the page cache has it) while
+// the next ones still come.
+/** 8 MiB ranges, as the AWS CLI's parts; four at once keep several connections busy. */
+const RANGE_BYTES = 8 * 1024 * 1024;
+const RANGES_AHEAD = 4;
+/**
+ * Downloads through `get` into `file`. The first range tells the object's size and ETag; every later range asks
+ * for that ETag, so an object replaced meanwhile fails (412) instead of mixing two versions. `get` answers
+ * undefined for an empty object (S3's 416 to a range of nothing).
+ */
+async function downloadInRanges(get, file) {
+    const out = await (0,promises_.open)(file, 'w');
+    const digest = new Sha256();
+    try {
+        const first = await get(0, RANGE_BYTES - 1);
+        const size = first ? totalSize(first) : 0;
+        // A store that ignores Range (some S3-compatible ones) sent it whole: one range, then.
+        const step = first?.ContentRange ? RANGE_BYTES : size;
+        const ranges = [];
+        for (let start = 0; start < size; start += step)
+            ranges.push({ start, end: Math.min(size, start + step) - 1 });
+        const writes = [];
+        const begin = (range) => {
+            const answer = writes.length === 0 ? Promise.resolve(first) : get(range.start, range.end, first?.ETag);
+            const write = answer.then(body => writeAt(out, body, range));
+            write.catch(() => undefined); // awaited in its turn; until then its failure must not go unhandled
+            writes.push(write);
+        };
+        for (const [index, range] of ranges.entries()) {
+            while (writes.length < Math.min(ranges.length, index + RANGES_AHEAD))
+                begin(ranges[writes.length]);
+            await writes[index];
+            digest.updateFromFile(file, range.start, range.end + 1);
+        }
+        return { bytes: size, sha256: await digest.digest(), metadata: first?.Metadata ?? {} };
+    }
+    catch (error) {
+        await digest.abandon();
+        throw error;
+    }
+    finally {
+        await out.close();
+    }
+}
+/** Streams one answer's body to its place in the file, and checks that it brought the whole range. */
+async function writeAt(out, answer, range) {
+    let at = range.start;
+    for await (const chunk of answer?.Body ?? []) {
+        const bytes = chunk;
+        await out.write(bytes, 0, bytes.length, at);
+        at += bytes.length;
+    }
+    if (at !== range.end + 1)
+        throw new Error(`S3 sent ${at - range.start} bytes of the ${range.end + 1 - range.start} asked for at ${range.start}`);
+}
+/** The object's size from a ranged answer (`bytes 0-8388607/123456789`), or its length if S3 sent it whole. */
+function totalSize(answer) {
+    const total = /\/(\d+)$/.exec(answer.ContentRange ?? '');
+    return total ? Number(total[1]) : (answer.ContentLength ?? 0);
+}
+
+;// CONCATENATED MODULE: ./src/aws/artifact-store.ts
 
 
 
@@ -548,10 +732,7 @@ async function kindOf(name, path) {
 // artifacts up to 48 GiB. Each part is a buffer, so the SDK retries a failed part itself (it cannot replay a stream).
 const PART_BYTES = 5 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 4;
-// Downloads: lib-storage has no download, so large objects come as ranged GETs (S3's Range header), four 8 MiB
-// ranges in flight and taken in order, which bounds memory near 40 MiB and keeps several connections busy.
-const RANGE_BYTES = 8 * 1024 * 1024;
-const RANGES_IN_FLIGHT = 4;
+// Downloads: lib-storage has no download, hence ranged-download.ts.
 /** The largest object CopyObject takes, so the largest whose metadata can be set after the upload. */
 const COPY_MAX_BYTES = 5 * 1024 ** 3;
 /** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
@@ -600,72 +781,29 @@ class ArtifactStore {
             ...encryption(kmsKeyId)
         }));
     }
-    /**
-     * Downloads an object into a file, hashing it on the way: the first range tells the size, the rest come in
-     * parallel and are written in order. Every later range asks for the ETag the first answer gave, so an object
-     * replaced meanwhile fails (412) instead of mixing two versions.
-     */
+    /** Downloads an object into a file in parallel ranges (ranged-download.ts), hashing it on the way. */
     async download(source, file) {
-        const get = (start, etag) => this.client.send(new this.sdk.GetObjectCommand({
+        const get = (start, end, etag) => this.client
+            .send(new this.sdk.GetObjectCommand({
             Bucket: source.bucket,
             Key: source.key,
-            Range: `bytes=${start}-${start + RANGE_BYTES - 1}`,
+            Range: `bytes=${start}-${end}`,
             ...(etag ? { IfMatch: etag } : {})
-        }));
-        const body = async (answer) => {
-            const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
-            return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        };
-        const first = await get(0).catch((error) => {
+        }))
+            .catch((error) => {
             // S3 answers a range of an empty object with 416: there is nothing to read.
-            if (error.$metadata?.httpStatusCode === 416)
+            if (start === 0 &&
+                error.$metadata?.httpStatusCode === 416)
                 return undefined;
             throw error;
         });
-        const size = first ? totalSize(first) : 0;
-        const starts = [];
-        for (let start = RANGE_BYTES; start < size; start += RANGE_BYTES)
-            starts.push(start);
-        const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
-        const out = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(file, 'w');
-        const inFlight = [];
-        const refill = () => {
-            while (starts.length && inFlight.length < RANGES_IN_FLIGHT) {
-                const range = get(starts.shift(), first?.ETag).then(body);
-                range.catch(() => undefined); // awaited in its turn
-                inFlight.push(range);
-            }
-        };
-        let bytes = 0;
-        try {
-            refill();
-            let data = first ? await body(first) : Buffer.alloc(0);
-            for (;;) {
-                digest.update(data);
-                await out.write(data, 0, data.length, bytes);
-                bytes += data.length;
-                if (!inFlight.length)
-                    break;
-                data = await inFlight.shift();
-                refill();
-            }
-        }
-        finally {
-            await out.close();
-        }
-        if (bytes !== size)
-            throw new Error(`S3 sent ${bytes} bytes of a ${size}-byte object`);
-        const recorded = first?.Metadata?.[DIGEST_METADATA];
-        return { bytes, sha256: digest.digest('hex'), ...(recorded ? { recorded } : {}) };
+        const { bytes, sha256, metadata } = await downloadInRanges(get, file);
+        const recorded = metadata[DIGEST_METADATA];
+        return { bytes, sha256, ...(recorded ? { recorded } : {}) };
     }
     destroy() {
         this.client.destroy();
     }
-}
-/** The object's size from a ranged answer (`bytes 0-8388607/123456789`), or its length if S3 sent it whole. */
-function totalSize(answer) {
-    const total = /\/(\d+)$/.exec(answer.ContentRange ?? '');
-    return total ? Number(total[1]) : (answer.ContentLength ?? 0);
 }
 function encryption(kmsKeyId) {
     return {
@@ -678,7 +816,7 @@ function encryption(kmsKeyId) {
 function locationOf(artifact, kind) {
     const s3 = artifact.location?.s3Location;
     if (artifact.location?.type !== 'S3' || !s3?.bucketName || !s3.objectKey) {
-        throw new _artifacts_artifact_error_js__WEBPACK_IMPORTED_MODULE_2__/* .ArtifactError */ .nE(`${kind} artifact "${artifact.name}" has no S3 location in the job's details (type ` +
+        throw new artifact_error/* ArtifactError */.nE(`${kind} artifact "${artifact.name}" has no S3 location in the job's details (type ` +
             `${artifact.location?.type ?? 'none'}); this action moves artifacts of an S3 artifact store only.`, 'ConfigurationError');
     }
     return { bucket: s3.bucketName, key: s3.objectKey };
@@ -690,11 +828,11 @@ function locationOf(artifact, kind) {
 async function connectArtifactStore(settings, data, env = process.env) {
     const c = data.artifactCredentials;
     if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken) {
-        throw new _artifacts_artifact_error_js__WEBPACK_IMPORTED_MODULE_2__/* .ArtifactError */ .nE("CodePipeline's job details carry no artifact credentials, which are the only credentials for the " +
+        throw new artifact_error/* ArtifactError */.nE("CodePipeline's job details carry no artifact credentials, which are the only credentials for the " +
             "job's artifacts; re-run the job.", 'SystemUnavailable');
     }
     const [sdk, storage] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19)), Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19))]);
-    const client = await (0,_clients_js__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .U)(sdk.S3Client, settings, {
+    const client = await (0,clients/* createClient */.U)(sdk.S3Client, settings, {
         credentials: {
             accessKeyId: c.accessKeyId,
             secretAccessKey: c.secretAccessKey,

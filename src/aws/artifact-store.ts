@@ -1,10 +1,9 @@
 import type { Artifact, JobData } from '@aws-sdk/client-codepipeline'
-import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3'
-import { createHash } from 'node:crypto'
-import { open } from 'node:fs/promises'
+import type { S3Client } from '@aws-sdk/client-s3'
 import type { Readable } from 'node:stream'
 import { ArtifactError } from '../artifacts/artifact-error.ts'
 import { createClient } from './clients.ts'
+import { downloadInRanges } from './ranged-download.ts'
 import type { AwsSettings } from './settings.ts'
 
 // The pipeline's artifact store, reached only with the job's artifactCredentials: CodePipeline scopes them to
@@ -23,10 +22,7 @@ export interface S3Object {
 // artifacts up to 48 GiB. Each part is a buffer, so the SDK retries a failed part itself (it cannot replay a stream).
 const PART_BYTES = 5 * 1024 * 1024
 const PARTS_IN_FLIGHT = 4
-// Downloads: lib-storage has no download, so large objects come as ranged GETs (S3's Range header), four 8 MiB
-// ranges in flight and taken in order, which bounds memory near 40 MiB and keeps several connections busy.
-const RANGE_BYTES = 8 * 1024 * 1024
-const RANGES_IN_FLIGHT = 4
+// Downloads: lib-storage has no download, hence ranged-download.ts.
 /** The largest object CopyObject takes, so the largest whose metadata can be set after the upload. */
 export const COPY_MAX_BYTES = 5 * 1024 ** 3
 /** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
@@ -90,72 +86,35 @@ export class ArtifactStore {
     )
   }
 
-  /**
-   * Downloads an object into a file, hashing it on the way: the first range tells the size, the rest come in
-   * parallel and are written in order. Every later range asks for the ETag the first answer gave, so an object
-   * replaced meanwhile fails (412) instead of mixing two versions.
-   */
+  /** Downloads an object into a file in parallel ranges (ranged-download.ts), hashing it on the way. */
   async download(source: S3Object, file: string): Promise<Downloaded> {
-    const get = (start: number, etag?: string) =>
-      this.client.send(
-        new this.sdk.GetObjectCommand({
-          Bucket: source.bucket,
-          Key: source.key,
-          Range: `bytes=${start}-${start + RANGE_BYTES - 1}`,
-          ...(etag ? { IfMatch: etag } : {})
+    const get = (start: number, end: number, etag?: string) =>
+      this.client
+        .send(
+          new this.sdk.GetObjectCommand({
+            Bucket: source.bucket,
+            Key: source.key,
+            Range: `bytes=${start}-${end}`,
+            ...(etag ? { IfMatch: etag } : {})
+          })
+        )
+        .catch((error: unknown) => {
+          // S3 answers a range of an empty object with 416: there is nothing to read.
+          if (
+            start === 0 &&
+            (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416
+          )
+            return undefined
+          throw error
         })
-      )
-    const body = async (answer: GetObjectCommandOutput): Promise<Buffer> => {
-      const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array()
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    }
-    const first = await get(0).catch((error: unknown) => {
-      // S3 answers a range of an empty object with 416: there is nothing to read.
-      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416) return undefined
-      throw error
-    })
-    const size = first ? totalSize(first) : 0
-    const starts: number[] = []
-    for (let start = RANGE_BYTES; start < size; start += RANGE_BYTES) starts.push(start)
-    const digest = createHash('sha256')
-    const out = await open(file, 'w')
-    const inFlight: Promise<Buffer>[] = []
-    const refill = () => {
-      while (starts.length && inFlight.length < RANGES_IN_FLIGHT) {
-        const range = get(starts.shift() as number, first?.ETag).then(body)
-        range.catch(() => undefined) // awaited in its turn
-        inFlight.push(range)
-      }
-    }
-    let bytes = 0
-    try {
-      refill()
-      let data: Buffer = first ? await body(first) : Buffer.alloc(0)
-      for (;;) {
-        digest.update(data)
-        await out.write(data, 0, data.length, bytes)
-        bytes += data.length
-        if (!inFlight.length) break
-        data = await (inFlight.shift() as Promise<Buffer>)
-        refill()
-      }
-    } finally {
-      await out.close()
-    }
-    if (bytes !== size) throw new Error(`S3 sent ${bytes} bytes of a ${size}-byte object`)
-    const recorded = first?.Metadata?.[DIGEST_METADATA]
-    return { bytes, sha256: digest.digest('hex'), ...(recorded ? { recorded } : {}) }
+    const { bytes, sha256, metadata } = await downloadInRanges(get, file)
+    const recorded = metadata[DIGEST_METADATA]
+    return { bytes, sha256, ...(recorded ? { recorded } : {}) }
   }
 
   destroy(): void {
     this.client.destroy()
   }
-}
-
-/** The object's size from a ranged answer (`bytes 0-8388607/123456789`), or its length if S3 sent it whole. */
-function totalSize(answer: GetObjectCommandOutput): number {
-  const total = /\/(\d+)$/.exec(answer.ContentRange ?? '')
-  return total ? Number(total[1]) : (answer.ContentLength ?? 0)
 }
 
 function encryption(kmsKeyId?: string) {
