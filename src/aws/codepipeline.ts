@@ -1,4 +1,5 @@
 import type {
+  ActionExecutionDetail,
   CodePipelineClient,
   Job,
   JobData,
@@ -8,12 +9,16 @@ import type {
 } from '@aws-sdk/client-codepipeline'
 import * as core from '@actions/core'
 import type { JobResult } from '../job-result.ts'
+import { codepipeline as limits } from '../limits.ts'
 import { attemptsOf, mayHaveLanded } from './attempts.ts'
 import { createClient } from './clients.ts'
 import { resolveCredentials, type AwsCredentials } from './credentials.ts'
 import type { AwsSettings } from './settings.ts'
 
 type Sdk = typeof import('@aws-sdk/client-codepipeline')
+
+// 500 action executions: far more than one pipeline execution has (a stage holds at most 50 actions).
+const MAX_EXECUTION_PAGES = 5
 
 /** A CodePipeline call that failed; `code` is the service's error name, e.g. InvalidJobStateException. */
 export class CodePipelineError extends Error {
@@ -81,6 +86,28 @@ export class CodePipeline {
       this.client.send(new this.sdk.AcknowledgeJobCommand({ jobId, nonce }))
     )
     return output.status ?? ''
+  }
+
+  /** The action executions of one pipeline execution (an execution has a handful; at most a few pages). */
+  async listActionExecutions(pipelineName: string, pipelineExecutionId: string): Promise<ActionExecutionDetail[]> {
+    const details: ActionExecutionDetail[] = []
+    let nextToken: string | undefined
+    for (let page = 0; page < MAX_EXECUTION_PAGES; page++) {
+      const output = await this.call('ListActionExecutions', undefined, () =>
+        this.client.send(
+          new this.sdk.ListActionExecutionsCommand({
+            pipelineName,
+            filter: { pipelineExecutionId },
+            maxResults: limits.actionExecutionsPage,
+            ...(nextToken ? { nextToken } : {})
+          })
+        )
+      )
+      details.push(...(output.actionExecutionDetails ?? []))
+      nextToken = output.nextToken
+      if (!nextToken) break
+    }
+    return details
   }
 
   destroy(): void {
