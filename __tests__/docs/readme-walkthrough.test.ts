@@ -1,8 +1,9 @@
-// README's "Walkthrough: `status: job` by hand", run exactly as printed: the section's command starts a real
-// `npm run emulator`, its printed `export` lines are pasted into a bash shell (as the reader does), then every shell
+// docs/testing-locally.md's "Walkthrough: `status: job` by hand", run exactly as printed: the first command of
+// "The emulator" starts a real `npm run emulator`, its printed `export` lines are pasted into a bash shell (as the
+// reader does), then every shell
 // block of the walkthrough runs in that shell, unchanged, with a user's PATH (none of this project's node_modules
 // on it: `node` there may be Node 20). The outcome must be what the walkthrough promises: the main step arms the
-// post step, the post step reports the failed step, the job ends Failed. On the README's port when it is free.
+// post step, the post step reports the failed step, the job ends Failed. On the page's port when it is free.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -10,18 +11,10 @@ import { tmpdir } from 'node:os'
 import { delimiter, join, resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { sectionOf } from './markdown.ts'
 
-const README = readFileSync('README.md', 'utf8')
-
-/** The text from a heading line to the next heading of the same or a higher level. */
-function sectionOf(markdown: string, heading: string): string {
-  const start = markdown.split('\n').findIndex(line => line.startsWith(heading))
-  if (start < 0) throw new Error(`README has no heading starting with "${heading}"`)
-  const level = /^#+/.exec(heading)?.[0].length ?? 2
-  const lines = markdown.split('\n').slice(start)
-  const end = lines.findIndex((line, i) => i > 0 && /^#+ /.test(line) && /^#+/.exec(line)![0].length <= level)
-  return lines.slice(0, end < 0 ? undefined : end).join('\n')
-}
+const PAGE_FILE = 'docs/testing-locally.md'
+const PAGE = readFileSync(PAGE_FILE, 'utf8')
 
 /** The fenced `sh` blocks of a Markdown text, in order, de-indented (a block inside a list item is indented). */
 function shellBlocks(markdown: string): string[] {
@@ -33,9 +26,8 @@ function shellBlocks(markdown: string): string[] {
   )
 }
 
-const section = sectionOf(README, '## Test your bridge locally')
-const walkthrough = sectionOf(section, '### Walkthrough')
-const [startCommand] = shellBlocks(section)
+const [startCommand] = shellBlocks(sectionOf(PAGE, '## The emulator', PAGE_FILE))
+const walkthrough = sectionOf(PAGE, '## Walkthrough', PAGE_FILE)
 const blocks = shellBlocks(walkthrough)
 
 function portFree(port: number): Promise<boolean> {
@@ -46,7 +38,7 @@ function portFree(port: number): Promise<boolean> {
   })
 }
 
-/** The README's base port when it and the five after it are free, else another free base. */
+/** The page's base port when it and the five after it are free, else another free base. */
 async function freeBase(preferred: number, attempt: number): Promise<number> {
   const candidates = [
     ...(attempt === 0 ? [preferred] : []),
@@ -149,7 +141,7 @@ function userEnvironment(): Record<string, string> {
   }
 }
 
-describe('README walkthrough of status: job, run as printed against npm run emulator', () => {
+describe('docs/testing-locally.md walkthrough of status: job, run as printed against npm run emulator', () => {
   let emulator: Emulator | undefined
   let result: { code: number | null; stdout: string; stderr: string }
   let shellEnv: Record<string, string>

@@ -1,14 +1,21 @@
-// The READMEs name the roles the template creates (RoleNamePrefix-poller and -reporter, default prefix
+// The docs name the roles the template creates (RoleNamePrefix-poller and -reporter, default prefix
 // codepipeline-bridge), each action its own, as the examples do (examples.test.ts). The one exception is the
-// emulator's seeded role, in "Test your bridge locally". And poll/README's workflow runs as the examples' does: on
+// emulator's seeded role, on docs/testing-locally.md. And poll/README's workflow runs as the examples' does: on
 // workflow_dispatch (the wake-up) and on a schedule.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
 import { loadTemplate, Stack } from './cloudformation.ts'
 
 const EMULATOR_ROLE = 'arn:aws:iam::123456789012:role/github-codepipeline'
-const DOCS = ['README.md', 'poll/README.md']
+const LOCAL_TESTING = 'docs/testing-locally.md'
+const DOCS = [
+  'README.md',
+  'poll/README.md',
+  ...readdirSync('docs')
+    .filter(f => f.endsWith('.md'))
+    .map(f => `docs/${f}`)
+]
 
 const template = loadTemplate('templates/bridge.yml')
 const roles = new Stack(template, {
@@ -22,13 +29,7 @@ const ROLE_NAMES = {
 }
 const arn = (name: string) => `arn:aws:iam::123456789012:role/${name}`
 
-/** Markdown without the "Test your bridge locally" section, where the emulator's role is the right one. */
-function withoutLocalTesting(markdown: string): string {
-  const start = markdown.indexOf('\n## Test your bridge locally')
-  if (start < 0) return markdown
-  const end = markdown.indexOf('\n## ', start + 1)
-  return markdown.slice(0, start) + (end < 0 ? '' : markdown.slice(end))
-}
+const ARN = /arn:aws:iam::\d{12}:role\/[\w+=,.@-]+/g
 
 /**
  * Each `role-to-assume:` of the YAML blocks, with the action of the nearest `uses:` above it. Lines rather than
@@ -53,22 +54,30 @@ describe.each(DOCS)('%s', file => {
   const text = readFileSync(file, 'utf8')
 
   it("names only the template's roles (the emulator's only where the emulator is used)", () => {
-    const arns = new Set(
-      [...withoutLocalTesting(text).matchAll(/arn:aws:iam::\d{12}:role\/[\w+=,.@-]+/g)].map(m => m[0])
-    )
-    expect(arns.size).toBeGreaterThan(0)
-    for (const found of arns) expect([arn(ROLE_NAMES.poll), arn(ROLE_NAMES.report)]).toContain(found)
-    const start = text.indexOf('\n## Test your bridge locally')
-    const local = start < 0 ? '' : text.slice(start, text.indexOf('\n## ', start + 1))
-    for (const [found] of local.matchAll(/arn:aws:iam::\d{12}:role\/[\w+=,.@-]+/g))
-      expect([EMULATOR_ROLE, arn(ROLE_NAMES.poll), arn(ROLE_NAMES.report)]).toContain(found)
+    const allowed = [
+      arn(ROLE_NAMES.poll),
+      arn(ROLE_NAMES.report),
+      ...(file === LOCAL_TESTING ? [EMULATOR_ROLE] : [])
+    ]
+    for (const [found] of text.matchAll(ARN))
+      expect([file, found, allowed.includes(found)]).toEqual([file, found, true])
   })
 
   it('gives each action its own role in the workflow snippets', () => {
-    const found = rolesByAction(text)
-    expect(found.length).toBeGreaterThan(0)
-    for (const { action, role } of found) expect([action, role]).toEqual([action, arn(ROLE_NAMES[action])])
+    for (const { action, role } of rolesByAction(text))
+      expect([file, action, role]).toEqual([file, action, arn(ROLE_NAMES[action])])
   })
+})
+
+it('the pages that show role ARNs and workflow snippets include README, poll/README and local testing', () => {
+  const showing = (has: (text: string) => boolean) => DOCS.filter(f => has(readFileSync(f, 'utf8')))
+  expect(showing(text => [...text.matchAll(ARN)].length > 0)).toEqual(
+    expect.arrayContaining(['README.md', 'poll/README.md', LOCAL_TESTING])
+  )
+  expect(showing(text => rolesByAction(text).length > 0)).toEqual(
+    expect.arrayContaining(['README.md', 'poll/README.md'])
+  )
+  expect(readFileSync(LOCAL_TESTING, 'utf8')).toContain(EMULATOR_ROLE)
 })
 
 it("the template's default prefix makes the names the docs use", () => {
