@@ -13,6 +13,9 @@ export class StopGate {
   private signal?: NodeJS.Signals
   private readonly held = new Map<string, JobPlan>()
   private readonly committed = new Set<string>()
+  /** Committed jobs whose worker has not returned: their dispatch or answer may still be on its way. */
+  private readonly working = new Set<string>()
+  private unsettled = 0
   private readonly failures = new Map<string, Promise<boolean>>()
   private readonly fail: FailStopped
   private wake!: () => void
@@ -61,8 +64,22 @@ export class StopGate {
    * already taken the job.
    */
   commit(jobId: string): boolean {
-    if (this.held.delete(jobId)) this.committed.add(jobId)
+    if (this.held.delete(jobId)) {
+      this.committed.add(jobId)
+      this.working.add(jobId)
+    }
     return this.committed.has(jobId)
+  }
+
+  /** The job's worker returned: whatever it sent has been answered. */
+  finished(jobId: string): void {
+    this.held.delete(jobId)
+    this.working.delete(jobId)
+  }
+
+  /** After a stop: nothing is on its way any more that the runner's kill could cut off. */
+  idle(): boolean {
+    return this.unsettled === 0 && this.working.size === 0
   }
 
   /** Whether the stop's failure of a job reached CodePipeline; undefined for a job the stop did not take. */
@@ -82,7 +99,11 @@ export class StopGate {
 
   private failOnce(plan: JobPlan): Promise<boolean> {
     let failure = this.failures.get(plan.jobId)
-    if (!failure) this.failures.set(plan.jobId, (failure = this.fail(plan, this.signal as NodeJS.Signals)))
+    if (!failure) {
+      this.unsettled++
+      failure = this.fail(plan, this.signal as NodeJS.Signals).finally(() => this.unsettled--)
+      this.failures.set(plan.jobId, failure)
+    }
     return failure
   }
 }

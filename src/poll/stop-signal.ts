@@ -8,8 +8,13 @@ import { StopGate, watchStopSignals } from './stop-gate.ts'
 // What a stop signal does to a poll run: the gate (stop-gate.ts) decides which jobs are failed from here; this
 // sends those failures and, should calls already in flight hang, ends the process before the runner kills it.
 
-/** How long calls in flight may take after a stop before the process exits anyway. */
-const EXIT_WITHIN_MS = 4000
+/**
+ * How long calls in flight may take after a stop before the process exits anyway. The runner sends SIGINT, then
+ * SIGTERM 7.5 s later, then kills the process 2.5 s after that: the exit must come before the kill.
+ */
+const EXIT_WITHIN_MS: Record<string, number> = { SIGINT: 6000, SIGTERM: 2000 }
+/** Once nothing is on its way, the run's own ending (outputs, summary) gets this long before the process exits. */
+const IDLE_GRACE_MS = 300
 
 export interface StopWatch {
   gate: StopGate
@@ -26,16 +31,23 @@ export function watchForStop(codepipeline: Pick<CodePipeline, 'putJobResult'>): 
       `The poll action was stopped (${signal}): it takes no new job and starts no workflow; acknowledged jobs ` +
         'that were not started yet are failed as SystemUnavailable.'
     )
-    timer = setTimeout(() => {
-      core.setFailed(`${stopMessage(gate)} Calls still in flight were abandoned at exit.`)
+    const deadline = Date.now() + (EXIT_WITHIN_MS[signal] ?? EXIT_WITHIN_MS.SIGTERM)
+    let idleSince: number | undefined
+    // Workers the stop took may still wait on GitHub; once every answer is in, they need not be waited for.
+    timer = setInterval(() => {
+      idleSince = gate.idle() ? (idleSince ?? Date.now()) : undefined
+      const idleLongEnough = idleSince !== undefined && Date.now() - idleSince >= IDLE_GRACE_MS
+      if (!idleLongEnough && Date.now() < deadline) return
+      const left = idleLongEnough ? '' : ' Calls still in flight were abandoned at exit.'
+      core.setFailed(`${stopMessage(gate)}${left}`)
       process.exit(1)
-    }, EXIT_WITHIN_MS)
+    }, 50)
   })
   return {
     gate,
     release: () => {
       unwatch()
-      clearTimeout(timer)
+      clearInterval(timer)
     }
   }
 }

@@ -75,6 +75,15 @@ export async function handleJob(plan: JobPlan, deps: WorkerDeps): Promise<JobRec
   const taken = await acknowledge(plan, deps.codepipeline)
   if (taken) return { ...record, ...taken }
   if (!(await deps.gate.hold(plan))) return stopped(record, deps.gate)
+  try {
+    return await answer(plan, record, deps)
+  } finally {
+    deps.gate.finished(jobId)
+  }
+}
+
+/** The job is ours: start or follow its workflow, then tell CodePipeline what came of it. */
+async function answer(plan: JobPlan, record: JobRecord, deps: WorkerDeps): Promise<JobRecord> {
   let decision: Decision
   try {
     decision = await decide(plan, record, deps)
@@ -86,7 +95,7 @@ export async function handleJob(plan: JobPlan, deps: WorkerDeps): Promise<JobRec
     )
   }
   // Anything goes out only while the job is the worker's: after a stop, the gate has already failed it.
-  if (!deps.gate.commit(jobId)) return stopped(record, deps.gate)
+  if (!deps.gate.commit(plan.jobId)) return stopped(record, deps.gate)
   return deliver(record, decision, deps.codepipeline)
 }
 
