@@ -33,7 +33,7 @@ export const CONCLUSIONS: readonly Conclusion[] = [
   'stale'
 ]
 /** What a job (check run) can conclude; a run's startup_failure or stale is not one of them. */
-const JOB_CONCLUSIONS: readonly Conclusion[] = CONCLUSIONS.filter(
+export const JOB_CONCLUSIONS: readonly Conclusion[] = CONCLUSIONS.filter(
   c => c !== 'startup_failure' && c !== 'stale'
 )
 /** "This API will return up to 1,000 results for each search when using the following parameters" (REST docs). */
