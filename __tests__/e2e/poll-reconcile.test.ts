@@ -162,10 +162,11 @@ test("a run whose name shows another pipeline's job cannot get that job failed",
   const run = emu.github.addRun(REPO, {
     workflow: 'build.yml',
     event: 'workflow_dispatch',
-    name: `Build for CodePipeline job ${victim.id}`,
+    // Anyone who may start build.yml chooses its inputs, so its run-name can show any job ID.
+    inputs: { 'codepipeline-job-id': victim.id },
     conclusion: 'failure'
   })
-  const next = await runPoll(emu)
+  const next = await runPoll(emu, { 'allowed-targets': `${REPO}/build.yml` })
   expect(run.display_title).toContain(victim.id)
   expect(victim.results).toEqual([])
   expect(reconciledOf(next.outputs)).toEqual([])
@@ -188,7 +189,7 @@ test('at dispatch, a workflow whose run-name does not show the job ID gets one w
 })
 
 test('two pollers reconciling at once answer each job exactly once', async () => {
-  const runs = await Promise.all([1, 2, 3].map(() => dispatched()))
+  const runs = [await dispatched(), await dispatched(), await dispatched()]
   for (const { runId } of runs) emu.github.setRun(runId, { conclusion: 'startup_failure' })
   const [a, b] = await Promise.all([runPoll(emu), runPoll(emu)])
   expect([a.exitCode, b.exitCode]).toEqual([0, 0])
