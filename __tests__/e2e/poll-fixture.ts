@@ -14,7 +14,6 @@ export async function startPollEmulator(options: { latencyMs?: number } = {}): P
   emu.github.addRepo(REPO, { branches: ['release'] })
   emu.github.addWorkflow(REPO, {
     file: 'build.yml',
-    name: 'Build',
     // As the examples' workflows name their runs: how reconciliation finds a run's job.
     runName: 'Build for CodePipeline job ${{ inputs.codepipeline-job-id }}',
     inputs: { 'codepipeline-job-id': { required: true } }

@@ -38,8 +38,9 @@ test('a target outside allowed-targets is failed with ConfigurationError and not
     }
   })
   expect(emu.github.dispatches).toEqual([])
-  // Not even read: the poller's token never touches a repository it was not told about.
-  expect(gitHubPaths()).toEqual([])
+  // Not even read: the poller's token never touches a repository it was not told about (it lists the runs of
+  // its own, which allowed-targets admits by default, to reconcile them).
+  expect(gitHubPaths()).toEqual(['GET /repos/octo-org/octo-repo/actions/runs'])
 })
 
 test('a target in allowed-targets, but on a ref the line does not allow, is refused after the default branch is read', async () => {
@@ -88,7 +89,11 @@ test('a continuation token naming another repository is refused and that reposit
     configuration: { Repository: REPO, Workflow: 'build.yml' },
     continuationToken: 'gha-run:1:octo-org/secrets:1658821999'
   })
-  const result = await runPoll(emu, { 'allowed-targets': `${REPO}\nocto-org/secrets` })
+  // Reconciliation lists the allowed repositories' runs; here only what the token names is at stake.
+  const result = await runPoll(emu, {
+    'allowed-targets': `${REPO}\nocto-org/secrets`,
+    'reconcile-hours': '0'
+  })
   expect(result.exitCode).toBe(0)
   expect(reported(emu, job.id)).toMatchObject({
     failureDetails: {

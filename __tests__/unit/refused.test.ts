@@ -28,6 +28,7 @@ test("the job's action execution tells stopped, timed out, ours and someone else
     )
   ).toEqual({ kind: 'other', at })
   expect(fateOf({ status: 'InProgress' }, '42')).toEqual({ kind: 'in-progress' })
+  expect(fateOf({ status: 'Succeeded', lastUpdateTime: at }, '42')).toEqual({ kind: 'other', at })
   expect(fateOf(undefined, '42')).toMatchObject({ kind: 'unknown' })
 })
 
@@ -46,7 +47,7 @@ test('timed out on the first attempt: the step fails with when and what to chang
   const r = refusal(refused, { kind: 'timed-out', at }, JOB, failed, 1, pipeline)
   expect(r.result).toBe('timed-out')
   expect(r.error?.message).toMatch(
-    /^CodePipeline timed out CodePipeline job .* at 2026-12-06T13:45:02Z, before this run reported: the pipeline gave up on this job, and this run's failure was not recorded\./
+    /^CodePipeline timed out job .* at 2026-12-06T13:45:02Z, before this run reported: the pipeline gave up on this job, and this run's failure was not recorded\./
   )
 })
 
@@ -54,7 +55,7 @@ test("a re-run attempt keeps today's warning and already-reported", () => {
   for (const kind of ['abandoned', 'timed-out'] as const) {
     expect(refusal(refused, { kind, at }, JOB, ok, 2, pipeline)).toEqual({
       result: 'already-reported',
-      warning: `CodePipeline job ${JOB} (web / Deploy / Ship) already has a result (a re-run, or the job timed out); this run's success was not recorded.`
+      warning: `CodePipeline job ${JOB} already has a result (a re-run, or the job timed out); this run's success was not recorded.`
     })
   }
 })

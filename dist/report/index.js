@@ -29367,8 +29367,9 @@ function fateOf(detail, externalExecutionId) {
     const result = detail.output?.executionResult;
     if (result?.externalExecutionId === externalExecutionId)
         return { kind: 'ours' };
-    // A worker's answer carries a summary or an ID; a job CodePipeline gave up on carries neither.
-    if (!result?.externalExecutionId && !result?.externalExecutionSummary)
+    // A worker's answer carries a summary or an ID; a job CodePipeline gave up on (failed) carries neither.
+    const answered = result?.externalExecutionId || result?.externalExecutionSummary;
+    if (detail.status === 'Failed' && !answered)
         return { kind: 'timed-out', at };
     return { kind: 'other', at };
 }
@@ -29490,8 +29491,9 @@ function uncheckable(repository, workflow, run) {
 
 
 function refusal(error, fate, jobId, request, runAttempt, pipeline) {
+    const job = `CodePipeline job ${jobId}`;
     const place = describePlace(pipeline);
-    const job = `CodePipeline job ${jobId}${place ? ` (${place})` : ''}`;
+    const named = `${job}${place ? ` (${place})` : ''}`;
     const notRecorded = `this run's ${request.kind} was not recorded`;
     const rerun = {
         result: 'already-reported',
@@ -29501,10 +29503,10 @@ function refusal(error, fate, jobId, request, runAttempt, pipeline) {
         if (runAttempt > 1)
             return rerun;
         const why = fate.kind === 'abandoned'
-            ? `${job} was abandoned${when(fate.at)}: its pipeline execution ${pipeline.pipelineExecutionId ?? ''} was ` +
+            ? `${named} was abandoned${when(fate.at)}: its pipeline execution ${pipeline.pipelineExecutionId ?? ''} was ` +
                 'stopped (Stop and abandon), or CodePipeline cancelled the action, so the pipeline gave up on this job. ' +
                 `Nothing was reported: ${notRecorded}.`
-            : `CodePipeline timed out ${job}${when(fate.at)}, before this run reported: the pipeline gave up on this ` +
+            : `CodePipeline timed out job ${jobId}${place ? ` (${place})` : ''}${when(fate.at)}, before this run reported: the pipeline gave up on this ` +
                 `job, and ${notRecorded}. A custom action's job times out after an hour unless it is answered or renewed ` +
                 'with a continuation token: start the run sooner (the wake-up), or report from a job that ends sooner.';
         return { result: fate.kind, error: new errors/* PipelineGaveUpError */.Xk(why) };

@@ -24,8 +24,9 @@ export function fateOf(detail: ActionExecutionDetail | undefined, externalExecut
   if (detail.status === 'InProgress') return { kind: 'in-progress' }
   const result = detail.output?.executionResult
   if (result?.externalExecutionId === externalExecutionId) return { kind: 'ours' }
-  // A worker's answer carries a summary or an ID; a job CodePipeline gave up on carries neither.
-  if (!result?.externalExecutionId && !result?.externalExecutionSummary) return { kind: 'timed-out', at }
+  // A worker's answer carries a summary or an ID; a job CodePipeline gave up on (failed) carries neither.
+  const answered = result?.externalExecutionId || result?.externalExecutionSummary
+  if (detail.status === 'Failed' && !answered) return { kind: 'timed-out', at }
   return { kind: 'other', at }
 }
 

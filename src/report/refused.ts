@@ -24,8 +24,9 @@ export function refusal(
   runAttempt: number,
   pipeline: PipelineContext
 ): Refusal {
+  const job = `CodePipeline job ${jobId}`
   const place = describePlace(pipeline)
-  const job = `CodePipeline job ${jobId}${place ? ` (${place})` : ''}`
+  const named = `${job}${place ? ` (${place})` : ''}`
   const notRecorded = `this run's ${request.kind} was not recorded`
   const rerun: Refusal = {
     result: 'already-reported',
@@ -35,10 +36,10 @@ export function refusal(
     if (runAttempt > 1) return rerun
     const why =
       fate.kind === 'abandoned'
-        ? `${job} was abandoned${when(fate.at)}: its pipeline execution ${pipeline.pipelineExecutionId ?? ''} was ` +
+        ? `${named} was abandoned${when(fate.at)}: its pipeline execution ${pipeline.pipelineExecutionId ?? ''} was ` +
           'stopped (Stop and abandon), or CodePipeline cancelled the action, so the pipeline gave up on this job. ' +
           `Nothing was reported: ${notRecorded}.`
-        : `CodePipeline timed out ${job}${when(fate.at)}, before this run reported: the pipeline gave up on this ` +
+        : `CodePipeline timed out job ${jobId}${place ? ` (${place})` : ''}${when(fate.at)}, before this run reported: the pipeline gave up on this ` +
           `job, and ${notRecorded}. A custom action's job times out after an hour unless it is answered or renewed ` +
           'with a continuation token: start the run sooner (the wake-up), or report from a job that ends sooner.'
     return { result: fate.kind, error: new PipelineGaveUpError(why) }
