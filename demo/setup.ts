@@ -14,8 +14,8 @@ export const POLLER_REPO = 'octo-org/pipelines'
 /** The poll workflow's file in POLLER_REPO: what the wake-up starts (the stack's PollWorkflow parameter). */
 export const POLL_WORKFLOW = 'codepipeline-poller.yml'
 export const APP_REPO = 'octo-org/app'
-export const POLLER_ROLE = `arn:aws:iam::${ACCOUNT}:role/codepipeline-bridge-poller`
-export const REPORTER_ROLE = `arn:aws:iam::${ACCOUNT}:role/codepipeline-bridge-reporter`
+export const POLLER_ROLE = `arn:aws:iam::${ACCOUNT}:role/codepipeline-bridge-poller-eu-west-1`
+export const REPORTER_ROLE = `arn:aws:iam::${ACCOUNT}:role/codepipeline-bridge-reporter-eu-west-1`
 export const PROVIDER = 'GitHubActions'
 export const FAILING_STEP = 'Run unit tests'
 export const REPORT_STEP = 'Report to CodePipeline'

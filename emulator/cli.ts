@@ -1,10 +1,10 @@
 // Runs the emulator as a long-lived local service, so the actions (or the AWS CLI and curl) can be tried by hand:
 //   npm run emulator -- --port 4566 [--latency 20] [--region us-east-1] [--access-key-id ... --secret-access-key ...]
-//                       [--wake-up poll.yml [--wake-up-delay 20]]
+//                       [--wake-up poll.yml [--wake-up-delay 20]] [--github-host github.example.com [--oidc-issuer URL]]
 import { parseArgs } from 'node:util'
 import { startAdmin } from './admin.ts'
 import { cliFailure, parseWakeUp, portInUse } from './cli-support.ts'
-import { startEmulator } from './index.ts'
+import { githubHost, startEmulator, type GitHubHostOptions } from './index.ts'
 import { REGION_SYNTAX } from './sigv4.ts'
 
 const SAMPLE = {
@@ -33,6 +33,8 @@ const { values } = cliFailure(() =>
       'wake-up': { type: 'string' },
       'wake-up-delay': { type: 'string' },
       'poller-groups': { type: 'boolean' },
+      'github-host': { type: 'string' },
+      'oidc-issuer': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -42,7 +44,7 @@ if (values.help) {
   console.log(`usage: npm run emulator -- [--port <base>] [--latency <ms>] [--region <region>]
                             [--access-key-id <id> --secret-access-key <secret>]
                             [--wake-up [<owner>/<repo>/]<workflow file>[@<branch>] [--wake-up-delay <ms>]]
-                            [--poller-groups]
+                            [--poller-groups] [--github-host <host> [--oidc-issuer <url>]]
   --port               CodePipeline on <base>, STS on +1, GitHub REST on +2, OIDC on +3, admin API on +4,
                        S3 on +5 (default: random ports)
   --latency            delay added to every request, in milliseconds
@@ -56,7 +58,12 @@ if (values.help) {
                        execution is stopped and abandoned, the same with the stopped action as inputs
   --wake-up-delay      milliseconds from queueing the job to sending the wake-up (default 20)
   --poller-groups      the action type as the template's PollerGroups=true makes it: PollerGroup is queryable and
-                       required, so jobs need one and PollForJobs a queryParam naming it (the seeded job: default)`)
+                       required, so jobs need one and PollForJobs a queryParam naming it (the seeded job: default)
+  --github-host        play GitHub Enterprise at this host: OCTO.ghe.com (GHE.com: API at the root, tokens from
+                       https://token.actions.OCTO.ghe.com) or any other host (Server: API under /api/v3, tokens
+                       from https://HOST/_services/token); links and GITHUB_SERVER_URL use https://HOST
+  --oidc-issuer        the tokens' issuer instead (an enterprise's customised issuer), e.g.
+                       https://token.actions.githubusercontent.com/octo-enterprise`)
   process.exit(0)
 }
 
@@ -84,11 +91,27 @@ if (wakeUpDelay !== undefined && !(Number.isInteger(wakeUpDelay) && wakeUpDelay 
   console.error(`--wake-up-delay must be a whole number of milliseconds, got ${values['wake-up-delay']}`)
   process.exit(2)
 }
+let enterprise: GitHubHostOptions | undefined
+try {
+  enterprise = values['github-host'] === undefined ? undefined : githubHost(values['github-host'])
+} catch {
+  console.error(
+    `--github-host must be a host name such as github.example.com or octo.ghe.com, got ${values['github-host']}`
+  )
+  process.exit(2)
+}
+const issuer = values['oidc-issuer']
+if (issuer !== undefined && !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[\w.-]+)*$/.test(issuer)) {
+  console.error(`--oidc-issuer must be an https:// URL without a trailing slash, got ${issuer}`)
+  process.exit(2)
+}
+if (issuer !== undefined) enterprise = { ...enterprise, oidcIssuer: issuer }
 const wakeUpSpec = values['wake-up'] === undefined ? undefined : parseWakeUp(values['wake-up'], SAMPLE.repo)
 const emu = await startEmulator({
   port: base,
   latencyMs: values.latency ? Number(values.latency) : 0,
-  ...(values.region ? { region: values.region } : {})
+  ...(values.region ? { region: values.region } : {}),
+  ...(enterprise ? { github: enterprise } : {})
 }).catch(e => portInUse(e))
 const admin = await startAdmin(emu, base ? base + 4 : 0).catch(async e => {
   await emu.close()
@@ -142,7 +165,7 @@ const env: Record<string, string> = {
 console.log(`CodePipeline  ${emu.urls.codepipeline}
 STS           ${emu.urls.sts}
 GitHub REST   ${emu.urls.github}
-OIDC token    ${emu.env.ACTIONS_ID_TOKEN_REQUEST_URL}
+OIDC token    ${emu.env.ACTIONS_ID_TOKEN_REQUEST_URL}  (issuer ${emu.oidc.issuer})
 S3            ${emu.urls.s3}  (artifact store: jobs' artifact credentials only; data in ${emu.s3.dir})
 Admin API     ${admin.url}/_emulator/jobs  (GET list, POST create: {"queue":true,"configuration":{...}})
               ${admin.url}/_emulator/runs  (POST {"steps":["Set up job","Run make"]}: a run whose job is in progress)

@@ -27,8 +27,10 @@ export class GitHubStore {
   readonly cancellations: Cancellation[] = []
   /** A token with actions: write, like a workflow's GITHUB_TOKEN with that permission. */
   readonly token = 'ghs_' + randomBytes(18).toString('hex')
-  /** Set once the server listens; runs' `url` fields point here. */
+  /** Set once the server listens (with the API's base path, e.g. /api/v3); runs' `url` fields point here. */
   apiUrl = 'http://127.0.0.1'
+  /** The web host of `html_url` links: github.com, or the enterprise host the emulator plays. */
+  serverUrl = 'https://github.com'
   private nextIds = { repo: 123456789, workflow: 161335, run: 1658821500, job: 31000000001 }
 
   constructor() {
@@ -50,7 +52,7 @@ export class GitHubStore {
       id: this.nextIds.repo++,
       full_name: fullName,
       default_branch: defaultBranch,
-      html_url: `https://github.com/${fullName}`,
+      html_url: `${this.serverUrl}/${fullName}`,
       branches: [...new Set([defaultBranch, ...(opts.branches ?? [])])],
       tags: opts.tags ?? []
     }
@@ -120,7 +122,7 @@ export class GitHubStore {
       run_attempt: init.attempt ?? 1,
       status,
       conclusion: init.conclusion ?? null,
-      html_url: `https://github.com/${r.full_name}/actions/runs/${id}`,
+      html_url: `${this.serverUrl}/${r.full_name}/actions/runs/${id}`,
       url: `${this.apiUrl}/repos/${r.full_name}/actions/runs/${id}`,
       jobs_url: `${this.apiUrl}/repos/${r.full_name}/actions/runs/${id}/jobs`,
       workflow_id: wf?.id ?? 161335,
@@ -228,7 +230,7 @@ export class GitHubStore {
         head_sha: run.head_sha,
         head_branch: run.head_branch,
         url: `${this.apiUrl}/repos/${repo}/actions/jobs/${id}`,
-        html_url: `https://github.com/${repo}/actions/runs/${run.id}/job/${id}`,
+        html_url: `${this.serverUrl}/${repo}/actions/runs/${run.id}/job/${id}`,
         name: j.name,
         workflow_name: run.name,
         status,

@@ -45,6 +45,8 @@ function error(status: number, message: string): Reply {
 /** The GitHub REST API endpoints a bridge between CodePipeline and Actions needs, on top of the store. */
 export class GitHub extends GitHubStore implements ServiceHandler {
   readonly service = 'github' as const
+  /** Where the API lives on its host: '' as on api.github.com, /api/v3 as on GitHub Enterprise Server. */
+  apiPath = ''
   private readonly replies: Replies = { error, link: (url, page, last) => this.linkHeader(url, page, last) }
   private readonly routes: Route[] = [
     route('GET', '/repos/{owner}/{repo}', c => json(200, this.repoView(c.repo))),
@@ -90,8 +92,19 @@ export class GitHub extends GitHubStore implements ServiceHandler {
 
   identify(req: IncomingMessage, raw: string): { operation: string; body: unknown } {
     const path = new URL(req.url ?? '/', 'http://x').pathname
-    const r = this.routes.find(x => x.method === req.method && x.re.test(path))
-    return { operation: `${req.method} ${r ? r.template : path}`, body: parseJson(raw) }
+    const route = this.routeOf(req.method, path)
+    return { operation: `${req.method} ${route ? route.template : path}`, body: parseJson(raw) }
+  }
+
+  /** A request's path within the API (without apiPath), or undefined when it is outside the API. */
+  private apiRoute(path: string): string | undefined {
+    if (!this.apiPath) return path
+    return path.startsWith(`${this.apiPath}/`) ? path.slice(this.apiPath.length) : undefined
+  }
+
+  private routeOf(method: string | undefined, path: string): Route | undefined {
+    const inApi = this.apiRoute(path)
+    return inApi === undefined ? undefined : this.routes.find(x => x.method === method && x.re.test(inApi))
   }
 
   handle(req: IncomingMessage, record: RecordedRequest): Reply {
@@ -100,9 +113,9 @@ export class GitHub extends GitHubStore implements ServiceHandler {
     if (!auth) return error(401, 'Requires authentication')
     const token = this.tokens.get(auth[1])
     if (!token) return error(401, 'Bad credentials')
-    const r = this.routes.find(x => x.method === req.method && x.re.test(url.pathname))
+    const r = this.routeOf(req.method, url.pathname)
     if (!r) return error(404, 'Not Found')
-    const params = { ...r.re.exec(url.pathname)?.groups } as Record<string, string>
+    const params = { ...r.re.exec(this.apiRoute(url.pathname) ?? '')?.groups } as Record<string, string>
     const full = `${params.owner}/${params.repo}`
     const repo = this.repo(full)
     const visible =
@@ -151,7 +164,7 @@ export class GitHub extends GitHubStore implements ServiceHandler {
   private getWorkflow(c: Ctx): Reply {
     const wf = this.workflow(c.repo.full_name, c.params.workflow_id)
     if (!wf) return error(404, 'Not Found')
-    const html = `https://github.com/${wf.repo}/blob/${c.repo.default_branch}/${wf.path}`
+    const html = `${this.serverUrl}/${wf.repo}/blob/${c.repo.default_branch}/${wf.path}`
     return json(200, { id: wf.id, name: wf.name, path: wf.path, state: 'active', html_url: html })
   }
 

@@ -29,6 +29,34 @@ export interface EmulatorOptions {
   port?: number
   region?: string
   accountId?: string
+  /** Play a GitHub Enterprise host instead of github.com (githubHost() makes these from a host name). */
+  github?: GitHubHostOptions
+}
+
+export interface GitHubHostOptions {
+  /** The web host, GITHUB_SERVER_URL: html_url links and the default OIDC audience (default https://github.com). */
+  serverUrl?: string
+  /** The REST API's base path on its port, e.g. /api/v3 as on GitHub Enterprise Server (default: none). */
+  apiPath?: string
+  /** The tokens' `iss`, and so the one OIDC provider STS knows (default github.com's). */
+  oidcIssuer?: string
+}
+
+/**
+ * What a host name means, as GitHub lays its hosts out: OCTO.ghe.com (GHE.com) has its API at the root of
+ * api.OCTO.ghe.com and its tokens from https://token.actions.OCTO.ghe.com; any other host is a GitHub Enterprise
+ * Server, with its API under /api/v3 and its tokens from https://HOST/_services/token.
+ */
+export function githubHost(host: string): Required<GitHubHostOptions> {
+  if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host)) throw new Error(`not a host name: ${host}`)
+  const ghe = /^([a-z0-9-]+)\.ghe\.com$/i.exec(host)
+  if (ghe)
+    return {
+      serverUrl: `https://${host}`,
+      apiPath: '',
+      oidcIssuer: `https://token.actions.${ghe[1]}.ghe.com`
+    }
+  return { serverUrl: `https://${host}`, apiPath: '/api/v3', oidcIssuer: `https://${host}/_services/token` }
 }
 
 export interface Emulator {
@@ -138,6 +166,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const sts = new Sts(oidc)
   const codepipeline = new CodePipeline(region, options.accountId ?? '123456789012', sts)
   const github = new GitHub()
+  github.serverUrl = options.github?.serverUrl ?? github.serverUrl
+  github.apiPath = options.github?.apiPath ?? ''
+  oidc.serverUrl = github.serverUrl
+  oidc.issuer = options.github?.oidcIssuer ?? oidc.issuer
   const wakeUp = new WakeUps(github)
   codepipeline.queuedListeners.push(job => wakeUp.jobQueued(job))
   codepipeline.executions.stateListeners.push(change => wakeUp.actionStateChanged(change))
@@ -178,19 +210,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw e
   }
   const [cpUrl, stsUrl, githubUrl, oidcUrl, s3Url] = urls
-  github.apiUrl = githubUrl
+  github.apiUrl = githubUrl + github.apiPath
   return {
     env: {
       AWS_ENDPOINT_URL_CODEPIPELINE: cpUrl,
       AWS_ENDPOINT_URL_STS: stsUrl,
       AWS_ENDPOINT_URL_S3: s3Url,
-      GITHUB_API_URL: githubUrl,
+      GITHUB_API_URL: github.apiUrl,
+      GITHUB_SERVER_URL: github.serverUrl,
       ACTIONS_ID_TOKEN_REQUEST_URL: `${oidcUrl}/oidc/token?api-version=2.0`,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.requestToken,
       AWS_REGION: region,
       AWS_EC2_METADATA_DISABLED: 'true'
     },
-    urls: { codepipeline: cpUrl, sts: stsUrl, github: githubUrl, oidc: oidcUrl, s3: s3Url },
+    urls: { codepipeline: cpUrl, sts: stsUrl, github: github.apiUrl, oidc: oidcUrl, s3: s3Url },
     requests,
     codepipeline,
     sts,

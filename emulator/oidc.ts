@@ -4,6 +4,7 @@ import { json } from './http.ts'
 import type { RecordedRequest, Reply, ServiceHandler } from './http.ts'
 import { signJwt } from './jwt.ts'
 
+/** github.com's issuer; GHE.com's is https://token.actions.SUBDOMAIN.ghe.com, a Server's https://HOST/_services/token. */
 export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com'
 
 export interface IssuedIdToken {
@@ -21,6 +22,10 @@ export class OidcProvider implements ServiceHandler {
   /** The value of ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
   requestToken = randomBytes(24).toString('hex')
   subject = 'repo:octo-org/octo-repo:ref:refs/heads/main'
+  /** The `iss` of the tokens; STS accepts only this issuer's (the account has its provider). */
+  issuer = GITHUB_OIDC_ISSUER
+  /** The GitHub web host, whose owner URL is the default audience. */
+  serverUrl = 'https://github.com'
   /** Merged over the generated claims, for tests that need an unusual token. */
   claims: Record<string, unknown> = {}
   lifetimeSeconds = 300
@@ -33,7 +38,7 @@ export class OidcProvider implements ServiceHandler {
     const owner = repository.split('/')[0]
     const ref = /:ref:(.+)$/.exec(this.subject)?.[1] ?? 'refs/heads/main'
     // GitHub's default audience is the URL of the repository owner.
-    const aud = audience ?? `https://github.com/${owner}`
+    const aud = audience ?? `${this.serverUrl}/${owner}`
     const claims: Record<string, unknown> = {
       jti: randomUUID(),
       sub: this.subject,
@@ -56,7 +61,7 @@ export class OidcProvider implements ServiceHandler {
       event_name: 'workflow_dispatch',
       ref_type: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
       runner_environment: 'github-hosted',
-      iss: GITHUB_OIDC_ISSUER,
+      iss: this.issuer,
       nbf: now - 600,
       iat: now,
       exp: now + this.lifetimeSeconds,

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { RecordedRequest, Reply, ServiceHandler } from './http.ts'
 import { verifyJwt } from './jwt.ts'
-import { GITHUB_OIDC_ISSUER } from './oidc.ts'
 import type { OidcProvider } from './oidc.ts'
 import { Violations } from './validation.ts'
 import { stsError, webIdentityResponse } from './sts-xml.ts'
@@ -11,7 +10,7 @@ export interface RoleInit {
   arn: string
   /** Must equal the token's `aud`; default sts.amazonaws.com. */
   audience?: string
-  /** Like a StringLike condition on `token.actions.githubusercontent.com:sub` (`*` and `?` wildcards), or a RegExp. */
+  /** Like a StringLike condition on `ISSUER:sub` (`*` and `?` wildcards), or a RegExp. */
   subject?: string | RegExp
   maxSessionDuration?: number
 }
@@ -156,7 +155,8 @@ export class Sts implements ServiceHandler {
       return stsError('InvalidIdentityToken', "Couldn't parse the web identity token", rid)
     }
     const claims = check.payload ?? {}
-    if (claims.iss !== GITHUB_OIDC_ISSUER) {
+    // The account has one OIDC provider: the issuer's the emulator plays (github.com's unless told otherwise).
+    if (claims.iss !== this.oidc.issuer) {
       return stsError(
         'InvalidIdentityToken',
         `No OpenIDConnect provider found in your account for ${String(claims.iss)}`,
@@ -214,7 +214,7 @@ export class Sts implements ServiceHandler {
     record.accessKeyId = creds.accessKeyId
     return webIdentityResponse(creds, {
       assumedRoleId: `${randomId('AROA', 21)}:${creds.sessionName}`,
-      provider: `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`,
+      provider: `arn:aws:iam::${account}:oidc-provider/${this.oidc.issuer.replace(/^https:\/\//, '')}`,
       requestId: rid
     })
   }

@@ -35,6 +35,21 @@ describe('explainS3Error', () => {
     expect(explainS3Error(network, download).failureType).toBe('SystemUnavailable')
   })
 
+  it('a host that does not exist is a configuration error naming the region and the endpoint variables', () => {
+    const host = 'codepipeline-eu-west-1-123456789012.s3.eu-wset-1.amazonaws.com'
+    const notFound = Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {
+      code: 'ENOTFOUND',
+      hostname: host
+    })
+    const e = explainS3Error(notFound, { ...download, region: 'eu-wset-1' })
+    expect(e.failureType).toBe('ConfigurationError')
+    expect(e.message).toBe(
+      `Input artifact "SourceArtifact" could not be downloaded from ${URL} (Error: getaddrinfo ENOTFOUND ${host}). ` +
+        `${host} does not exist (DNS has no such name), so nothing was sent: check that aws-region "eu-wset-1" ` +
+        'is an AWS region (e.g. eu-west-1), and AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL if either is set.'
+    )
+  })
+
   it("explains AccessDenied: the credentials are the pipeline service role's, so the bucket or key policy must allow it", () => {
     const e = explainS3Error(s3Error('AccessDenied', 'Access Denied', 403), {
       ...upload,

@@ -173,6 +173,17 @@ describe('retries (the SDK standard mode) and what they tell the caller', () => 
     expect([error.code, error.attempts, error.unanswered]).toEqual(['InvalidJobStateException', 2, false])
   })
 
+  it('an endpoint whose host does not exist says to check aws-region and the endpoint, not the network', async () => {
+    // A label over 63 characters: the resolver refuses it without asking any DNS server.
+    process.env.AWS_ENDPOINT_URL_CODEPIPELINE = `https://${'x'.repeat(64)}.example`
+    const error = await rejection((await client({ region: 'eu-wset-1' })).getJobDetails('job-1'))
+    expect(error.message).toMatch(
+      /^codepipeline:GetJobDetails failed \(.*getaddrinfo ENOTFOUND x{64}\.example\)\. x{64}\.example does not exist \(DNS has no such name\), so nothing was sent: check that aws-region "eu-wset-1" is an AWS region \(e\.g\. eu-west-1\), and AWS_ENDPOINT_URL_CODEPIPELINE or AWS_ENDPOINT_URL if either is set\.$/
+    )
+    expect(error.message).not.toContain('network')
+    expect(error.unanswered).toBe(false)
+  })
+
   it('a refused connection is retried, then reported with its code and never as "may have landed"', async () => {
     process.env.AWS_ENDPOINT_URL_CODEPIPELINE = 'http://127.0.0.1:9'
     const error = await rejection(

@@ -11,8 +11,10 @@ import { operations, ROLE_ARN, roleSettings, useEmulator } from './fixtures.ts'
 
 const { emulator, masked } = useEmulator()
 
-function setUp() {
+/** The emulator with a role for its repository; `oidcIssuer` makes it play a GitHub Enterprise issuer. */
+function setUp(options: { oidcIssuer?: string } = {}) {
   const emu = emulator()
+  if (options.oidcIssuer) emu.oidc.issuer = options.oidcIssuer
   emu.sts.addRole({ arn: ROLE_ARN, subject: 'repo:octo-org/octo-repo:*' })
   return emu
 }
@@ -100,19 +102,36 @@ describe('role-to-assume', () => {
     }
   )
 
-  it('a role that does not trust this repository is AccessDenied with the trust-policy hint', async () => {
+  it("a role that does not trust this repository is AccessDenied, with the token's own sub and aud beside the fix", async () => {
     const emu = setUp()
     emu.oidc.subject = 'repo:someone-else/repo:ref:refs/heads/main'
     const error = await rejection(resolveCredentials(roleSettings(emu)))
     expect(error).toBeInstanceOf(UserError)
     expect(error.message).toBe(
       `Could not assume ${ROLE_ARN} (sts:AssumeRoleWithWebIdentity). STS said: AccessDenied: Not authorized to ` +
-        "perform sts:AssumeRoleWithWebIdentity. Check the role's trust policy: it must trust the " +
-        'token.actions.githubusercontent.com provider, and its token.actions.githubusercontent.com:sub condition ' +
-        'must match this repository and ref.'
+        `perform sts:AssumeRoleWithWebIdentity. This job's token has sub "repo:someone-else/repo:ref:refs/heads/main" ` +
+        'and aud "sts.amazonaws.com", from https://token.actions.githubusercontent.com. Check the role\'s trust ' +
+        'policy: it must trust the OIDC provider of token.actions.githubusercontent.com, its ' +
+        'token.actions.githubusercontent.com:aud condition must accept that aud and its ' +
+        'token.actions.githubusercontent.com:sub condition must match that sub (the repository, and the ref or ' +
+        'the environment of this job).'
     )
     expectNoSecrets(error.message)
+    // The token itself (which the emulator issued) appears nowhere.
+    for (const { token } of emu.oidc.issued) expect(error.message).not.toContain(token.split('.')[1])
     expect(operations(emu).map(([op]) => op)).toEqual(['GET /oidc/token', 'AssumeRoleWithWebIdentity'])
+  })
+
+  it("on GitHub Enterprise, the hint names the token's issuer and its condition keys", async () => {
+    const emu = setUp({ oidcIssuer: 'https://github.example.com/_services/token' })
+    emu.oidc.subject = 'repo:someone-else/repo:environment:prod'
+    const error = await rejection(resolveCredentials(roleSettings(emu)))
+    expect(error.message).toContain(
+      `This job's token has sub "repo:someone-else/repo:environment:prod" and aud "sts.amazonaws.com", from ` +
+        "https://github.example.com/_services/token. Check the role's trust policy: it must trust the OIDC " +
+        'provider of github.example.com/_services/token, its github.example.com/_services/token:aud condition'
+    )
+    expect(error.message).not.toContain('githubusercontent')
   })
 
   it('a wrong audience is InvalidIdentityToken with the OIDC provider hint', async () => {
@@ -121,10 +140,26 @@ describe('role-to-assume', () => {
     expect(error).toBeInstanceOf(UserError)
     expect(error.message).toBe(
       `Could not assume ${ROLE_ARN}: STS said: InvalidIdentityToken: Incorrect token audience. Check that the ` +
-        'account has the GitHub OIDC provider (token.actions.githubusercontent.com) with client ID "my-audience" ' +
-        '(the audience input).'
+        'account has an IAM OIDC provider for https://token.actions.githubusercontent.com with client ID ' +
+        '"my-audience" (the audience input); on GitHub Enterprise, that is the bridge template\'s OidcIssuer.'
     )
     expectNoSecrets(error.message)
+  })
+
+  it('an STS endpoint whose host does not exist says to check the region and the endpoint, not the network', async () => {
+    const emu = setUp()
+    // A label over 63 characters: the resolver refuses it without asking any DNS server.
+    process.env.AWS_ENDPOINT_URL_STS = `https://${'x'.repeat(64)}.example`
+    const error = await rejection(resolveCredentials({ ...roleSettings(emu), maxAttempts: 3 }))
+    expect(error).toBeInstanceOf(UserError)
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Could not assume ${ROLE_ARN}: STS could not be reached: .*ENOTFOUND.*\\. x{64}\\.example does not ` +
+          'exist \\(DNS has no such name\\), so nothing was sent: check that aws-region "eu-west-1" is an AWS ' +
+          'region \\(e\\.g\\. eu-west-1\\), and AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL if either is set\\.$'
+      )
+    )
+    expect(error.message).not.toMatch(/network/)
   })
 
   it('an expired ID token is an error, not retried', async () => {

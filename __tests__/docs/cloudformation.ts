@@ -2,7 +2,9 @@
 // evaluator for the intrinsic functions, conditions and Rules, given parameter values. It refuses what
 // CloudFormation refuses where a template could get it wrong: a value outside AllowedPattern or AllowedValues
 // (with the ConstraintDescription), a failing Rule assertion (with its AssertDescription), a function a Rule may
-// not use, a computed Join/Split delimiter or Sub string, and a Select past the end of its list.
+// not use, a computed Join/Split delimiter or Sub string, and a Select past the end of its list. A Json property
+// given as a string (a !Sub that builds a policy whose keys are computed) is parsed as CloudFormation parses it,
+// and refused unless it is a JSON object.
 import { readFileSync } from 'node:fs'
 import { parse, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml'
 
@@ -80,13 +82,13 @@ export function loadYaml(path: string): unknown {
   return parse(readFileSync(path, 'utf8'), { customTags: CLOUDFORMATION_TAGS })
 }
 
-const PSEUDO: Record<string, string> = {
+const PSEUDO = {
   'AWS::AccountId': '123456789012',
   'AWS::Region': 'eu-west-1',
   'AWS::Partition': 'aws',
   'AWS::StackName': 'bridge',
   'AWS::URLSuffix': 'amazonaws.com'
-}
+} as const
 
 /** The functions a Rule may use (CloudFormation's rule-specific functions, and Ref). */
 const RULE_FUNCTIONS = new Set([
@@ -101,6 +103,17 @@ const RULE_FUNCTIONS = new Set([
   'Fn::EachMemberIn'
 ])
 
+/**
+ * Properties of type Json that CloudFormation also takes as a string holding JSON (the resource specification's
+ * `"PrimitiveType": "Json"`), by resource type.
+ */
+const JSON_PROPERTIES: Record<string, string[]> = {
+  'AWS::IAM::Role': ['AssumeRolePolicyDocument'],
+  'AWS::IAM::ManagedPolicy': ['PolicyDocument'],
+  'AWS::SQS::QueuePolicy': ['PolicyDocument'],
+  'AWS::Events::Rule': ['EventPattern']
+}
+
 /** Thrown when CloudFormation would refuse the parameter values: the message is what the deployer would read. */
 export class ValidationError extends Error {}
 
@@ -112,9 +125,16 @@ export class Stack {
   readonly template: Template
   readonly parameters: Record<string, string | string[]>
   readonly conditions: Record<string, boolean> = {}
+  /** AWS::Region, AWS::Partition, ...: eu-west-1 of the aws partition unless the test says otherwise. */
+  readonly pseudo: Record<string, string>
 
-  constructor(template: Template, values: Record<string, string> = {}) {
+  constructor(
+    template: Template,
+    values: Record<string, string> = {},
+    pseudo: Partial<Record<keyof typeof PSEUDO, string>> = {}
+  ) {
     this.template = template
+    this.pseudo = { ...PSEUDO, ...pseudo } as Record<string, string>
     this.parameters = {}
     for (const name of Object.keys(values))
       if (!(name in (template.Parameters ?? {})))
@@ -176,7 +196,11 @@ export class Stack {
     const out: Record<string, { Type: string; Properties: Record<string, unknown> }> = {}
     for (const [id, r] of Object.entries(this.template.Resources)) {
       if (r.Condition && !this.condition(r.Condition)) continue
-      out[id] = { Type: r.Type, Properties: this.evaluate(r.Properties ?? {}) as Record<string, unknown> }
+      const properties = this.evaluate(r.Properties ?? {}) as Record<string, unknown>
+      for (const name of JSON_PROPERTIES[r.Type] ?? [])
+        if (typeof properties[name] === 'string')
+          properties[name] = parseJsonProperty(id, name, properties[name])
+      out[id] = { Type: r.Type, Properties: properties }
     }
     return out
   }
@@ -210,7 +234,7 @@ export class Stack {
 
   private ref(name: string): unknown {
     if (name === 'AWS::NoValue') return NO_VALUE
-    if (name in PSEUDO) return PSEUDO[name]
+    if (name in this.pseudo) return this.pseudo[name]
     if (name in this.parameters) return this.parameters[name]
     const resource = this.template.Resources[name]
     if (!resource) throw new Error(`!Ref ${name}: no such parameter or resource`)
@@ -299,3 +323,16 @@ export class Stack {
 }
 
 const NO_VALUE = Symbol('AWS::NoValue')
+
+/** A Json property written as a string: it must hold one JSON object. */
+function parseJsonProperty(resource: string, property: string, text: string): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (e) {
+    throw new Error(`${resource}.${property} is not JSON (${(e as Error).message}): ${text}`, { cause: e })
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`${resource}.${property} must be a JSON object, got ${text}`)
+  return value as Record<string, unknown>
+}

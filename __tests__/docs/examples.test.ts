@@ -185,14 +185,14 @@ describe('examples use the actions as declared', () => {
     }
   })
 
-  it("role ARNs are the template's role names (RoleNamePrefix-poller, -reporter), for each action its own", () => {
+  it("role ARNs are the template's role names (RoleNamePrefix-poller-REGION, -reporter-REGION), for each action its own", () => {
     // template.test.ts checks that the template names the roles so.
     for (const file of EXAMPLES)
       for (const { step } of [...stepsUsing(workflow(file), REPORT), ...stepsUsing(workflow(file), POLL)]) {
         const name = step.uses === REPORT ? 'codepipeline-bridge-reporter' : 'codepipeline-bridge-poller'
         expect([file, step.with?.['role-to-assume']]).toEqual([
           file,
-          `arn:aws:iam::123456789012:role/${name}`
+          `arn:aws:iam::123456789012:role/${name}-${String(step.with?.['aws-region'])}`
         ])
       }
   })

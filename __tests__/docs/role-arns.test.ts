@@ -1,6 +1,7 @@
-// The docs name the roles the template creates (RoleNamePrefix-poller and -reporter, default prefix
-// codepipeline-bridge), each action its own, as the examples do (examples.test.ts). The one exception is the
-// emulator's seeded role, on docs/testing-locally.md. And poll/README's workflow runs as the examples' does: on
+// The docs name the roles the template creates in the docs' region (RoleNamePrefix-poller-REGION and
+// -reporter-REGION, default prefix codepipeline-bridge, region eu-west-1), each action its own, as the examples do
+// (examples.test.ts). The one exception is the emulator's seeded role, on docs/testing-locally.md. And
+// poll/README's workflow runs as the examples' does: on
 // workflow_dispatch (the wake-up) and on a schedule.
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
@@ -18,11 +19,11 @@ const DOCS = [
 ]
 
 const template = loadTemplate('templates/bridge.yml')
-const roles = new Stack(template, {
-  GitHubOrg: 'octo-org',
-  PollerRepository: 'pipelines',
-  ReportingRepositories: 'app'
-}).resources()
+const roles = new Stack(
+  template,
+  { GitHubOrg: 'octo-org', PollerRepository: 'pipelines', ReportingRepositories: 'app' },
+  { 'AWS::Region': 'eu-west-1' }
+).resources()
 const ROLE_NAMES = {
   poll: String(roles.PollerRole.Properties.RoleName),
   report: String(roles.ReporterRole.Properties.RoleName)
@@ -80,8 +81,11 @@ it('the pages that show role ARNs and workflow snippets include README, poll/REA
   expect(readFileSync(LOCAL_TESTING, 'utf8')).toContain(EMULATOR_ROLE)
 })
 
-it("the template's default prefix makes the names the docs use", () => {
-  expect(ROLE_NAMES).toEqual({ poll: 'codepipeline-bridge-poller', report: 'codepipeline-bridge-reporter' })
+it("the template's default prefix makes the names the docs use, in the docs' region", () => {
+  expect(ROLE_NAMES).toEqual({
+    poll: 'codepipeline-bridge-poller-eu-west-1',
+    report: 'codepipeline-bridge-reporter-eu-west-1'
+  })
 })
 
 it("poll/README's workflow runs on workflow_dispatch (the wake-up) and a schedule, as examples/poll-dispatch.yml", () => {

@@ -1,8 +1,9 @@
 // templates/bridge.yml must stay honest: it parses, each role may call exactly the CodePipeline operations its
 // action's code calls, each role trusts only the named repositories, refs and environment of GitHubOrg (and a
 // deploy with anything else fails), the custom action type has the configuration properties the poll action
-// reads, and the optional wake-up sends GitHub a request its dispatch endpoint accepts, for this action type's
-// STARTED events only.
+// reads, the optional wake-up sends GitHub a request its dispatch endpoint accepts, for this action type's
+// STARTED events, and its stop rule the stopped action for its ABANDONED and CANCELED events; and all of it works
+// with github.com's, GHE.com's and a GitHub Enterprise Server's issuer and API.
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { loadTemplate, loadYaml, Stack, ValidationError, type Template } from './cloudformation.ts'
@@ -19,6 +20,55 @@ const WAKE_UP = {
   PollWorkflow: 'codepipeline-poller.yml'
 }
 const OIDC = 'token.actions.githubusercontent.com'
+
+/** What a deployer sets for each kind of GitHub, and what the stack must then use. */
+const ENTERPRISE = {
+  'github.com': {
+    params: {},
+    issuerKey: OIDC,
+    api: 'https://api.github.com',
+    web: 'https://github.com',
+    thumbprints: true
+  },
+  'github.com with a customised issuer': {
+    params: { OidcIssuer: `https://${OIDC}/octo-enterprise` },
+    issuerKey: `${OIDC}/octo-enterprise`,
+    api: 'https://api.github.com',
+    web: 'https://github.com',
+    thumbprints: true
+  },
+  'GHE.com': {
+    params: {
+      OidcIssuer: 'https://token.actions.octocorp.ghe.com',
+      GitHubApiUrl: 'https://api.octocorp.ghe.com'
+    },
+    issuerKey: 'token.actions.octocorp.ghe.com',
+    api: 'https://api.octocorp.ghe.com',
+    web: 'https://octocorp.ghe.com',
+    thumbprints: false
+  },
+  'GitHub Enterprise Server': {
+    params: {
+      OidcIssuer: 'https://github.example.com/_services/token',
+      GitHubApiUrl: 'https://github.example.com/api/v3'
+    },
+    issuerKey: 'github.example.com/_services/token',
+    api: 'https://github.example.com/api/v3',
+    web: 'https://github.example.com',
+    thumbprints: false
+  },
+  // A Server whose host starts with api.: its web host keeps the name.
+  'GitHub Enterprise Server at api.example.com': {
+    params: {
+      OidcIssuer: 'https://api.example.com/_services/token',
+      GitHubApiUrl: 'https://api.example.com/api/v3'
+    },
+    issuerKey: 'api.example.com/_services/token',
+    api: 'https://api.example.com/api/v3',
+    web: 'https://api.example.com',
+    thumbprints: false
+  }
+}
 
 interface Statement {
   Effect: string
@@ -54,11 +104,15 @@ function trust(r: RoleProperties): Statement {
 }
 
 /** The values a trust condition accepts for a claim, whichever string operator carries it. */
-function claim(statement: Statement, name: 'sub' | 'aud'): { operator: string; values: string[] } {
-  const found = Object.entries(statement.Condition ?? {}).filter(([, keys]) => `${OIDC}:${name}` in keys)
+function claim(
+  statement: Statement,
+  name: 'sub' | 'aud',
+  issuer = OIDC
+): { operator: string; values: string[] } {
+  const found = Object.entries(statement.Condition ?? {}).filter(([, keys]) => `${issuer}:${name}` in keys)
   expect(found).toHaveLength(1)
   const [operator, keys] = found[0]
-  return { operator, values: list(keys[`${OIDC}:${name}`] as string | string[]) }
+  return { operator, values: list(keys[`${issuer}:${name}`] as string | string[]) }
 }
 
 /** IAM StringLike: * and ? wildcards, everything else literal. */
@@ -102,6 +156,9 @@ describe('templates/bridge.yml', () => {
       { ...PARAMS, ReportingRefs: '*' },
       { ...PARAMS, ReportingRefs: 'refs/heads/*' },
       { ...PARAMS, ReportingRefs: 'refs/heads/master' },
+      { ...PARAMS, ReportingRefs: 'refs/heads/release/*' },
+      { ...PARAMS, ReportingRefs: 'refs/tags/v*' },
+      ...Object.values(ENTERPRISE).map(e => ({ ...PARAMS, ...WAKE_UP, ...e.params })),
       { ...PARAMS, ReportingRepositories: '' },
       { ...PARAMS, ReportingRepositories: 'a,b,c,d,e,f,g,h,i,j' },
       { ...PARAMS, ReportingEnvironment: 'codepipeline' },
@@ -150,16 +207,35 @@ describe('templates/bridge.yml', () => {
         t.Rules!.WakeUpNeedsTheWorkflow.RuleCondition = { 'Fn::Equals': ['a', 'a'] }
       })
     ).toThrow(/Fn::Select cannot be used in a Rule/)
+    // A trust policy given as a string must be a JSON object, as IAM parses it.
+    expect(
+      broken(
+        t => (t.Resources.PollerRole.Properties!.AssumeRolePolicyDocument = { 'Fn::Sub': '{"Version": ' })
+      )
+    ).toThrow(/PollerRole.AssumeRolePolicyDocument is not JSON/)
+    expect(
+      broken(t => (t.Resources.PollerRole.Properties!.AssumeRolePolicyDocument = '["Version"]'))
+    ).toThrow(/must be a JSON object/)
     expect(deployError({ ...PARAMS, ProviderName: 'has space' })).toMatch(/ProviderName/)
     expect(() => new Stack(template, { ...PARAMS, ReportingRepository: 'app' })).toThrow(/no parameter/)
   })
+
+  // Issue 14 (stop means stop) makes the poller read the job a run names and the action executions of a pipeline
+  // execution, and the reporter see whether its job's action execution was abandoned. The template grants them
+  // with this branch; the calls come with the actions' side of the issue, after which these lists add nothing.
+  const AHEAD_OF_THE_CODE = {
+    poll: ['GetJobDetails', 'ListActionExecutions'],
+    report: ['ListActionExecutions']
+  }
+  const granted = (fromCode: string[], ahead: string[]) =>
+    [...new Set([...fromCode, ...ahead])].sort().map(op => `codepipeline:${op}`)
 
   it("the poller role may call exactly the CodePipeline operations the poll action's code calls", () => {
     const fromCode = operationsCalledFrom('src/poll/index.ts')
     // A sanity check on the scan itself: the poll action polls and acknowledges.
     expect(fromCode).toEqual(expect.arrayContaining(['AcknowledgeJob', 'PollForJobs']))
     const actions = allowedActions(role(new Stack(template, PARAMS), 'PollerRole'))
-    expect(actions).toEqual(fromCode.map(op => `codepipeline:${op}`))
+    expect(actions).toEqual(granted(fromCode, AHEAD_OF_THE_CODE.poll))
   })
 
   it("the reporter role may call exactly the CodePipeline operations the report action's code calls", () => {
@@ -167,7 +243,33 @@ describe('templates/bridge.yml', () => {
     expect(fromCode.length).toBeGreaterThan(0)
     expect(fromCode).not.toContain('PollForJobs') // a reporter answers a job it was given; it never takes one
     const actions = allowedActions(role(new Stack(template, PARAMS), 'ReporterRole'))
-    expect(actions).toEqual(fromCode.map(op => `codepipeline:${op}`))
+    expect(actions).toEqual(granted(fromCode, AHEAD_OF_THE_CODE.report))
+  })
+
+  it("ListActionExecutions reaches this account's and region's pipelines only; the job operations *", () => {
+    const stack = new Stack(template, PARAMS, {
+      'AWS::Region': 'us-gov-west-1',
+      'AWS::Partition': 'aws-us-gov'
+    })
+    for (const id of ['PollerRole', 'ReporterRole']) {
+      const statements = role(stack, id).Policies.flatMap(p => p.PolicyDocument.Statement)
+      const resources = (action: string) =>
+        statements.filter(s => list(s.Action).includes(action)).map(s => s.Resource)
+      expect([id, resources('codepipeline:ListActionExecutions')]).toEqual([
+        id,
+        ['arn:aws-us-gov:codepipeline:us-gov-west-1:123456789012:*']
+      ])
+      expect([id, resources('codepipeline:GetJobDetails')]).toEqual([id, ['*']])
+    }
+    const poller = role(stack, 'PollerRole').Policies.flatMap(p => p.PolicyDocument.Statement)
+    expect(poller.find(s => list(s.Action).includes('codepipeline:GetJobDetails'))?.Action).toEqual([
+      'codepipeline:AcknowledgeJob',
+      'codepipeline:GetJobDetails',
+      'codepipeline:PutJobSuccessResult',
+      'codepipeline:PutJobFailureResult'
+    ])
+    // The template no longer says the poller never needs GetJobDetails.
+    expect(readFileSync('templates/bridge.yml', 'utf8')).not.toMatch(/never needs GetJobDetails/)
   })
 
   it('the source scan follows imports (it would notice a call moved into a shared module)', () => {
@@ -189,7 +291,11 @@ describe('templates/bridge.yml', () => {
   it("creates GitHub's OIDC provider, or trusts an existing one instead", () => {
     const created = new Stack(template, PARAMS)
     const provider = created.resources().GitHubOidcProvider
-    expect(provider.Properties).toMatchObject({ Url: `https://${OIDC}`, ClientIdList: ['sts.amazonaws.com'] })
+    expect(provider.Properties).toEqual({
+      Url: `https://${OIDC}`,
+      ClientIdList: ['sts.amazonaws.com'],
+      ThumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1', '1c58a3a8518e8759bf075b76b750d4f2df264fcd']
+    })
     expect(trust(role(created, 'PollerRole')).Principal).toEqual({ Federated: '<GitHubOidcProvider.Arn>' })
     expect(trust(role(created, 'ReporterRole')).Principal).toEqual({ Federated: '<GitHubOidcProvider.Arn>' })
 
@@ -200,23 +306,44 @@ describe('templates/bridge.yml', () => {
     expect(trust(role(reused, 'ReporterRole')).Principal).toEqual({ Federated: existing })
   })
 
-  it('names the roles RoleNamePrefix-poller and -reporter, as the examples name them (or lets CloudFormation)', () => {
+  it('names the roles RoleNamePrefix-poller-REGION and -reporter-REGION, as the examples name them (or lets CloudFormation)', () => {
     const named = new Stack(template, PARAMS).resources()
-    expect(named.PollerRole.Properties.RoleName).toBe('codepipeline-bridge-poller')
-    expect(named.ReporterRole.Properties.RoleName).toBe('codepipeline-bridge-reporter')
+    expect(named.PollerRole.Properties.RoleName).toBe('codepipeline-bridge-poller-eu-west-1')
+    expect(named.ReporterRole.Properties.RoleName).toBe('codepipeline-bridge-reporter-eu-west-1')
     const examples = readdirSync('examples').map(f => readFileSync(`examples/${f}`, 'utf8'))
     const arns = new Set(
       examples.flatMap(text => [...text.matchAll(/^\s+role-to-assume: (\S+)/gm)].map(m => m[1]))
     )
     expect([...arns].sort()).toEqual([
-      'arn:aws:iam::123456789012:role/codepipeline-bridge-poller',
-      'arn:aws:iam::123456789012:role/codepipeline-bridge-reporter'
+      'arn:aws:iam::123456789012:role/codepipeline-bridge-poller-eu-west-1',
+      'arn:aws:iam::123456789012:role/codepipeline-bridge-reporter-eu-west-1'
     ])
     const generated = new Stack(template, { ...PARAMS, RoleNamePrefix: '' }).resources()
     expect(generated.PollerRole.Properties).not.toHaveProperty('RoleName')
     expect(generated.ReporterRole.Properties).not.toHaveProperty('RoleName')
-    expect(deployError({ ...PARAMS, RoleNamePrefix: 'x'.repeat(56) })).toMatch(/RoleNamePrefix/)
+    expect(deployError({ ...PARAMS, RoleNamePrefix: 'x'.repeat(41) })).toMatch(/RoleNamePrefix/)
     expect(deployError({ ...PARAMS, RoleNamePrefix: 'a/b' })).toMatch(/RoleNamePrefix/)
+  })
+
+  it("two stacks in two regions of one account name their roles apart, within IAM's 64 characters", () => {
+    const names = (region: string, prefix?: string) => {
+      const r = new Stack(
+        template,
+        { ...PARAMS, ...(prefix ? { RoleNamePrefix: prefix } : {}) },
+        {
+          'AWS::Region': region
+        }
+      ).resources()
+      return [String(r.PollerRole.Properties.RoleName), String(r.ReporterRole.Properties.RoleName)]
+    }
+    const ireland = names('eu-west-1')
+    const virginia = names('us-east-1')
+    for (const name of ireland) expect(virginia).not.toContain(name)
+    // The longest region names have 14 characters (ap-southeast-5, cn-northwest-1, ...).
+    for (const name of names('ap-southeast-5', 'x'.repeat(40))) {
+      expect(name.length).toBeLessThanOrEqual(64)
+      expect(name).toMatch(/^[\w+=,.@-]+$/)
+    }
   })
 
   it('outputs exactly what the workflows need', () => {
@@ -276,6 +403,19 @@ describe('trust: only GitHubOrg, only the named repositories, refs and environme
       'repo:octo-org/app:ref:refs/heads/master',
       'repo:octo-org/api:ref:refs/heads/master'
     ])
+
+    const release = reporterTrust({ ReportingRefs: 'refs/heads/release/*' })
+    expect(admits(release, 'repo:octo-org/app:ref:refs/heads/release/2026.1')).toBe(true)
+    expect(admits(release, 'repo:octo-org/app:ref:refs/heads/main')).toBe(false)
+    expect(admits(release, 'repo:octo-org/app:ref:refs/heads/releases')).toBe(false)
+    expect(admits(release, 'repo:octo-org/app:ref:refs/tags/release/1')).toBe(false)
+    const tags = reporterTrust({ ReportingRefs: 'refs/tags/v*' })
+    expect(admits(tags, 'repo:octo-org/app:ref:refs/tags/v1.2.3')).toBe(true)
+    expect(admits(tags, 'repo:octo-org/app:ref:refs/heads/v1')).toBe(false)
+    expect(admits(tags, 'repo:octo-org/app:ref:refs/tags/nightly')).toBe(false)
+    expect(deployError({ ...PARAMS, ReportingRefs: 'refs/heads/release/*,refs/tags/v*' })).toMatch(
+      /ReportingRefs/
+    )
 
     const any = reporterTrust({ ReportingRefs: '*' })
     expect(claim(any, 'sub').values).toEqual(['repo:octo-org/app:*', 'repo:octo-org/api:*'])
@@ -628,6 +768,7 @@ describe('the wake-up (optional)', () => {
     'WakeUpConnection',
     'WakeUpApiDestination',
     'WakeUpRule',
+    'WakeUpOnStopRule',
     'WakeUpRole',
     'WakeUpDeadLetterQueue',
     'WakeUpDeadLetterQueuePolicy'
@@ -775,52 +916,296 @@ describe('the wake-up (optional)', () => {
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sqs:SendMessage',
         Resource: '<WakeUpDeadLetterQueue.Arn>',
-        Condition: { ArnEquals: { 'aws:SourceArn': '<WakeUpRule.Arn>' } }
+        Condition: { ArnEquals: { 'aws:SourceArn': ['<WakeUpRule.Arn>', '<WakeUpOnStopRule.Arn>'] } }
       }
     ])
   })
 })
 
-describe('templates/example-pipeline-stage.yml', () => {
+/** What an EventBridge input transformer sends: each <name> of the template replaced by its path's value. */
+function transform(
+  transformer: { InputPathsMap: Record<string, string>; InputTemplate: string },
+  event: Record<string, unknown>
+): string {
+  const values: Record<string, string> = {}
+  for (const [name, path] of Object.entries(transformer.InputPathsMap)) {
+    expect([name, path]).toEqual([name, expect.stringMatching(/^\$(\.[\w-]+)+$/)])
+    let value: unknown = event
+    for (const key of path.split('.').slice(1)) value = (value as Record<string, unknown>)[key]
+    if (typeof value !== 'string') throw new Error(`${path} is not a string in the event`)
+    values[name] = value
+  }
+  return transformer.InputTemplate.replace(/<([\w-]+)>/g, (whole, name: string) => {
+    if (!(name in values))
+      throw new Error(`the input template uses ${whole}, which InputPathsMap does not define`)
+    return values[name]
+  })
+}
+
+describe('the wake-up on a stopped pipeline (issue 14)', () => {
+  interface Target {
+    Id: string
+    Arn: string
+    RoleArn: string
+    InputTransformer?: { InputPathsMap: Record<string, string>; InputTemplate: string }
+    HttpParameters: unknown
+    RetryPolicy: unknown
+    DeadLetterConfig: unknown
+  }
+  const rules = (values: Record<string, string> = {}) => {
+    const r = new Stack(template, { ...PARAMS, ...WAKE_UP, ...values }).resources()
+    const props = (id: string) =>
+      r[id].Properties as { State: string; EventPattern: Record<string, unknown>; Targets: Target[] }
+    return { start: props('WakeUpRule'), stop: props('WakeUpOnStopRule') }
+  }
+
+  it("matches this action type's ABANDONED and CANCELED events only", () => {
+    const { stop } = rules()
+    expect(stop.State).toBe('ENABLED')
+    expect(matchesPattern(stop.EventPattern, actionEvent('ABANDONED'))).toBe(true)
+    expect(matchesPattern(stop.EventPattern, actionEvent('CANCELED'))).toBe(true)
+    for (const state of ['STARTED', 'SUCCEEDED', 'FAILED'])
+      expect([state, matchesPattern(stop.EventPattern, actionEvent(state))]).toEqual([state, false])
+    for (const type of [
+      { provider: 'Jenkins' },
+      { version: '2' },
+      { owner: 'AWS', provider: 'CodeBuild' },
+      { category: 'Deploy' }
+    ])
+      expect([type, matchesPattern(stop.EventPattern, actionEvent('ABANDONED', type))]).toEqual([type, false])
+    expect(
+      matchesPattern(stop.EventPattern, {
+        ...actionEvent('CANCELED'),
+        'detail-type': 'CodePipeline Pipeline Execution State Change'
+      })
+    ).toBe(false)
+    const other = rules({ ProviderName: 'Builds', ActionVersion: '2' }).stop.EventPattern
+    expect(matchesPattern(other, actionEvent('ABANDONED', { provider: 'Builds', version: '2' }))).toBe(true)
+    expect(matchesPattern(other, actionEvent('ABANDONED'))).toBe(false)
+    // The start rule still takes STARTED alone: a stop never looks like a new job.
+    expect(matchesPattern(rules().start.EventPattern, actionEvent('ABANDONED'))).toBe(false)
+  })
+
+  it('sends GitHub a dispatch of the poll workflow on PollerRef with the stopped action as its four inputs', () => {
+    for (const [pollerRef, ref] of [
+      ['refs/heads/main', 'main'],
+      ['refs/heads/release/2026', 'release/2026'],
+      ['refs/tags/poller-v1', 'poller-v1']
+    ]) {
+      const [target] = rules({ PollerRef: pollerRef }).stop.Targets
+      const body = transform(target.InputTransformer!, actionEvent('ABANDONED'))
+      expect(body).toBe(
+        `{"ref":"${ref}","inputs":{"stopped-pipeline":"web-app",` +
+          '"stopped-execution-id":"76fdf5bb-1a2b-4c3d-8e9f-0a1b2c3d4e5f","stopped-stage":"Build",' +
+          '"stopped-action":"UnitTests"}}'
+      )
+      expect(JSON.parse(body)).toEqual({
+        ref,
+        inputs: {
+          'stopped-pipeline': 'web-app',
+          'stopped-execution-id': '76fdf5bb-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+          'stopped-stage': 'Build',
+          'stopped-action': 'UnitTests'
+        }
+      })
+    }
+    // The transformer test can fail: a template naming a path the map lacks is refused.
+    expect(() =>
+      transform({ InputPathsMap: {}, InputTemplate: '{"a":"<pipeline>"}' }, actionEvent('ABANDONED'))
+    ).toThrow(/InputPathsMap/)
+  })
+
+  it('goes through the same API destination, role, headers, retries and dead-letter queue as the start rule', () => {
+    const { start, stop } = rules()
+    expect(stop.Targets).toHaveLength(1)
+    const [s] = start.Targets
+    const [t] = stop.Targets
+    expect(t.Id).not.toBe(s.Id)
+    expect(t.Arn).toBe('<WakeUpApiDestination.Arn>')
+    expect(t.RoleArn).toBe(s.RoleArn)
+    expect(t.HttpParameters).toEqual(s.HttpParameters)
+    expect(t.RetryPolicy).toEqual(s.RetryPolicy)
+    expect(t.DeadLetterConfig).toEqual({ Arn: '<WakeUpDeadLetterQueue.Arn>' })
+  })
+
+  it('is created only with the wake-up', () => {
+    expect(template.Resources.WakeUpOnStopRule.Condition).toBe('CreateWakeUp')
+    expect(new Stack(template, PARAMS).resources()).not.toHaveProperty('WakeUpOnStopRule')
+  })
+})
+
+describe('GitHub Enterprise: the issuer and the API', () => {
+  it.each(Object.entries(ENTERPRISE))('%s: the provider, both trusts and the links use them', (_, e) => {
+    const stack = new Stack(template, { ...PARAMS, ...WAKE_UP, ...e.params })
+    const r = stack.resources()
+    expect(r.GitHubOidcProvider.Properties.Url).toBe(`https://${e.issuerKey}`)
+    if (e.thumbprints) expect(r.GitHubOidcProvider.Properties.ThumbprintList).toHaveLength(2)
+    else expect(r.GitHubOidcProvider.Properties).not.toHaveProperty('ThumbprintList')
+    for (const id of ['PollerRole', 'ReporterRole']) {
+      const statement = trust(role(stack, id))
+      expect(statement.Principal).toEqual({ Federated: '<GitHubOidcProvider.Arn>' })
+      expect(claim(statement, 'aud', e.issuerKey)).toEqual({
+        operator: 'StringEquals',
+        values: ['sts.amazonaws.com']
+      })
+      expect(claim(statement, 'sub', e.issuerKey).values.length).toBeGreaterThan(0)
+      // No key of another issuer is left behind.
+      for (const keys of Object.values(statement.Condition ?? {}))
+        for (const key of Object.keys(keys)) expect(key.startsWith(`${e.issuerKey}:`)).toBe(true)
+    }
+    expect(claim(trust(role(stack, 'PollerRole')), 'sub', e.issuerKey).values).toEqual([
+      'repo:octo-org/pipelines:ref:refs/heads/main'
+    ])
+    expect((r.WakeUpApiDestination.Properties as { InvocationEndpoint: string }).InvocationEndpoint).toBe(
+      `${e.api}/repos/octo-org/pipelines/actions/workflows/codepipeline-poller.yml/dispatches`
+    )
+    expect(r.GitHubActionsActionType.Properties.Settings).toEqual({
+      EntityUrlTemplate: `${e.web}/{Config:Repository}/actions/workflows/{Config:Workflow}`,
+      ExecutionUrlTemplate: `${e.web}/{Config:Repository}/actions/runs/{ExternalExecutionId}`
+    })
+
+    const existing = `arn:aws:iam::123456789012:oidc-provider/${e.issuerKey}`
+    const reused = new Stack(template, { ...PARAMS, ...e.params, ExistingOidcProviderArn: existing })
+    expect(reused.resources()).not.toHaveProperty('GitHubOidcProvider')
+    expect(trust(role(reused, 'ReporterRole')).Principal).toEqual({ Federated: existing })
+    expect(claim(trust(role(reused, 'ReporterRole')), 'sub', e.issuerKey).values).toEqual([
+      'repo:octo-org/app:ref:refs/heads/main',
+      'repo:octo-org/api:ref:refs/heads/main'
+    ])
+  })
+
+  it('refuses an issuer or API URL GitHub does not use, saying what is allowed', () => {
+    for (const bad of [
+      'http://token.actions.githubusercontent.com',
+      'https://token.actions.githubusercontent.com/',
+      'https://token.actions.githubusercontent.com.evil.com',
+      'https://github.example.com',
+      'https://github.example.com/_services/token/',
+      'https://token.actions.octo corp.ghe.com',
+      'token.actions.githubusercontent.com'
+    ])
+      expect([
+        bad,
+        deployError({ ...PARAMS, OidcIssuer: bad, GitHubApiUrl: 'https://x.example.com/api/v3' })
+      ]).toEqual([bad, expect.stringMatching(/OidcIssuer: .*_services\/token/)])
+    for (const bad of [
+      'https://github.com',
+      'https://api.github.com/',
+      'http://github.example.com/api/v3',
+      'https://github.example.com',
+      'https://github.example.com/api/v3/'
+    ])
+      expect([bad, deployError({ ...PARAMS, GitHubApiUrl: bad })]).toEqual([
+        bad,
+        expect.stringMatching(/GitHubApiUrl: .*api\/v3/)
+      ])
+    expect(
+      deployError({
+        ...PARAMS,
+        ExistingOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/evil.example.com'
+      })
+    ).toMatch(/ExistingOidcProviderArn/)
+    // A quote or a space in the audience would break out of the trust policy's JSON.
+    for (const bad of ['a"b', 'a b', '', 'a\\b'])
+      expect([bad, deployError({ ...PARAMS, Audience: bad })]).toEqual([
+        bad,
+        expect.stringMatching(/Audience/)
+      ])
+    expect(deployError({ ...PARAMS, Audience: 'https://github.com/octo-org' })).toBeUndefined()
+  })
+
+  it("an enterprise API with github.com's issuer fails the deploy, naming the issuer to set", () => {
+    expect(deployError({ ...PARAMS, GitHubApiUrl: 'https://github.example.com/api/v3' })).toMatch(
+      /EnterpriseApiNeedsItsIssuer: .*OidcIssuer.*https:\/\/HOST\/_services\/token/
+    )
+    expect(deployError({ ...PARAMS, GitHubApiUrl: 'https://api.octocorp.ghe.com' })).toMatch(
+      /token\.actions\.SUBDOMAIN\.ghe\.com/
+    )
+  })
+})
+
+describe('templates/example-pipeline.yml', () => {
   interface Action {
     Name: string
+    Namespace?: string
     ActionTypeId: Record<string, string>
     Configuration: Record<string, string>
     InputArtifacts?: Array<{ Name: string }>
     OutputArtifacts?: Array<{ Name: string }>
-    RunOrder?: number
   }
-  const stages = loadYaml('templates/example-pipeline-stage.yml') as Array<{
-    Name: string
-    Actions: Action[]
-  }>
+  const example = loadTemplate('templates/example-pipeline.yml')
+  const VALUES = {
+    ConnectionArn:
+      'arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+    DeployRoleArn: 'arn:aws:iam::123456789012:role/app-deployer'
+  }
+  const pipeline = (values: Record<string, string> = {}) => {
+    const r = new Stack(example, { ...VALUES, ...values }).resources()
+    return {
+      resources: r,
+      stages: r.Pipeline.Properties.Stages as Array<{ Name: string; Actions: Action[] }>
+    }
+  }
 
-  it('uses the action type of the template with its properties, the required ones set', () => {
-    const type = new Stack(template, PARAMS).resources().GitHubActionsActionType.Properties
-    const props = type.ConfigurationProperties as Array<{ Name: string; Required: boolean }>
-    const ours = stages.flatMap(s => s.Actions).filter(a => a.ActionTypeId.Owner === 'Custom')
-    expect(ours).toHaveLength(1)
-    const [action] = ours
-    expect(action.ActionTypeId).toEqual({
-      Category: type.Category,
-      Owner: 'Custom',
-      Provider: type.Provider,
-      Version: type.Version
-    })
-    for (const key of Object.keys(action.Configuration)) expect(props.map(p => p.Name)).toContain(key)
-    for (const p of props.filter(p => p.Required)) expect(action.Configuration[p.Name]).toBeTruthy()
-    const inputs = JSON.parse(action.Configuration.Inputs) as Record<string, unknown>
-    expect(Object.values(inputs).every(v => typeof v === 'string')).toBe(true)
+  it('deploys with the connection and the deploy role, and refuses to without them', () => {
+    const { resources } = pipeline()
+    expect(Object.keys(resources).sort()).toEqual(['ArtifactBucket', 'Pipeline', 'PipelineRole'])
+    expect(() => new Stack(example, { DeployRoleArn: VALUES.DeployRoleArn })).toThrow(/ConnectionArn/)
+    expect(() => new Stack(example, { ConnectionArn: VALUES.ConnectionArn })).toThrow(/DeployRoleArn/)
+    expect(() => new Stack(example, { ...VALUES, ConnectionArn: 'arn:aws:s3:::bucket' })).toThrow(
+      /ConnectionArn/
+    )
   })
 
-  it("builds from the Source stage's artifact and hands BuildOutput to a Deploy stage that reads it", () => {
-    const build = stages.find(s => s.Actions.some(a => a.ActionTypeId.Owner === 'Custom'))!
-    const [action] = build.Actions
-    expect(action.InputArtifacts).toEqual([{ Name: 'SourceArtifact' }])
-    expect(action.OutputArtifacts).toEqual([{ Name: 'BuildOutput' }])
-    const deploy = stages[stages.indexOf(build) + 1]
-    expect(deploy?.Name).toBe('Deploy')
-    const [cfn] = deploy.Actions
+  it("uses the bridge's action type with its properties, the required ones set", () => {
+    const kinds: Array<Record<string, string>> = [{}, { ProviderName: 'Builds', ActionVersion: '2' }]
+    for (const values of kinds) {
+      const type = new Stack(template, { ...PARAMS, ...values }).resources().GitHubActionsActionType
+        .Properties
+      const props = type.ConfigurationProperties as Array<{ Name: string; Required: boolean }>
+      const ours = pipeline(values)
+        .stages.flatMap(s => s.Actions)
+        .filter(a => a.ActionTypeId.Owner === 'Custom')
+      expect(ours).toHaveLength(1)
+      const [action] = ours
+      expect(action.ActionTypeId).toEqual({
+        Category: type.Category,
+        Owner: 'Custom',
+        Provider: type.Provider,
+        Version: type.Version
+      })
+      for (const key of Object.keys(action.Configuration)) expect(props.map(p => p.Name)).toContain(key)
+      for (const p of props.filter(p => p.Required)) expect(action.Configuration[p.Name]).toBeTruthy()
+      const inputs = JSON.parse(action.Configuration.Inputs) as Record<string, unknown>
+      expect(inputs).toEqual({ commit: '#{SourceVariables.CommitId}' })
+    }
+    // With PollerGroups=true in the bridge stack, every action names its group.
+    const grouped = pipeline({ PollerGroup: 'linux' }).stages[1].Actions[0]
+    expect(grouped.Configuration.PollerGroup).toBe('linux')
+    expect(pipeline().stages[1].Actions[0].Configuration).not.toHaveProperty('PollerGroup')
+  })
+
+  it('Source hands SourceArtifact (and SourceVariables) to the build, whose BuildOutput a Deploy stage reads', () => {
+    const { stages } = pipeline()
+    expect(stages.map(s => s.Name)).toEqual(['Source', 'Build', 'Deploy'])
+    const [source] = stages[0].Actions
+    expect(source.ActionTypeId).toEqual({
+      Category: 'Source',
+      Owner: 'AWS',
+      Provider: 'CodeStarSourceConnection',
+      Version: '1'
+    })
+    expect(source.Namespace).toBe('SourceVariables')
+    expect(source.OutputArtifacts).toEqual([{ Name: 'SourceArtifact' }])
+    const [build] = stages[1].Actions
+    expect(build.InputArtifacts).toEqual([{ Name: 'SourceArtifact' }])
+    expect(build.OutputArtifacts).toEqual([{ Name: 'BuildOutput' }])
+    expect(build.Configuration).toMatchObject({
+      Repository: 'octo-org/app',
+      Workflow: 'build.yml',
+      Ref: 'main'
+    })
+    const [cfn] = stages[2].Actions
     expect(cfn.ActionTypeId).toEqual({
       Category: 'Deploy',
       Owner: 'AWS',
@@ -829,6 +1214,38 @@ describe('templates/example-pipeline-stage.yml', () => {
     })
     expect(cfn.InputArtifacts).toEqual([{ Name: 'BuildOutput' }])
     // CloudFormation reads the template from the root of the artifact's ZIP: ARTIFACT::path.
-    expect(cfn.Configuration.TemplatePath).toMatch(/^BuildOutput::[\w./-]+$/)
+    expect(cfn.Configuration.TemplatePath).toBe('BuildOutput::template.yml')
+    expect(cfn.Configuration.RoleArn).toBe(VALUES.DeployRoleArn)
+    // The build workflow the example names declares the inputs the action sends.
+    const workflow = loadYaml('examples/build-with-artifacts.yml') as {
+      on: { workflow_dispatch: { inputs: Record<string, unknown> } }
+    }
+    expect(Object.keys(workflow.on.workflow_dispatch.inputs).sort()).toEqual([
+      'codepipeline-job-id',
+      'commit'
+    ])
+  })
+
+  it("the pipeline's role reaches its bucket, its connection and its app stack, and passes only the deploy role", () => {
+    const role = pipeline().resources.PipelineRole.Properties as unknown as RoleProperties
+    expect(trust(role)).toEqual({
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { Service: 'codepipeline.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } }
+    })
+    const statements = role.Policies.flatMap(p => p.PolicyDocument.Statement)
+    for (const s of statements) {
+      expect(s.Effect).toBe('Allow')
+      for (const r of list(s.Resource)) expect([s.Action, r]).not.toEqual([s.Action, '*'])
+    }
+    const resourcesOf = (action: string) =>
+      statements.filter(s => list(s.Action).includes(action)).flatMap(s => list(s.Resource))
+    expect(resourcesOf('iam:PassRole')).toEqual([VALUES.DeployRoleArn])
+    expect(resourcesOf('codeconnections:UseConnection')).toEqual([VALUES.ConnectionArn])
+    expect(resourcesOf('s3:PutObject')).toEqual(['<ArtifactBucket.Arn>/*'])
+    expect(resourcesOf('cloudformation:UpdateStack')).toEqual([
+      'arn:aws:cloudformation:eu-west-1:123456789012:stack/app/*'
+    ])
   })
 })

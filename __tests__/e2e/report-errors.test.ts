@@ -72,8 +72,14 @@ test("a role whose trust policy does not match this repository gets STS's reason
   expect(result.exitCode).toBe(1)
   expect(result.stdout).toContain(`Could not assume ${other}`)
   expect(result.stdout).toContain('Not authorized to perform sts:AssumeRoleWithWebIdentity')
+  // The token's own claims, beside the condition keys of its issuer.
   expect(result.stdout).toContain(
-    'token.actions.githubusercontent.com:sub condition must match this repository'
+    `This job's token has sub "repo:octo-org/octo-repo:ref:refs/heads/main" and aud "sts.amazonaws.com", from ` +
+      'https://token.actions.githubusercontent.com.'
+  )
+  expect(result.stdout).toContain(
+    'token.actions.githubusercontent.com:sub condition must match that sub (the repository, and the ref or the ' +
+      'environment of this job)'
   )
   expect(result.stdout).not.toMatch(/\n\s+at .*\.js:\d+/) // no stack trace
   expect(emu.codepipeline.job(job.id)?.state).toBe('InProgress')

@@ -228,8 +228,10 @@ async function extractInputArtifacts(settings, data, dir, temp = process.env.RUN
 /* harmony export */   y: () => (/* binding */ explainS3Error)
 /* harmony export */ });
 /* harmony import */ var _aws_attempts_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8603);
+/* harmony import */ var _aws_unresolved_host_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5145);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
 /* harmony import */ var _artifact_error_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7102);
+
 
 
 
@@ -256,6 +258,9 @@ function explainS3Error(error, context) {
     if (status === undefined && typeof e.code === 'string' && LOCAL.has(e.code)) {
         return fail('ConfigurationError', 'This runner could not read or write the file: check its disk space and permissions.');
     }
+    const unresolved = status === undefined ? (0,_aws_unresolved_host_js__WEBPACK_IMPORTED_MODULE_3__/* .unresolvedHost */ .Q)(error, 'S3', context.region) : undefined;
+    if (unresolved)
+        return fail('ConfigurationError', unresolved);
     if (THROTTLING.has(code) || status === undefined || status >= 500) {
         const attempts = (0,_aws_attempts_js__WEBPACK_IMPORTED_MODULE_0__/* .attemptsOf */ .Or)(error);
         return fail('SystemUnavailable', `S3 did not take the request${attempts > 1 ? ` after ${attempts} attempts` : ''}; S3 or the network may be ` +

@@ -1,4 +1,5 @@
 import { attemptsOf } from '../aws/attempts.ts'
+import { unresolvedHost } from '../aws/unresolved-host.ts'
 import { errorMessage, UserError } from '../errors.ts'
 import { ArtifactError } from './artifact-error.ts'
 
@@ -47,6 +48,8 @@ export function explainS3Error(error: unknown, context: S3Context): ArtifactErro
       'This runner could not read or write the file: check its disk space and permissions.'
     )
   }
+  const unresolved = status === undefined ? unresolvedHost(error, 'S3', context.region) : undefined
+  if (unresolved) return fail('ConfigurationError', unresolved)
   if (THROTTLING.has(code) || status === undefined || status >= 500) {
     const attempts = attemptsOf(error)
     return fail(

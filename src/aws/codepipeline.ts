@@ -14,6 +14,7 @@ import { attemptsOf, mayHaveLanded } from './attempts.ts'
 import { createClient } from './clients.ts'
 import { resolveCredentials, type AwsCredentials } from './credentials.ts'
 import type { AwsSettings } from './settings.ts'
+import { unresolvedHost } from './unresolved-host.ts'
 
 type Sdk = typeof import('@aws-sdk/client-codepipeline')
 
@@ -173,6 +174,8 @@ function explain(error: AwsError, operation: string, jobId: string | undefined, 
     case 'OutputVariablesSizeExceededException':
       return fix('The request was refused as invalid; it is not retried.')
     default: {
+      const unresolved = unresolvedHost(error, 'CODEPIPELINE', region)
+      if (unresolved) return fix(unresolved)
       const network = error.code
       const detail = network && !said.includes(network) ? ` [${network}]` : ''
       return fix(

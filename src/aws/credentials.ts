@@ -4,6 +4,8 @@ import { errorMessage, UserError } from '../errors.ts'
 import { createClient } from './clients.ts'
 import { requireHttps } from './https-only.ts'
 import type { AwsSettings } from './settings.ts'
+import { conditionKeyPrefix, tokenClaims, type TokenClaims } from './token-claims.ts'
+import { unresolvedHost } from './unresolved-host.ts'
 
 export type AwsCredentials = AwsCredentialIdentity
 
@@ -46,7 +48,7 @@ export async function resolveCredentials(settings: AwsSettings): Promise<AwsCred
       expiration: c.Expiration
     }
   } catch (error) {
-    throw assumeRoleError(error, role.arn, role.audience)
+    throw assumeRoleError(error, role.arn, tokenClaims(token), settings.region)
   } finally {
     sts.destroy()
   }
@@ -107,7 +109,7 @@ async function ambientCredentials(settings: AwsSettings): Promise<AwsCredentials
   }
 }
 
-function assumeRoleError(error: unknown, roleArn: string, audience: string): Error {
+function assumeRoleError(error: unknown, roleArn: string, claims: TokenClaims, region: string): Error {
   if (error instanceof UserError) return error
   const e = error as Error & { Code?: string; $metadata?: { httpStatusCode?: number } }
   // STS's own error code (the SDK's class names add "Exception" to some). STS's messages end with a full stop;
@@ -117,17 +119,25 @@ function assumeRoleError(error: unknown, roleArn: string, audience: string): Err
   const text = `${code}: ${errorMessage(e).replace(/\.$/, '')}`
   const answered = e.$metadata?.httpStatusCode !== undefined
   const reason = answered ? `STS said: ${text}` : `STS could not be reached: ${text}`
+  const unresolved = answered ? undefined : unresolvedHost(error, 'STS', region)
+  if (unresolved) return new UserError(`Could not assume ${roleArn}: ${reason}. ${unresolved}`)
+  // The token's issuer names the provider and prefixes the condition keys (GitHub Enterprise has its own).
+  const issuer = conditionKeyPrefix(claims) ?? "GitHub's OIDC issuer"
+  const audiences = claims.aud.map(a => JSON.stringify(a)).join(', ') || 'none'
   switch (code) {
     case 'AccessDenied':
       return new UserError(
-        `Could not assume ${roleArn} (sts:AssumeRoleWithWebIdentity). ${reason}. Check the role's trust policy: ` +
-          `it must trust the token.actions.githubusercontent.com provider, and its ` +
-          `token.actions.githubusercontent.com:sub condition must match this repository and ref.`
+        `Could not assume ${roleArn} (sts:AssumeRoleWithWebIdentity). ${reason}. This job's token has ` +
+          `sub ${JSON.stringify(claims.sub ?? '')} and aud ${audiences}, from ${claims.iss ?? 'an unknown issuer'}. ` +
+          `Check the role's trust policy: it must trust the OIDC provider of ${issuer}, its ${issuer}:aud ` +
+          `condition must accept that aud and its ${issuer}:sub condition must match that sub (the repository, ` +
+          'and the ref or the environment of this job).'
       )
     case 'InvalidIdentityToken':
       return new UserError(
-        `Could not assume ${roleArn}: ${reason}. Check that the account has the GitHub OIDC provider ` +
-          `(token.actions.githubusercontent.com) with client ID "${audience}" (the audience input).`
+        `Could not assume ${roleArn}: ${reason}. Check that the account has an IAM OIDC provider for ` +
+          `${claims.iss ?? "GitHub's OIDC issuer"} with client ID ${audiences} (the audience input); on GitHub ` +
+          "Enterprise, that is the bridge template's OidcIssuer."
       )
     case 'ValidationError':
       return new UserError(`Could not assume ${roleArn}: ${reason}.`)

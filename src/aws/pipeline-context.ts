@@ -19,9 +19,22 @@ export function pipelineContext(data: JobData | undefined): PipelineContext {
   }
 }
 
+/**
+ * The console's host for a region's partition, read from the region's name: aws (eu-west-1) has a host per
+ * region, aws-us-gov (us-gov-west-1) and aws-cn (cn-north-1) one host each; other partitions (ISO, the European
+ * Sovereign Cloud) get no link, since their consoles are not on the public internet or not known here.
+ */
+function consoleHost(region: string): string | undefined {
+  if (/^us-gov-/.test(region)) return 'console.amazonaws-us-gov.com'
+  if (/^cn-/.test(region)) return 'console.amazonaws.cn'
+  if (/^(us|eu|ap|sa|ca|me|af|il|mx)-(?!iso)/.test(region)) return `${region}.console.aws.amazon.com`
+  return undefined
+}
+
 export function consoleUrl(region: string, context: PipelineContext): string | undefined {
-  if (!context.pipelineName) return undefined
-  const pipeline = `https://${region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${encodeURIComponent(context.pipelineName)}`
+  const host = consoleHost(region)
+  if (!context.pipelineName || !host) return undefined
+  const pipeline = `https://${host}/codesuite/codepipeline/pipelines/${encodeURIComponent(context.pipelineName)}`
   return context.pipelineExecutionId
     ? `${pipeline}/executions/${context.pipelineExecutionId}/timeline?region=${region}`
     : `${pipeline}/view?region=${region}`
