@@ -28622,6 +28622,7 @@ function formatBytes(bytes) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   VE: () => (/* binding */ DeliveryError),
+/* harmony export */   Xk: () => (/* binding */ PipelineGaveUpError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   yc: () => (/* binding */ ForeignJobError),
 /* harmony export */   yo: () => (/* binding */ UserError)
@@ -28635,6 +28636,10 @@ class UserError extends Error {
 /** A job that is not this workflow's to answer: nothing was sent, and no job of ours is left waiting. */
 class ForeignJobError extends UserError {
     name = 'ForeignJobError';
+}
+/** The pipeline gave up on the job (its execution was stopped, the job timed out): nothing waits for this run. */
+class PipelineGaveUpError extends UserError {
+    name = 'PipelineGaveUpError';
 }
 /** A result that could not be delivered: the named job waits until CodePipeline times it out. */
 class DeliveryError extends Error {
@@ -28696,7 +28701,7 @@ function proxySecrets(env = process.env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6945);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8029);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28705,7 +28710,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6945:
+/***/ 8029:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28722,6 +28727,61 @@ var errors = __nccwpck_require__(3916);
 var proxy_env = __nccwpck_require__(5049);
 // EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
 var artifact_error = __nccwpck_require__(7102);
+;// CONCATENATED MODULE: ./src/limits.ts
+// Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
+// client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
+const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Job IDs as they appear inside other text, such as a run's name. */
+const JOB_ID_IN_TEXT = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+const FAILURE_TYPES = [
+    'JobFailed',
+    'ConfigurationError',
+    'PermissionError',
+    'RevisionOutOfSync',
+    'RevisionUnavailable',
+    'SystemUnavailable'
+];
+const codepipeline = {
+    failureMessage: { min: 1, max: 5000 },
+    summary: { min: 1, max: 2048 },
+    externalExecutionId: { min: 1, max: 1500 },
+    continuationToken: { min: 1, max: 2048 },
+    percentComplete: { min: 0, max: 100 },
+    outputVariableName: /^[A-Za-z0-9@\-_]+$/,
+    outputVariablesBytes: 122880,
+    maxBatchSize: { min: 1, max: 100 },
+    queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
+    artifactName: /^[a-zA-Z0-9_-]{1,100}$/,
+    queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
+    provider: /^[0-9A-Za-z_-]{1,35}$/,
+    /** Pipeline, stage and action names share one pattern; pipeline execution IDs are job-ID-shaped UUIDs. */
+    pipelineName: /^[A-Za-z0-9.@_-]{1,100}$/,
+    stageOrActionName: /^[A-Za-z0-9.@_-]{1,100}$/,
+    /** ListActionExecutions: most results a page. */
+    actionExecutionsPage: 100,
+    actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
+    categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']
+};
+const sts = {
+    roleSessionName: /^[\w+=,.@-]{2,64}$/,
+    roleSessionNameMax: 64,
+    durationSeconds: { min: 900, max: 43200 },
+    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+};
+const retry = { maxAttempts: { min: 1, max: 20 } };
+// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
+// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
+const github = {
+    /** Inputs on one workflow_dispatch event. */
+    maxDispatchInputs: 25,
+    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
+    dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
+    /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
+    concurrentRequests: { min: 1, max: 100 },
+    /** List endpoints: most results a page. */
+    perPage: 100
+};
+
 // EXTERNAL MODULE: ./src/aws/attempts.ts
 var aws_attempts = __nccwpck_require__(8603);
 // EXTERNAL MODULE: ./src/aws/clients.ts
@@ -28900,6 +28960,9 @@ function assumeRoleError(error, roleArn, claims, region) {
 
 
 
+
+// 500 action executions: far more than one pipeline execution has (a stage holds at most 50 actions).
+const MAX_EXECUTION_PAGES = 5;
 /** A CodePipeline call that failed; `code` is the service's error name, e.g. InvalidJobStateException. */
 class CodePipelineError extends Error {
     name = 'CodePipelineError';
@@ -28950,6 +29013,24 @@ class CodePipeline {
     async acknowledgeJob(jobId, nonce) {
         const output = await this.call('AcknowledgeJob', jobId, () => this.client.send(new this.sdk.AcknowledgeJobCommand({ jobId, nonce })));
         return output.status ?? '';
+    }
+    /** The action executions of one pipeline execution (an execution has a handful; at most a few pages). */
+    async listActionExecutions(pipelineName, pipelineExecutionId) {
+        const details = [];
+        let nextToken;
+        for (let page = 0; page < MAX_EXECUTION_PAGES; page++) {
+            const output = await this.call('ListActionExecutions', undefined, () => this.client.send(new this.sdk.ListActionExecutionsCommand({
+                pipelineName,
+                filter: { pipelineExecutionId },
+                maxResults: codepipeline.actionExecutionsPage,
+                ...(nextToken ? { nextToken } : {})
+            })));
+            details.push(...(output.actionExecutionDetails ?? []));
+            nextToken = output.nextToken;
+            if (!nextToken)
+                break;
+        }
+        return details;
     }
     destroy() {
         this.client.destroy();
@@ -29162,52 +29243,6 @@ function bounded(input, name, range) {
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/limits.ts
-// Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
-// client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
-const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const FAILURE_TYPES = [
-    'JobFailed',
-    'ConfigurationError',
-    'PermissionError',
-    'RevisionOutOfSync',
-    'RevisionUnavailable',
-    'SystemUnavailable'
-];
-const codepipeline = {
-    failureMessage: { min: 1, max: 5000 },
-    summary: { min: 1, max: 2048 },
-    externalExecutionId: { min: 1, max: 1500 },
-    continuationToken: { min: 1, max: 2048 },
-    percentComplete: { min: 0, max: 100 },
-    outputVariableName: /^[A-Za-z0-9@\-_]+$/,
-    outputVariablesBytes: 122880,
-    maxBatchSize: { min: 1, max: 100 },
-    queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
-    artifactName: /^[a-zA-Z0-9_-]{1,100}$/,
-    queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
-    provider: /^[0-9A-Za-z_-]{1,35}$/,
-    actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
-    categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']
-};
-const sts = {
-    roleSessionName: /^[\w+=,.@-]{2,64}$/,
-    roleSessionNameMax: 64,
-    durationSeconds: { min: 900, max: 43200 },
-    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
-};
-const retry = { maxAttempts: { min: 1, max: 20 } };
-// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
-// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
-const github = {
-    /** Inputs on one workflow_dispatch event. */
-    maxDispatchInputs: 25,
-    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
-    dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
-    /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
-    concurrentRequests: { min: 1, max: 100 }
-};
-
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/messages.ts
@@ -29398,6 +29433,48 @@ async function extractInputs(settings, data) {
     core/* setOutput */.uH('input-artifacts-path', dir);
 }
 
+;// CONCATENATED MODULE: ./src/report/job-fate.ts
+
+
+/** Pure: what the job's action execution says, and whether the answer it holds is this run's. */
+function fateOf(detail, externalExecutionId) {
+    if (!detail)
+        return { kind: 'unknown', why: "CodePipeline did not list the job's action execution" };
+    const at = detail.lastUpdateTime;
+    if (detail.status === 'Abandoned')
+        return { kind: 'abandoned', at };
+    if (detail.status === 'InProgress')
+        return { kind: 'in-progress' };
+    const result = detail.output?.executionResult;
+    if (result?.externalExecutionId === externalExecutionId)
+        return { kind: 'ours' };
+    // A worker's answer carries a summary or an ID; a job CodePipeline gave up on (failed) carries neither.
+    const answered = result?.externalExecutionId || result?.externalExecutionSummary;
+    if (detail.status === 'Failed' && !answered)
+        return { kind: 'timed-out', at };
+    return { kind: 'other', at };
+}
+/** Reads the job's action execution (codepipeline:ListActionExecutions); never throws. */
+async function lookUpFate(codepipeline, data, externalExecutionId) {
+    const context = data.pipelineContext;
+    if (!context?.pipelineName || !context.pipelineExecutionId || !context.action?.actionExecutionId) {
+        return { kind: 'unknown', why: "the job's details do not name its action execution" };
+    }
+    try {
+        const details = await codepipeline.listActionExecutions(context.pipelineName, context.pipelineExecutionId);
+        const detail = details.find(d => d.actionExecutionId === context.action?.actionExecutionId);
+        return fateOf(detail, externalExecutionId);
+    }
+    catch (error) {
+        core/* debug */.Yz(`Could not read the job's action execution: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return { kind: 'unknown', why: (0,errors/* errorMessage */.gJ)(error) };
+    }
+}
+/** "at 2026-12-06T13:45:02Z", or nothing when the time is unknown. */
+function when(at) {
+    return at ? ` at ${at.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : '';
+}
+
 ;// CONCATENATED MODULE: ./src/job-result.ts
 
 
@@ -29490,6 +29567,49 @@ function uncheckable(repository, workflow, run) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/report/refused.ts
+
+
+
+function refusal(error, fate, jobId, request, runAttempt, pipeline) {
+    const job = `CodePipeline job ${jobId}`;
+    const place = describePlace(pipeline);
+    const named = `${job}${place ? ` (${place})` : ''}`;
+    const notRecorded = `this run's ${request.kind} was not recorded`;
+    const rerun = {
+        result: 'already-reported',
+        warning: `${job} already has a result (a re-run, or the job timed out); ${notRecorded}.`
+    };
+    if (fate.kind === 'abandoned' || fate.kind === 'timed-out') {
+        if (runAttempt > 1)
+            return rerun;
+        const why = fate.kind === 'abandoned'
+            ? `${named} was abandoned${when(fate.at)}: its pipeline execution ${pipeline.pipelineExecutionId ?? ''} was ` +
+                'stopped (Stop and abandon), or CodePipeline cancelled the action, so the pipeline gave up on this job. ' +
+                `Nothing was reported: ${notRecorded}.`
+            : `CodePipeline timed out job ${jobId}${place ? ` (${place})` : ''}${when(fate.at)}, before this run reported: the pipeline gave up on this ` +
+                `job, and ${notRecorded}. A custom action's job times out after an hour unless it is answered or renewed ` +
+                'with a continuation token: start the run sooner (the wake-up), or report from a job that ends sooner.';
+        return { result: fate.kind, error: new errors/* PipelineGaveUpError */.Xk(why) };
+    }
+    if (fate.kind === 'ours' || (fate.kind === 'unknown' && error.unanswered)) {
+        return {
+            result: 'already-reported',
+            warning: `${job} already has a result: most likely this ${request.kind} itself, delivered by an earlier attempt ` +
+                'whose answer was lost.'
+        };
+    }
+    if (request.kind === 'failure' && runAttempt === 1) {
+        return {
+            result: 'already-reported',
+            error: new errors/* UserError */.yo(`Another party answered ${job} first (or CodePipeline timed it out): this run's failure was not recorded, ` +
+                'and the pipeline may have gone on with a result this workflow did not send. Check who else can report ' +
+                "on this job: the reporter role's trust policy, and every step of this job if it has `id-token: write`.")
+        };
+    }
+    return rerun;
+}
+
 ;// CONCATENATED MODULE: ./src/report/request.ts
 
 
@@ -29546,12 +29666,16 @@ const HEADLINE = {
     succeeded: '✅ Reported success to CodePipeline',
     failed: '❌ Reported failure to CodePipeline',
     'already-reported': '⚠️ CodePipeline job already had a result; nothing was changed',
+    abandoned: '🛑 The pipeline execution was stopped: nothing was reported',
+    'timed-out': '⏱️ CodePipeline timed the job out: nothing was reported',
     'dry-run': '🔎 Dry run: nothing was sent to CodePipeline'
 };
 /** Markdown for the job summary page. */
 function reportSummary(record) {
     const { request, pipeline } = record;
     const link = consoleUrl(record.region, pipeline);
+    const recorded = record.result === 'succeeded' || record.result === 'failed' || record.result === 'dry-run';
+    const sent = recorded ? 'Reported' : 'Sent, not recorded';
     const rows = [
         ['Job ID', code(record.jobId)],
         [
@@ -29562,7 +29686,7 @@ function reportSummary(record) {
         ['Action', cell(pipeline.actionName ?? '—')]
     ];
     if (request.kind === 'success') {
-        rows.push(['Reported', 'PutJobSuccessResult'], ['Summary', cell(request.input.executionDetails?.summary ?? '')]);
+        rows.push([sent, 'PutJobSuccessResult'], ['Summary', cell(request.input.executionDetails?.summary ?? '')]);
         if (request.input.continuationToken)
             rows.push(['Continuation token', 'sent (the action keeps running)']);
         const names = Object.keys(request.input.outputVariables ?? {});
@@ -29577,7 +29701,7 @@ function reportSummary(record) {
     }
     else {
         const details = request.input.failureDetails;
-        rows.push(['Reported', `PutJobFailureResult (${details?.type})`], ['Message', cell(details?.message ?? '')]);
+        rows.push([sent, `PutJobFailureResult (${details?.type})`], ['Message', cell(details?.message ?? '')]);
     }
     if (record.requestId)
         rows.push(['AWS request ID', code(record.requestId)]);
@@ -29586,6 +29710,8 @@ function reportSummary(record) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/deliver.ts
+
+
 
 
 
@@ -29642,18 +29768,21 @@ async function deliver(settings, run, outcome, known) {
                 record.requestId = await codepipeline.putJobResult(record.request);
             }
             catch (error) {
-                if (!(error instanceof CodePipelineError && error.code === 'InvalidJobStateException')) {
+                if (!isRefusal(error))
                     throw undelivered(settings.jobId, record.request, error);
-                }
-                record.result = 'already-reported';
-                preempted = alreadyAnswered(error, settings.jobId, record.request, run.runAttempt);
+                const fate = await lookUpFate(codepipeline, job.data, externalIdOf(record.request));
+                const refused = refusal(error, fate, settings.jobId, record.request, run.runAttempt, job.pipeline);
+                record.result = refused.result;
+                if (refused.warning)
+                    core/* warning */.$e((0,src_text/* neutralize */.YI)(refused.warning));
+                preempted = refused.error;
             }
         }
         finally {
             if (!known?.codepipeline)
                 codepipeline.destroy();
         }
-        if (record.result !== 'already-reported')
+        if (record.result === 'succeeded' || record.result === 'failed')
             core/* info */.pq((0,src_text/* neutralize */.YI)(describe(record)));
     }
     for (const [name, value] of Object.entries(reportOutputs(record)))
@@ -29694,25 +29823,14 @@ async function verifiedJob(codepipeline, settings, run) {
         core/* warning */.$e(ownership.reason);
     return { pipeline: pipelineContext(data), data };
 }
-/**
- * The job already had a result. Our own earlier attempt, a re-run or a timeout only warn; but a first attempt
- * whose failure finds a result it did not send means someone else answered this job: that fails the step.
- */
-function alreadyAnswered(error, jobId, request, runAttempt) {
-    if (error.unanswered) {
-        core/* warning */.$e(`CodePipeline job ${jobId} already has a result: most likely this ${request.kind} itself, delivered by an ` +
-            'earlier attempt whose answer was lost.');
-        return undefined;
-    }
-    if (request.kind === 'failure' && runAttempt === 1) {
-        return new errors/* UserError */.yo(`Another party answered CodePipeline job ${jobId} first (or CodePipeline timed it out): this run's failure ` +
-            'was not recorded, and the pipeline may have gone on with a result this workflow did not send. Check who ' +
-            "else can report on this job: the reporter role's trust policy, and every step of this job if it has " +
-            '`id-token: write`.');
-    }
-    core/* warning */.$e(`CodePipeline job ${jobId} already has a result (a re-run, or the job timed out); this ${request.kind} was ` +
-        'not recorded.');
-    return undefined;
+/** The job already has a result, or is gone (an abandoned job may be): CodePipeline will take nothing more. */
+function isRefusal(error) {
+    return (error instanceof CodePipelineError &&
+        (error.code === 'InvalidJobStateException' || error.code === 'JobNotFoundException'));
+}
+function externalIdOf(request) {
+    const input = request.input;
+    return input.executionDetails?.externalExecutionId ?? input.failureDetails?.externalExecutionId ?? '';
 }
 const REPORT_AGAIN = 're-run this workflow job to report again';
 async function connect(settings) {
@@ -29776,7 +29894,7 @@ const RATE_LIMIT_WAIT_MAX_MS = 60_000;
  */
 const REQUEST_TIMEOUT_MS = 30_000;
 /** A GitHub API call that failed; `status` is the HTTP status (undefined when no response came back). */
-class GitHubError extends Error {
+class client_GitHubError extends Error {
     name = 'GitHubError';
     status;
     /** Refused for a rate limit (429, or 403 for a used-up limit): GitHub did nothing with the request. */
@@ -29838,7 +29956,7 @@ async function connectGitHub(token, apiUrl, attempts, sleep = retry_sleep) {
                 const later = pause > 0 && waited + pause > RATE_LIMIT_WAIT_MAX_MS
                     ? ` (GitHub asked to wait ${Math.ceil(pause / 1000)} s)`
                     : '';
-                throw new GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(0,errors/* errorMessage */.gJ)(error)}${later}`, status, { cause: error, rateLimited: isRateLimited(error) });
+                throw new client_GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(0,errors/* errorMessage */.gJ)(error)}${later}`, status, { cause: error, rateLimited: isRateLimited(error) });
             }
         }
     };
@@ -29898,6 +30016,26 @@ function isTransient(error) {
 
 ;// CONCATENATED MODULE: ./src/github/runs.ts
 
+
+
+function runOf(data) {
+    return {
+        id: data.id,
+        name: data.name ?? '',
+        title: data.display_title ?? '',
+        workflowFile: workflowFileOf(data.path) ?? '',
+        workflowId: data.workflow_id,
+        runNumber: data.run_number,
+        attempt: data.run_attempt ?? 1,
+        event: data.event,
+        headBranch: data.head_branch ?? '',
+        status: data.status ?? '',
+        conclusion: data.conclusion,
+        url: data.html_url,
+        createdAt: Date.parse(data.created_at),
+        updatedAt: Date.parse(data.updated_at)
+    };
+}
 /** All jobs of one attempt of a run (paginated, 100 a page), with their steps. */
 async function listAttemptJobs(github, repository, runId, attempt) {
     const jobs = await github.call(`list jobs of run ${runId} attempt ${attempt}`, octokit => octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, {
@@ -29923,17 +30061,43 @@ async function listAttemptJobs(github, repository, runId, attempt) {
 }
 async function getRun(github, repository, runId) {
     const { data } = await github.call(`get run ${runId}`, octokit => octokit.rest.actions.getWorkflowRun({ ...repository, run_id: Number(runId) }));
-    return {
-        id: data.id,
-        name: data.name ?? '',
-        workflowFile: workflowFileOf(data.path) ?? '',
-        workflowId: data.workflow_id,
-        runNumber: data.run_number,
-        attempt: data.run_attempt ?? 1,
-        status: data.status ?? '',
-        conclusion: data.conclusion,
-        url: data.html_url
-    };
+    return runOf(data);
+}
+/** A repository's workflow_dispatch runs created since `since`, newest first, at most `maxPages` pages of 100. */
+async function listDispatchedRuns(github, repository, since, maxPages) {
+    const created = `>=${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+    return github.call(`list workflow runs of ${repository.owner}/${repository.repo}`, async (octokit) => {
+        const runs = [];
+        let pages = 0;
+        let more = false;
+        const listing = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, {
+            ...repository,
+            event: 'workflow_dispatch',
+            created,
+            per_page: limits.perPage
+        });
+        for await (const page of listing) {
+            if (pages === maxPages) {
+                more = true;
+                break;
+            }
+            pages++;
+            runs.push(...page.data.map(runOf));
+        }
+        return { runs, pages, more };
+    });
+}
+/** Asks GitHub to cancel a run; false when it had already completed (GitHub answers 409). */
+async function cancelRun(github, repository, runId) {
+    try {
+        await github.call(`cancel run ${runId}`, octokit => octokit.rest.actions.cancelWorkflowRun({ ...repository, run_id: runId }));
+        return true;
+    }
+    catch (error) {
+        if (error instanceof GitHubError && error.status === 409)
+            return false;
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/outcome.ts
@@ -30040,16 +30204,16 @@ async function readJobs(settings, run, github) {
 }
 /** The token may not read the run: a fix in the workflow. An exhausted rate limit is a 403 too, but passes. */
 function isPermissionProblem(error) {
-    return error instanceof GitHubError && !error.rateLimited && [401, 403, 404].includes(error.status ?? 0);
+    return error instanceof client_GitHubError && !error.rateLimited && [401, 403, 404].includes(error.status ?? 0);
 }
 function explainReadError(error) {
-    if (!(error instanceof GitHubError))
+    if (!(error instanceof client_GitHubError))
         return error;
     if (error.status === 401) {
-        return new GitHubError(`github-token was refused (HTTP 401): pass \${{ github.token }} or a valid token. ${error.message}`, 401, { cause: error });
+        return new client_GitHubError(`github-token was refused (HTTP 401): pass \${{ github.token }} or a valid token. ${error.message}`, 401, { cause: error });
     }
     if (!error.rateLimited && (error.status === 403 || error.status === 404)) {
-        return new GitHubError(`github-token may not read this run's jobs (HTTP ${error.status}): add \`permissions: actions: read\` ` +
+        return new client_GitHubError(`github-token may not read this run's jobs (HTTP ${error.status}): add \`permissions: actions: read\` ` +
             `to the workflow or job. ${error.message}`, error.status, { cause: error });
     }
     return error;
@@ -30245,6 +30409,7 @@ const isArmed = () => core/* getState */.Gu(keys.armed) === 'true';
 
 
 
+
 /** The main step: report now (explicit status, workflow) or check the set-up and leave the report to the post step. */
 async function runMainStep(env = process.env) {
     const settings = parseReportSettings(actionInput, env);
@@ -30305,6 +30470,7 @@ async function checkSetUp(settings, run) {
     try {
         codepipeline = await connectCodePipeline(settings.aws);
         job = await verifiedJob(codepipeline, settings, run);
+        await refuseAbandoned(codepipeline, job, settings.jobId);
         problem = (await gitHubReadProblem(settings, run)) ?? (await prepareArtifacts(settings, job.data));
         if (problem)
             record = await deliver(settings, run, problem, { codepipeline, job });
@@ -30321,6 +30487,16 @@ async function checkSetUp(settings, run) {
     armPostStep();
     const place = describePlace(job.pipeline);
     core/* info */.pq((0,src_text/* neutralize */.YI)(`Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`));
+}
+/** A job whose pipeline execution was already stopped is not worth building: the step ends before the build. */
+async function refuseAbandoned(codepipeline, job, jobId) {
+    const fate = await lookUpFate(codepipeline, job.data, '');
+    if (fate.kind !== 'abandoned')
+        return;
+    const place = describePlace(job.pipeline);
+    throw new errors/* PipelineGaveUpError */.Xk(`CodePipeline job ${jobId}${place ? ` (${place})` : ''} was abandoned${when(fate.at)}: its pipeline execution ` +
+        `${job.pipeline.pipelineExecutionId ?? ''} was stopped, so there is nothing to build or report. This job ` +
+        'stops here.');
 }
 /**
  * Why the post step could not judge this job, if that is already clear: a permission problem, or this job not
@@ -30340,7 +30516,9 @@ async function gitHubReadProblem(settings, run) {
 }
 /** Unless the job does not exist or the error already says so, say that the job is left waiting. */
 function waitingIfUnreported(error, jobId) {
-    if (error instanceof errors/* DeliveryError */.VE || error instanceof errors/* ForeignJobError */.yc)
+    if (error instanceof errors/* DeliveryError */.VE ||
+        error instanceof errors/* ForeignJobError */.yc ||
+        error instanceof errors/* PipelineGaveUpError */.Xk)
         return error;
     if (error instanceof CodePipelineError && error.code === 'JobNotFoundException')
         return error;
