@@ -210,9 +210,18 @@ describe('poll action: polling and dispatching', () => {
   })
 
   it('keeps polling for wait-seconds until a job arrives', async () => {
-    setTimeout(() => queue(emu, { pipelineName: 'late' }), 500)
-
-    const result = await runPoll(emu, { 'wait-seconds': '20' })
+    // The job arrives only once the first poll has found nothing, however slow the machine.
+    const result = await runPoll(
+      emu,
+      { 'wait-seconds': '20' },
+      {
+        whileRunning: async () => {
+          await requestsFor(emu, 'PollForJobs', 1)
+          await new Promise(resolve => setTimeout(resolve, 100))
+          queue(emu, { pipelineName: 'late' })
+        }
+      }
+    )
 
     expect(result.exitCode).toBe(0)
     expect(result.outputs.dispatched).toBe('1')
