@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8763);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6881);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8763:
+/***/ 6881:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32355,63 +32355,6 @@ async function cancelRun(github, repository, runId) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/poll/reconcile-messages.ts
-
-// What CodePipeline and the poll log say about runs started earlier. Pure.
-function label(run) {
-    return runLabel({ workflow: run.name, runNumber: run.runNumber, runAttempt: run.attempt, runUrl: run.url });
-}
-// A run that did not fail yet never reported: its workflow is what needs fixing.
-const DID_NOT_FAIL = new Set(['success', 'neutral', 'skipped']);
-/** The failure for a job whose run ended without answering it. */
-function unreportedProblem(run) {
-    const conclusion = run.conclusion ?? 'unknown';
-    const link = ` Run: ${run.url}`;
-    if (conclusion === 'startup_failure') {
-        return {
-            type: 'ConfigurationError',
-            message: `${label(run)} could not start (startup_failure), so it never reported on this job: its workflow file has ` +
-                'an error that GitHub shows on the run page (invalid YAML, a `uses:` reference that does not exist, a ' +
-                `permission it may not have). Fix the workflow, then retry the stage.${link}`
-        };
-    }
-    if (DID_NOT_FAIL.has(conclusion)) {
-        return {
-            type: 'ConfigurationError',
-            message: `${label(run)} finished (${conclusion}) without reporting this job's result: the workflow must end with ` +
-                "the report action, in a job that runs whatever happens before it (check that job's `if:`). Fix the " +
-                `workflow, then retry the stage.${link}`
-        };
-    }
-    const how = conclusion === 'cancelled' ? 'was cancelled' : `ended (${conclusion})`;
-    return {
-        type: 'JobFailed',
-        message: `${label(run)} ${how} before it reported this job's result; the poll action reports the failure in its stead.${link}`
-    };
-}
-/** The failure for a job whose run no runner took in time (the run is cancelled with it). */
-function queuedProblem(run, minutes) {
-    return {
-        type: 'SystemUnavailable',
-        message: `${label(run)} was still queued after ${minutes} minutes (queue-timeout-minutes of the poll action): no ` +
-            'runner took its job, so the poll action cancelled it. Check its `runs-on` labels and that a runner is ' +
-            `online, then retry the stage. Run: ${run.url}`
-    };
-}
-/** Why a run was cancelled: its pipeline execution was stopped. */
-function stoppedDetail(place, since, run) {
-    const when = since ? ` at ${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : '';
-    return (`pipeline ${place.pipelineName} execution ${place.pipelineExecutionId} was stopped: its action ` +
-        `${place.actionName} (stage ${place.stageName}) was abandoned${when}, so run ${run.id} was cancelled (${run.url})`);
-}
-/** The warning for a workflow whose runs do not show their job: reconciliation cannot see them. */
-function runNameAdvice(repository, run, jobIdInput) {
-    return (`Runs of ${repository}/.github/workflows/${run.workflowFile} do not show their CodePipeline job ID in their ` +
-        `name (run ${run.id} is named ${JSON.stringify(run.title)}), so the poll action cannot fail the job of a run ` +
-        'that never reports, nor cancel a run whose pipeline was stopped. Add this line to the workflow, next to ' +
-        `\`name:\`: run-name: ${run.name || 'Build'} for CodePipeline job \${{ inputs.${jobIdInput} }}`);
-}
-
 ;// CONCATENATED MODULE: ./src/poll/reconcile-lookups.ts
 
 
@@ -32472,6 +32415,63 @@ class Lookups {
     }
 }
 
+;// CONCATENATED MODULE: ./src/poll/reconcile-messages.ts
+
+// What CodePipeline and the poll log say about runs started earlier. Pure.
+function label(run) {
+    return runLabel({ workflow: run.name, runNumber: run.runNumber, runAttempt: run.attempt, runUrl: run.url });
+}
+// A run that did not fail yet never reported: its workflow is what needs fixing.
+const DID_NOT_FAIL = new Set(['success', 'neutral', 'skipped']);
+/** The failure for a job whose run ended without answering it. */
+function unreportedProblem(run) {
+    const conclusion = run.conclusion ?? 'unknown';
+    const link = ` Run: ${run.url}`;
+    if (conclusion === 'startup_failure') {
+        return {
+            type: 'ConfigurationError',
+            message: `${label(run)} could not start (startup_failure), so it never reported on this job: its workflow file has ` +
+                'an error that GitHub shows on the run page (invalid YAML, a `uses:` reference that does not exist, a ' +
+                `permission it may not have). Fix the workflow, then retry the stage.${link}`
+        };
+    }
+    if (DID_NOT_FAIL.has(conclusion)) {
+        return {
+            type: 'ConfigurationError',
+            message: `${label(run)} finished (${conclusion}) without reporting this job's result: the workflow must end with ` +
+                "the report action, in a job that runs whatever happens before it (check that job's `if:`). Fix the " +
+                `workflow, then retry the stage.${link}`
+        };
+    }
+    const how = conclusion === 'cancelled' ? 'was cancelled' : `ended (${conclusion})`;
+    return {
+        type: 'JobFailed',
+        message: `${label(run)} ${how} before it reported this job's result; the poll action reports the failure in its stead.${link}`
+    };
+}
+/** The failure for a job whose run no runner took in time (the run is cancelled with it). */
+function queuedProblem(run, minutes) {
+    return {
+        type: 'SystemUnavailable',
+        message: `${label(run)} was still queued after ${minutes} minutes (queue-timeout-minutes of the poll action): no ` +
+            'runner took its job, so the poll action cancelled it. Check its `runs-on` labels and that a runner is ' +
+            `online, then retry the stage. Run: ${run.url}`
+    };
+}
+/** Why a run was cancelled: its pipeline execution was stopped. */
+function stoppedDetail(place, since, run) {
+    const when = since ? ` at ${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : '';
+    return (`pipeline ${place.pipelineName} execution ${place.pipelineExecutionId} was stopped: its action ` +
+        `${place.actionName} (stage ${place.stageName}) was abandoned${when}, so run ${run.id} was cancelled (${run.url})`);
+}
+/** The warning for a workflow whose runs do not show their job: reconciliation cannot see them. */
+function runNameAdvice(repository, run, jobIdInput) {
+    return (`Runs of ${repository}/.github/workflows/${run.workflowFile} do not show their CodePipeline job ID in their ` +
+        `name (run ${run.id} is named ${JSON.stringify(run.title)}), so the poll action cannot fail the job of a run ` +
+        'that never reports, nor cancel a run whose pipeline was stopped. Add this line to the workflow, next to ' +
+        `\`name:\`: run-name: ${run.name || 'Build'} for CodePipeline job \${{ inputs.${jobIdInput} }}`);
+}
+
 ;// CONCATENATED MODULE: ./src/poll/run-job.ts
 
 // Whether the job a run's name shows is that run's to speak for. Anyone who can push a workflow to an allowed
@@ -32499,51 +32499,7 @@ function whyNotItsJob(data, run, repository, settings) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/poll/runs-to-check.ts
-
-
-/** The repositories whose runs a poll reconciles: those allowed-targets names, and those it started runs in. */
-function repositoriesToReconcile(patterns, started) {
-    const all = [...patterns.flatMap(p => (p.repository ? [p.repository] : [])), ...started];
-    const seen = new Map();
-    for (const r of all) {
-        const key = `${r.owner}/${r.repo}`.toLowerCase();
-        if (!seen.has(key))
-            seen.set(key, { owner: r.owner, repo: r.repo });
-    }
-    return [...seen.values()];
-}
-/** Every job ID in a run's name, once each. */
-function jobIdsIn(title) {
-    return [...new Set(title.match(JOB_ID_IN_TEXT) ?? [])];
-}
-/**
- * The runs worth a look, active ones first (a stopped pipeline's run should stop now; an ended run's job can
- * wait the few seconds the rest takes). A run of a workflow allowed-targets does not admit is never touched.
- */
-function runsToCheck(repository, runs, patterns, queueTimeoutMinutes, now) {
-    const checks = [];
-    for (const run of runs) {
-        const target = { ...repository, workflow: run.workflowFile, ref: run.headBranch };
-        if (run.event !== 'workflow_dispatch' || !isAllowed(patterns, target))
-            continue;
-        const jobIds = jobIdsIn(run.title);
-        if (!jobIds.length)
-            continue;
-        const ended = run.status === 'completed';
-        const queuedFor = now - run.createdAt;
-        checks.push({
-            repository,
-            run,
-            jobIds,
-            kind: ended ? 'ended' : 'active',
-            queuedTooLong: run.status === 'queued' && queueTimeoutMinutes > 0 && queuedFor > queueTimeoutMinutes * 60_000
-        });
-    }
-    return checks.sort((a, b) => Number(a.kind === 'ended') - Number(b.kind === 'ended'));
-}
-
-;// CONCATENATED MODULE: ./src/poll/reconcile.ts
+;// CONCATENATED MODULE: ./src/poll/reconcile-run.ts
 
 
 
@@ -32552,91 +32508,6 @@ function runsToCheck(repository, runs, patterns, queueTimeoutMinutes, now) {
 
 
 
-
-
-
-
-
-// After the poll, the runs earlier polls started: a run that ended without answering its job gets the job failed;
-// a run whose pipeline execution was stopped is cancelled; a run no runner took in time is cancelled and its job
-// failed. Nothing is stored anywhere: GitHub's recent runs and their run-names say which job each is for, and
-// CodePipeline refuses a second answer, so two pollers doing this at once still answer each job once.
-/** At most this many pages of 100 runs per repository and poll: the GitHub calls of a poll stay bounded. */
-const MAX_RUN_PAGES = 3;
-async function reconcile(deps, started) {
-    const { settings } = deps;
-    const result = { records: [], repositories: [], runs: 0, githubCalls: 0 };
-    if (!settings.reconcile.windowHours || deps.gate.stoppedBy)
-        return result;
-    const startedRuns = started.filter(r => r.runId && r.repository);
-    const repositories = repositoriesToReconcile(settings.allowedTargets, startedRuns.map(r => repositoryOf(r.repository)));
-    const github = await deps.github();
-    const since = new Date(deps.now() - settings.reconcile.windowHours * 3_600_000);
-    const checks = [];
-    for (const repository of repositories) {
-        const name = `${repository.owner}/${repository.repo}`;
-        let listed;
-        try {
-            listed = await listDispatchedRuns(github, repository, since, MAX_RUN_PAGES);
-        }
-        catch (error) {
-            warning(neutralize(`Could not list the runs of ${name} to reconcile them: ${errorMessage(error)}`));
-            continue;
-        }
-        result.repositories.push(name);
-        result.githubCalls += listed.pages;
-        if (listed.more) {
-            warning(`${name} has more than ${MAX_RUN_PAGES * 100} workflow_dispatch runs in the last ` +
-                `${settings.reconcile.windowHours} hours; only the newest ${MAX_RUN_PAGES * 100} were reconciled. ` +
-                'Lower reconcile-hours, or poll more often.');
-        }
-        const mine = startedRuns.filter(r => r.repository?.toLowerCase() === name.toLowerCase());
-        result.githubCalls += await checkRunNames(github, repository, mine, listed.runs, settings.jobIdInput);
-        const fresh = new Set(mine.map(r => r.runId));
-        const runs = listed.runs.filter(run => !fresh.has(run.id));
-        checks.push(...runsToCheck(repository, runs, settings.allowedTargets, settings.reconcile.queueTimeoutMinutes, deps.now()));
-    }
-    result.runs = checks.length;
-    const context = { deps, lookups: new Lookups(deps.codepipeline), cancels: 0 };
-    const done = await mapLimited(checks, settings.maxConcurrency, check => checkRun(check, context));
-    for (const record of done.flat()) {
-        logRecord(record);
-        result.records.push(record);
-    }
-    result.githubCalls += context.cancels;
-    if (settings.reconcile.stopped)
-        logWokenBy(settings.reconcile.stopped, result.records);
-    return result;
-}
-function repositoryOf(name) {
-    const [owner, repo] = name.split('/');
-    return { owner, repo };
-}
-/**
- * Warns once per workflow when a run this poll started does not show its job ID: reconciliation would never see
- * it. Returns the GitHub calls it made (a run not yet in the listing is read once).
- */
-async function checkRunNames(github, repository, started, listed, jobIdInput) {
-    let calls = 0;
-    const warned = new Set();
-    for (const record of started) {
-        let run = listed.find(r => r.id === record.runId);
-        if (!run) {
-            try {
-                calls++;
-                run = await getRun(github, repository, record.runId);
-            }
-            catch {
-                continue;
-            }
-        }
-        if (run.title.includes(record.jobId) || warned.has(run.workflowFile))
-            continue;
-        warned.add(run.workflowFile);
-        warning(neutralize(runNameAdvice(`${repository.owner}/${repository.repo}`, run, jobIdInput)));
-    }
-    return calls;
-}
 async function checkRun(check, context) {
     const { deps, lookups } = context;
     const records = [];
@@ -32723,6 +32594,148 @@ async function failJob(record, problem, deps) {
             detail: `PutJobFailureResult failed: ${errorMessage(error)} (it would say ${told})`
         };
     }
+}
+
+;// CONCATENATED MODULE: ./src/poll/run-name-check.ts
+
+
+
+
+/**
+ * Warns once per workflow when a run this poll started does not show its job ID: reconciliation would never see
+ * it. Returns the GitHub calls it made (a run not yet in the listing is read once).
+ */
+async function checkRunNames(github, repository, started, listed, jobIdInput) {
+    let calls = 0;
+    const warned = new Set();
+    for (const record of started) {
+        let run = listed.find(r => r.id === record.runId);
+        if (!run) {
+            try {
+                calls++;
+                run = await getRun(github, repository, record.runId);
+            }
+            catch {
+                continue;
+            }
+        }
+        if (run.title.includes(record.jobId) || warned.has(run.workflowFile))
+            continue;
+        warned.add(run.workflowFile);
+        warning(neutralize(runNameAdvice(`${repository.owner}/${repository.repo}`, run, jobIdInput)));
+    }
+    return calls;
+}
+
+;// CONCATENATED MODULE: ./src/poll/runs-to-check.ts
+
+
+/** The repositories whose runs a poll reconciles: those allowed-targets names, and those it started runs in. */
+function repositoriesToReconcile(patterns, started) {
+    const all = [...patterns.flatMap(p => (p.repository ? [p.repository] : [])), ...started];
+    const seen = new Map();
+    for (const r of all) {
+        const key = `${r.owner}/${r.repo}`.toLowerCase();
+        if (!seen.has(key))
+            seen.set(key, { owner: r.owner, repo: r.repo });
+    }
+    return [...seen.values()];
+}
+/** Every job ID in a run's name, once each. */
+function jobIdsIn(title) {
+    return [...new Set(title.match(JOB_ID_IN_TEXT) ?? [])];
+}
+/**
+ * The runs worth a look, active ones first (a stopped pipeline's run should stop now; an ended run's job can
+ * wait the few seconds the rest takes). A run of a workflow allowed-targets does not admit is never touched.
+ */
+function runsToCheck(repository, runs, patterns, queueTimeoutMinutes, now) {
+    const checks = [];
+    for (const run of runs) {
+        const target = { ...repository, workflow: run.workflowFile, ref: run.headBranch };
+        if (run.event !== 'workflow_dispatch' || !isAllowed(patterns, target))
+            continue;
+        const jobIds = jobIdsIn(run.title);
+        if (!jobIds.length)
+            continue;
+        const ended = run.status === 'completed';
+        const queuedFor = now - run.createdAt;
+        checks.push({
+            repository,
+            run,
+            jobIds,
+            kind: ended ? 'ended' : 'active',
+            queuedTooLong: run.status === 'queued' && queueTimeoutMinutes > 0 && queuedFor > queueTimeoutMinutes * 60_000
+        });
+    }
+    return checks.sort((a, b) => Number(a.kind === 'ended') - Number(b.kind === 'ended'));
+}
+
+;// CONCATENATED MODULE: ./src/poll/reconcile.ts
+
+
+
+
+
+
+
+
+
+
+// After the poll, the runs earlier polls started: a run that ended without answering its job gets the job failed;
+// a run whose pipeline execution was stopped is cancelled; a run no runner took in time is cancelled and its job
+// failed. Nothing is stored anywhere: GitHub's recent runs and their run-names say which job each is for, and
+// CodePipeline refuses a second answer, so two pollers doing this at once still answer each job once.
+/** At most this many pages of 100 runs per repository and poll: the GitHub calls of a poll stay bounded. */
+const MAX_RUN_PAGES = 3;
+async function reconcile(deps, started) {
+    const { settings } = deps;
+    const result = { records: [], repositories: [], runs: 0, githubCalls: 0 };
+    if (!settings.reconcile.windowHours || deps.gate.stoppedBy)
+        return result;
+    const startedRuns = started.filter(r => r.runId && r.repository);
+    const repositories = repositoriesToReconcile(settings.allowedTargets, startedRuns.map(r => repositoryOf(r.repository)));
+    const github = await deps.github();
+    const since = new Date(deps.now() - settings.reconcile.windowHours * 3_600_000);
+    const checks = [];
+    for (const repository of repositories) {
+        const name = `${repository.owner}/${repository.repo}`;
+        let listed;
+        try {
+            listed = await listDispatchedRuns(github, repository, since, MAX_RUN_PAGES);
+        }
+        catch (error) {
+            warning(neutralize(`Could not list the runs of ${name} to reconcile them: ${errorMessage(error)}`));
+            continue;
+        }
+        result.repositories.push(name);
+        result.githubCalls += listed.pages;
+        if (listed.more) {
+            warning(`${name} has more than ${MAX_RUN_PAGES * 100} workflow_dispatch runs in the last ` +
+                `${settings.reconcile.windowHours} hours; only the newest ${MAX_RUN_PAGES * 100} were reconciled. ` +
+                'Lower reconcile-hours, or poll more often.');
+        }
+        const mine = startedRuns.filter(r => r.repository?.toLowerCase() === name.toLowerCase());
+        result.githubCalls += await checkRunNames(github, repository, mine, listed.runs, settings.jobIdInput);
+        const fresh = new Set(mine.map(r => r.runId));
+        const runs = listed.runs.filter(run => !fresh.has(run.id));
+        checks.push(...runsToCheck(repository, runs, settings.allowedTargets, settings.reconcile.queueTimeoutMinutes, deps.now()));
+    }
+    result.runs = checks.length;
+    const context = { deps, lookups: new Lookups(deps.codepipeline), cancels: 0 };
+    const done = await mapLimited(checks, settings.maxConcurrency, check => checkRun(check, context));
+    for (const record of done.flat()) {
+        logRecord(record);
+        result.records.push(record);
+    }
+    result.githubCalls += context.cancels;
+    if (settings.reconcile.stopped)
+        logWokenBy(settings.reconcile.stopped, result.records);
+    return result;
+}
+function repositoryOf(name) {
+    const [owner, repo] = name.split('/');
+    return { owner, repo };
 }
 function logWokenBy(stopped, records) {
     const where = `pipeline ${stopped.pipeline} execution ${stopped.executionId}${stopped.action ? ` (action ${stopped.action})` : ''}`;
