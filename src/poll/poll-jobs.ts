@@ -1,7 +1,7 @@
 import type { Job, PollForJobsInput } from '@aws-sdk/client-codepipeline'
 import { CodePipelineError, type CodePipeline } from '../aws/codepipeline.ts'
 import { UserError } from '../errors.ts'
-import type { Sleep } from '../github/retry.ts'
+import type { Sleep } from '../sleep.ts'
 import type { ActionType, PollSettings } from './settings.ts'
 import type { StopGate } from './stop-gate.ts'
 
