@@ -94,3 +94,38 @@ test.each(points)(
   },
   30_000
 )
+
+test('SIGTERM while a dispatch waits out a rate limit: it is not tried again, and its job is failed and named', async () => {
+  emu.requests.length = 0
+  emu.faults.clear()
+  const job = queue(emu)
+  // GitHub asks for 30 s; the runner's kill comes 2.5 s after SIGTERM, so the wait must end at the stop.
+  emu.faults.add({ service: 'github', operation: DISPATCH_ROUTE, kind: 'throttle', retryAfterSeconds: 30 })
+  const result = await runPoll(
+    emu,
+    { 'reconcile-hours': '0' },
+    {
+      whileRunning: async child => {
+        await requestsFor(emu, DISPATCH_ROUTE, 1)
+        await new Promise(r => setTimeout(r, 200))
+        child.kill('SIGTERM')
+      }
+    }
+  )
+  console.log(
+    result.stdout,
+    result.stderr,
+    result.timedOut,
+    emu.requests.map(r => r.operation)
+  )
+  await settle()
+  expect(emu.requests.filter(r => r.operation === DISPATCH_ROUTE)).toHaveLength(1)
+  expect(outcomes(job)).toEqual({ dispatches: 0, results: ['SystemUnavailable'] })
+  const message = String((job.results[0].request.failureDetails as { message: string }).message)
+  expect(message).toContain('not tried again: the poll action was stopped during the wait')
+  expect(result.exitCode).toBe(1)
+  const error = result.commands.find(c => c.command === 'error')?.message ?? ''
+  expect(error).toContain('The poll action was stopped (SIGTERM')
+  expect(error).toContain(job.id)
+  expect(result.durationMs).toBeLessThan(8000)
+}, 30_000)

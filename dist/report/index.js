@@ -28701,7 +28701,7 @@ function proxySecrets(env = process.env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8029);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9715);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28710,7 +28710,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8029:
+/***/ 9715:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29854,32 +29854,26 @@ function describe(record) {
         : `Reported failure (${request.input.failureDetails?.type}) of ${where}: ${request.input.failureDetails?.message}`;
 }
 
-;// CONCATENATED MODULE: ./src/github/retry.ts
-// GitHub REST calls' retries (the AWS SDK and @actions/core retry their own calls). Octokit's retry and
-// throttling plugins are not bundled with @actions/github, and a dispatch needs a rule of its own (retry only what
-// GitHub surely did not act on), so this small loop stays. Only transient failures are retried; a permanent error
-// is thrown at once so the user sees it without delay.
-const retry_sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-/** Backoff ceilings: the first, doubled after each attempt, and the most any wait may be. */
-const BASE_DELAY_MS = 500;
-const MAX_DELAY_MS = 10_000;
-async function withRetry(call, options) {
-    const { attempts, isTransient } = options;
-    const wait = options.sleep ?? retry_sleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call();
-        }
-        catch (error) {
-            if (attempt >= attempts || !isTransient(error))
-                throw error;
-            // Full jitter, like the AWS SDK, so many runners throttled together do not retry in lockstep.
-            await wait(Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)));
-        }
+;// CONCATENATED MODULE: ./src/sleep.ts
+const sleep_sleep = (ms, until) => new Promise(resolve => {
+    if (until?.aborted)
+        return resolve();
+    // Cleared on abort: a pending timer would keep a finished process alive for the rest of the wait.
+    const timer = setTimeout(done, ms);
+    until?.addEventListener('abort', done, { once: true });
+    function done() {
+        clearTimeout(timer);
+        until?.removeEventListener('abort', done);
+        resolve();
     }
-}
+});
 
 ;// CONCATENATED MODULE: ./src/github/client.ts
+// GitHub REST calls. Octokit's plugins own the retries: plugin-retry retries 5xx and dropped connections with its
+// backoff, plugin-throttling retries rate limits after the wait GitHub asks for (retry-after, x-ratelimit-reset).
+// What stays ours is the policy: how many attempts, how long a call may wait in all, and that a call that must not
+// run twice is retried only when GitHub refused it for a rate limit.
+
 
 
 /**
@@ -29893,6 +29887,9 @@ const RATE_LIMIT_WAIT_MAX_MS = 60_000;
  * a hung connection would hold the jobs of a poll past their deadline (undici alone waits 300 s).
  */
 const REQUEST_TIMEOUT_MS = 30_000;
+const PACE = { backoffUnitMs: 250, requestTimeoutMs: REQUEST_TIMEOUT_MS };
+/** Every 4xx is permanent, except a rate limit, which plugin-throttling recognises and retries itself. */
+const NOT_RETRIED = Array.from({ length: 100 }, (_, i) => 400 + i);
 /** A GitHub API call that failed; `status` is the HTTP status (undefined when no response came back). */
 class client_GitHubError extends Error {
     name = 'GitHubError';
@@ -29906,58 +29903,85 @@ class client_GitHubError extends Error {
     }
 }
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
-async function connectGitHub(token, apiUrl, attempts, sleep = retry_sleep) {
-    const [{ getOctokit }, { defaults }] = await Promise.all([
-        Promise.all(/* import() */[__nccwpck_require__.e(665), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1351)),
-        __nccwpck_require__.e(/* import() */ 665).then(__nccwpck_require__.bind(__nccwpck_require__, 8665))
+async function connectGitHub(token, apiUrl, attempts, sleep = sleep_sleep, pace = PACE) {
+    const [{ getOctokit }, { defaults }, { retry }, { throttling }, { default: Bottleneck }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1351)),
+        __nccwpck_require__.e(/* import() */ 555).then(__nccwpck_require__.bind(__nccwpck_require__, 5555)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
+        __nccwpck_require__.e(/* import() */ 251).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3251, 23))
     ]);
     // @actions/github's own fetch (it follows the runner's proxy settings), given a fresh timeout per request and
-    // per page: a timed-out read is then retried like a dropped connection.
+    // per page: a timed-out request then fails like a dropped connection (status 500), and is retried like one.
     const proxyFetch = defaults.request?.fetch;
     const fetchWithTimeout = (url, init) => {
-        const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        const timeout = AbortSignal.timeout(pace.requestTimeoutMs);
         return proxyFetch(url, {
             ...init,
             signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
         });
     };
-    const octokit = getOctokit(token, {
+    // plugin-throttling spaces writes a second apart, one at a time, in all clients of the process. Dispatches and
+    // cancellations keep the concurrency max-concurrency gives them instead; a secondary limit they meet is retried.
+    const writes = new Bottleneck.Group();
+    // One Octokit per call (about 50 µs to make): the rate-limit handlers then count that call's waits.
+    const connect = (limits, unsent) => getOctokit(token, {
         baseUrl: apiUrl,
-        request: { ...defaults.request, fetch: fetchWithTimeout }
-    });
+        request: { ...defaults.request, fetch: fetchWithTimeout },
+        // A 5xx or a dropped connection may come after GitHub acted: an unsent-only call never retries them.
+        retry: unsent
+            ? { enabled: false }
+            : { retries: attempts - 1, doNotRetry: NOT_RETRIED, retryAfterBaseValue: pace.backoffUnitMs },
+        // The handlers wait themselves (on `sleep`), so Bottleneck retries at once when they return true.
+        throttle: {
+            retryAfterBaseValue: 0,
+            write: writes,
+            onRateLimit: limits.retry,
+            onSecondaryRateLimit: limits.retry
+        }
+    }, retry, throttling);
     return {
-        octokit,
+        octokit: connect(rateLimitWaits('GitHub API call', attempts, sleep), false),
         async call(what, send, options) {
-            const retryable = options?.retry === 'unsent' ? isUnsent : isTransient;
-            // What GitHub asked to wait before the next attempt, and how much of the budget is spent.
-            let pause = 0;
-            let waited = 0;
+            const limits = rateLimitWaits(what, attempts, sleep, options?.until);
             try {
-                return await withRetry(async () => {
-                    try {
-                        return await send(octokit);
-                    }
-                    catch (error) {
-                        pause = waitAsked(error);
-                        throw error;
-                    }
-                }, {
-                    attempts,
-                    isTransient: error => retryable(error) && waited + pause <= RATE_LIMIT_WAIT_MAX_MS,
-                    sleep: ms => {
-                        const wait = Math.max(ms, pause);
-                        waited += pause;
-                        return sleep(wait);
-                    }
-                });
+                return await send(connect(limits, options?.retry === 'unsent'));
             }
             catch (error) {
                 const status = statusOf(error);
-                const later = pause > 0 && waited + pause > RATE_LIMIT_WAIT_MAX_MS
-                    ? ` (GitHub asked to wait ${Math.ceil(pause / 1000)} s)`
-                    : '';
-                throw new client_GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(0,errors/* errorMessage */.gJ)(error)}${later}`, status, { cause: error, rateLimited: isRateLimited(error) });
+                const later = limits.refused ? ` (GitHub asked to wait ${limits.refused} s)` : '';
+                const cut = limits.cutShort ? ' (not tried again: the poll action was stopped during the wait)' : '';
+                throw new client_GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(0,errors/* errorMessage */.gJ)(error)}${later}${cut}`, status, { cause: error, rateLimited: isRateLimited(error) });
             }
+        }
+    };
+}
+/** The rate-limit waits of one call: at most `attempts` attempts, and RATE_LIMIT_WAIT_MAX_MS of waiting in all. */
+function rateLimitWaits(what, attempts, sleep, until) {
+    let waited = 0;
+    let refused;
+    let cutShort = false;
+    return {
+        async retry(seconds, _options, _octokit, retryCount) {
+            if (until?.aborted)
+                cutShort = true;
+            if (cutShort || retryCount + 1 >= attempts)
+                return false;
+            if (waited + seconds * 1000 > RATE_LIMIT_WAIT_MAX_MS) {
+                refused = seconds;
+                return false;
+            }
+            waited += seconds * 1000;
+            core/* info */.pq(`GitHub rate limit on ${what}: waiting ${seconds} s, as GitHub asks, before trying again.`);
+            await sleep(seconds * 1000, until);
+            cutShort = until?.aborted ?? false;
+            return !cutShort;
+        },
+        get refused() {
+            return refused;
+        },
+        get cutShort() {
+            return cutShort;
         }
     };
 }
@@ -29980,38 +30004,6 @@ function isRateLimited(error) {
         return false;
     const message = error.message;
     return /rate limit/i.test(String(message ?? '')) || header(error, 'x-ratelimit-remaining') === '0';
-}
-/** Milliseconds GitHub asks to wait before trying again: retry-after, the reset of a used-up limit, or a minute. */
-function waitAsked(error) {
-    const retryAfter = header(error, 'retry-after');
-    if (retryAfter !== undefined) {
-        const seconds = Number(retryAfter);
-        const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-        return Number.isFinite(ms) ? Math.max(0, ms) : 0;
-    }
-    if (!isRateLimited(error))
-        return 0;
-    const reset = Number(header(error, 'x-ratelimit-reset'));
-    if (header(error, 'x-ratelimit-remaining') === '0' && reset > 0)
-        return Math.max(0, reset * 1000 - Date.now());
-    // A secondary limit without retry-after: GitHub's documentation asks to wait at least a minute.
-    return statusOf(error) === 403 ? SECONDARY_LIMIT_WAIT_MS : 0;
-}
-const SECONDARY_LIMIT_WAIT_MS = 60_000;
-/** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
-function isUnsent(error) {
-    if (isRateLimited(error))
-        return true;
-    for (let e = error; e; e = e.cause) {
-        if (e.code === 'ECONNREFUSED')
-            return true;
-    }
-    return false;
-}
-function isTransient(error) {
-    const status = statusOf(error);
-    // Octokit reports a dropped connection as status 500 with no response, so both land here.
-    return status === undefined || isRateLimited(error) || status >= 500;
 }
 
 ;// CONCATENATED MODULE: ./src/github/runs.ts
@@ -30167,7 +30159,7 @@ function badSteps(job) {
 // GitHub records step and job results a little after they happen; re-reading for a few seconds lets them land.
 const SETTLE_DELAYS_MS = [250, 500, 1000, 2000, 2000, 2000];
 /** Reads this run attempt's jobs until nothing is pending, or the settle time is over. */
-async function readSettled(settings, run, pending, sleep = retry_sleep) {
+async function readSettled(settings, run, pending, sleep = sleep_sleep) {
     const github = await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts);
     for (let reads = 0;; reads++) {
         const jobs = await readJobs(settings, run, github);

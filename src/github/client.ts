@@ -50,13 +50,22 @@ export class GitHubError extends Error {
   }
 }
 
+export interface CallOptions {
+  retry?: 'unsent'
+  /**
+   * Once aborted, a rate-limit wait ends and the call is not tried again: a poller that was stopped must not
+   * start a workflow after the stop, and cannot outwait the runner's kill.
+   */
+  until?: AbortSignal
+}
+
 export interface GitHubClient {
   octokit: Octokit
   /**
    * Runs one API call with retries for rate limits, 5xx and dropped connections; `what` names it in errors.
    * A call that must not run twice passes `retry: 'unsent'` to retry only what GitHub surely did not act on.
    */
-  call<T>(what: string, send: (octokit: Octokit) => Promise<T>, options?: { retry?: 'unsent' }): Promise<T>
+  call<T>(what: string, send: (octokit: Octokit) => Promise<T>, options?: CallOptions): Promise<T>
 }
 
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
@@ -114,14 +123,15 @@ export async function connectGitHub(
   return {
     octokit: connect(rateLimitWaits('GitHub API call', attempts, sleep), false),
     async call(what, send, options) {
-      const limits = rateLimitWaits(what, attempts, sleep)
+      const limits = rateLimitWaits(what, attempts, sleep, options?.until)
       try {
         return await send(connect(limits, options?.retry === 'unsent'))
       } catch (error) {
         const status = statusOf(error)
         const later = limits.refused ? ` (GitHub asked to wait ${limits.refused} s)` : ''
+        const cut = limits.cutShort ? ' (not tried again: the poll action was stopped during the wait)' : ''
         throw new GitHubError(
-          `GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${errorMessage(error)}${later}`,
+          `GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${errorMessage(error)}${later}${cut}`,
           status,
           { cause: error, rateLimited: isRateLimited(error) }
         )
@@ -135,26 +145,34 @@ interface RateLimitWaits {
   retry: (seconds: number, options: unknown, octokit: unknown, retryCount: number) => Promise<boolean>
   /** The wait GitHub asked for that was refused for going over RATE_LIMIT_WAIT_MAX_MS, in seconds. */
   readonly refused: number | undefined
+  /** The call's `until` ended a wait (or came before one). */
+  readonly cutShort: boolean
 }
 
 /** The rate-limit waits of one call: at most `attempts` attempts, and RATE_LIMIT_WAIT_MAX_MS of waiting in all. */
-function rateLimitWaits(what: string, attempts: number, sleep: Sleep): RateLimitWaits {
+function rateLimitWaits(what: string, attempts: number, sleep: Sleep, until?: AbortSignal): RateLimitWaits {
   let waited = 0
   let refused: number | undefined
+  let cutShort = false
   return {
     async retry(seconds, _options, _octokit, retryCount) {
-      if (retryCount + 1 >= attempts) return false
+      if (until?.aborted) cutShort = true
+      if (cutShort || retryCount + 1 >= attempts) return false
       if (waited + seconds * 1000 > RATE_LIMIT_WAIT_MAX_MS) {
         refused = seconds
         return false
       }
       waited += seconds * 1000
       core.info(`GitHub rate limit on ${what}: waiting ${seconds} s, as GitHub asks, before trying again.`)
-      await sleep(seconds * 1000)
-      return true
+      await sleep(seconds * 1000, until)
+      cutShort = until?.aborted ?? false
+      return !cutShort
     },
     get refused() {
       return refused
+    },
+    get cutShort() {
+      return cutShort
     }
   }
 }

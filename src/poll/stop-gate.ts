@@ -3,8 +3,9 @@ import type { JobPlan } from './job.ts'
 // The runner cancels or times out a job with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that.
 // From the first signal on, the poller takes no new job and starts no workflow it had not already asked GitHub
 // to start. Every job it acknowledged gets exactly one outcome: the workflow it was already sent to, or a
-// failure sent from here. The gate decides which, in one place, so the workers and the signal never both
-// answer a job.
+// failure. The gate decides which, in one place, so the workers and the signal never both answer a job: it fails
+// the jobs held at the stop itself, and a committed job's worker answers it (a dispatch waiting out a rate limit
+// at the stop gives up, and its worker fails the job).
 
 /** Sends the stop's failure for one job; resolves whether CodePipeline took it (never rejects). */
 export type FailStopped = (plan: JobPlan, signal: NodeJS.Signals) => Promise<boolean>
@@ -19,11 +20,17 @@ export class StopGate {
   private readonly failures = new Map<string, Promise<boolean>>()
   private readonly fail: FailStopped
   private wake!: () => void
+  private readonly aborter = new AbortController()
   /** Resolves at the first stop: waits (the poll's wait-seconds) race it. */
   readonly stopped = new Promise<void>(resolve => (this.wake = resolve))
 
   constructor(fail: FailStopped) {
     this.fail = fail
+  }
+
+  /** Aborted at the first stop: a dispatch waiting out a rate limit gives up instead of starting late. */
+  get abortSignal(): AbortSignal {
+    return this.aborter.signal
   }
 
   /** The signal that stopped the poller, if one did. */
@@ -37,6 +44,7 @@ export class StopGate {
     this.signal = signal
     for (const plan of this.held.values()) this.failOnce(plan)
     this.held.clear()
+    this.aborter.abort()
     this.wake()
   }
 
@@ -80,6 +88,11 @@ export class StopGate {
   /** After a stop: nothing is on its way any more that the runner's kill could cut off. */
   idle(): boolean {
     return this.unsettled === 0 && this.working.size === 0
+  }
+
+  /** A committed job its worker failed after the stop: named with the stop's own failures. */
+  failedAfterStop(jobId: string, landed: Promise<boolean>): void {
+    if (!this.failures.has(jobId)) this.failures.set(jobId, landed)
   }
 
   /** Whether the stop's failure of a job reached CodePipeline; undefined for a job the stop did not take. */

@@ -96,7 +96,15 @@ async function answer(plan: JobPlan, record: JobRecord, deps: WorkerDeps): Promi
   }
   // Anything goes out only while the job is the worker's: after a stop, the gate has already failed it.
   if (!deps.gate.commit(plan.jobId)) return stopped(record, deps.gate)
-  return deliver(record, decision, deps.codepipeline)
+  const delivered = deliver(record, decision, deps.codepipeline)
+  // A dispatch cut short by the stop (it was waiting out a rate limit) fails its job here, after the stop.
+  if (deps.gate.stoppedBy && decision.result?.kind === 'failure') {
+    deps.gate.failedAfterStop(
+      plan.jobId,
+      delivered.then(r => r.result !== 'unreported')
+    )
+  }
+  return delivered
 }
 
 /** A job the stop took from its worker: the gate sent its failure; the record says whether it landed. */
@@ -167,7 +175,7 @@ async function start(plan: JobPlan, target: Target, record: JobRecord, deps: Wor
   if (!deps.gate.commit(plan.jobId)) return { handled: 'failed' }
   let run
   try {
-    run = await dispatchWorkflow(github, { ...target, ref })
+    run = await dispatchWorkflow(github, { ...target, ref }, deps.gate.abortSignal)
   } catch (error) {
     return failedWith(startProblem(error, 'dispatch', { ...target, ref }, deps.jobIdInput), plan)
   }
