@@ -90,7 +90,10 @@ export class CodePipeline {
   }
 
   /** The action executions of one pipeline execution (an execution has a handful; at most a few pages). */
-  async listActionExecutions(pipelineName: string, pipelineExecutionId: string): Promise<ActionExecutionDetail[]> {
+  async listActionExecutions(
+    pipelineName: string,
+    pipelineExecutionId: string
+  ): Promise<ActionExecutionDetail[]> {
     const details: ActionExecutionDetail[] = []
     let nextToken: string | undefined
     for (let page = 0; page < MAX_EXECUTION_PAGES; page++) {
