@@ -6,6 +6,7 @@ import { artifactUploadBench, dataBytes, describeDataSet } from './artifacts-upl
 import { INSTALL_HINT } from './aws-cli.ts'
 import { pollBatchBench } from './poll-batch.ts'
 import { sideBySide } from './side-by-side.ts'
+import { lifecycleBench } from './lifecycle.ts'
 import { wakeUpBench } from './wake-up.ts'
 
 const BUDGET = { reportVsCli: 0.4, reportRssMiB: 100, badInputVsStart: 1.5 }
@@ -104,6 +105,44 @@ budget(
   `${beyond >= 0 ? '+' : ''}${beyond.toFixed(0)} ms`,
   `< ${WAKE_UP_BUDGET_MS} ms`,
   beyond < WAKE_UP_BUDGET_MS
+)
+if (overBudget) process.exitCode = 1
+
+// Issue 14: a stopped pipeline's run cancelled, and an unreported run's job failed, each under 1 s beyond a bare
+// poll run, and at most 5 GitHub calls to reconcile 100 recent runs.
+const LIFECYCLE_BUDGET = { beyondBareMs: 1000, githubCalls: 5 }
+const life = await lifecycleBench()
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+console.log(
+  `Lifecycle: ${life.history} recent runs of the build workflow in the repository, median of ${life.runs} interleaved runs`
+)
+console.log(`lifecycle: abandon to run cancelled ${s(life.ms.abandonToCancel)}`)
+console.log(
+  `lifecycle: unreported run to job failed ${s(life.ms.unreportedToFailed)} with ${life.githubCalls} GitHub calls`
+)
+row(`  the reconciling poll run, spawn to exit (${life.history}+ runs checked)`, life.ms.reconcilingPoll)
+row('bare poll run: nothing queued, reconcile-hours 0', life.ms.barePoll)
+console.log(
+  `  checked: ${life.checked.cancelled} stops cancelled their run and reported nothing; ${life.checked.failed} ` +
+    `unreported runs got their job failed once as ConfigurationError; ${life.checked.bare} bare runs polled once`
+)
+for (const [label, ms] of [
+  ['abandon → cancelled beyond a bare poll', life.ms.abandonToCancel],
+  ['unreported → failed beyond a bare poll', life.ms.unreportedToFailed]
+] as const) {
+  const beyondBare = ms - life.ms.barePoll
+  budget(
+    label,
+    `${beyondBare >= 0 ? '+' : ''}${beyondBare.toFixed(0)} ms`,
+    `< ${LIFECYCLE_BUDGET.beyondBareMs} ms`,
+    beyondBare < LIFECYCLE_BUDGET.beyondBareMs
+  )
+}
+budget(
+  `GitHub calls for ${life.history} runs`,
+  String(life.githubCalls),
+  `≤ ${LIFECYCLE_BUDGET.githubCalls}`,
+  life.githubCalls <= LIFECYCLE_BUDGET.githubCalls
 )
 if (overBudget) process.exitCode = 1
 
