@@ -17,7 +17,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startEmulator } from '../../emulator/index.ts'
 import type { Emulator } from '../../emulator/index.ts'
-import { ACTION_TYPE, STATIC, codepipeline } from './clients.ts'
+import { ACTION_TYPE, STATIC, codepipeline, rejection } from './clients.ts'
 
 const EXECUTION = '3f1c9a52-7b0e-4d4a-9a6e-0c2f5e8b1d77'
 const OTHER_EXECUTION = '9d2e4b61-1c3f-4a5b-8e7d-6f0a1b2c3d4e'
@@ -28,15 +28,6 @@ beforeEach(async () => {
   emu.sts.addStaticCredentials(STATIC)
 })
 afterEach(() => emu.close())
-
-async function rejection(p: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await p
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected the call to fail')
-}
 
 const stop = (input: Record<string, unknown>) =>
   codepipeline(emu).send(

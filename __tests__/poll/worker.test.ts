@@ -300,11 +300,10 @@ test('stopped while the job is held (reading the default branch): failed once by
   expect(sent).toEqual([])
 })
 
-test("stopped after the dispatch was sent: the job is its workflow's, the gate does not fail it", async () => {
-  const failures: string[] = []
-  const g = gate(failures)
+/** A GitHub client whose dispatch succeeds, with the stop arriving right after it was sent. */
+function stopsAfterDispatch(g: StopGate): GitHubClient {
   const { client } = gitHub(200)
-  const dispatching = {
+  return {
     ...client,
     call: async (what: string, send: (o: unknown) => Promise<unknown>) => {
       const answer = await client.call(what, send as never)
@@ -312,6 +311,12 @@ test("stopped after the dispatch was sent: the job is its workflow's, the gate d
       return answer
     }
   } as GitHubClient
+}
+
+test("stopped after the dispatch was sent: the job is its workflow's, the gate does not fail it", async () => {
+  const failures: string[] = []
+  const g = gate(failures)
+  const dispatching = stopsAfterDispatch(g)
   const { deps: d, sent } = deps({ gate: g, github: async () => dispatching })
   expect(await handleJob(plan, d)).toMatchObject({ result: 'dispatched', runId: 77 })
   expect([failures, sent]).toEqual([[], []])
@@ -320,15 +325,7 @@ test("stopped after the dispatch was sent: the job is its workflow's, the gate d
 test('track mode stopped after the dispatch: the start (with its continuation token) is still sent, once', async () => {
   const failures: string[] = []
   const g = gate(failures)
-  const { client } = gitHub(200)
-  const dispatching = {
-    ...client,
-    call: async (what: string, send: (o: unknown) => Promise<unknown>) => {
-      const answer = await client.call(what, send as never)
-      if (what.startsWith('start workflow')) g.stop('SIGTERM')
-      return answer
-    }
-  } as GitHubClient
+  const dispatching = stopsAfterDispatch(g)
   const { deps: d, sent } = deps({ gate: g, mode: 'track', github: async () => dispatching })
   expect(await handleJob(plan, d)).toMatchObject({ result: 'dispatched' })
   expect(failures).toEqual([])
