@@ -1,11 +1,12 @@
-// npm run bench: the budgets of issues 7, 9, 10 and 16, measured on this machine against the local emulator. A
+// npm run bench: the budgets of issues 7, 9, 10, 14 and 16, measured on this machine against the local emulator. A
 // benchmark that only prints would let a regression pass unnoticed, so it exits 1 when a figure is over budget.
-// `npm run bench -- artifacts` (or startup, poll, wakeup) runs only those sections; BENCH_LARGE=1 adds the 1 GiB
+// `npm run bench -- artifacts` (or startup, poll, wakeup, lifecycle) runs only those sections; BENCH_LARGE=1 adds the 1 GiB
 // artifact round trip, which takes minutes.
 import { artifactsSection } from './artifacts-print.ts'
 import { INSTALL_HINT } from './aws-cli.ts'
 import { pollBatchBench } from './poll-batch.ts'
 import { budget, figure, overBudget, row, x } from './print.ts'
+import { lifecycleBench } from './lifecycle.ts'
 import { sideBySide } from './side-by-side.ts'
 import { wakeUpBench } from './wake-up.ts'
 
@@ -97,7 +98,52 @@ async function wakeup(): Promise<void> {
   )
 }
 
-const SECTIONS: Record<string, () => Promise<void>> = { startup, poll, wakeup, artifacts: artifactsSection }
+async function lifecycle(): Promise<void> {
+  // Issue 14: a stopped pipeline's run cancelled, and an unreported run's job failed, each under 1 s beyond a bare
+  // poll run, and at most 5 GitHub calls to reconcile 100 recent runs.
+  const LIFECYCLE_BUDGET = { beyondBareMs: 1000, githubCalls: 5 }
+  const life = await lifecycleBench()
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+  console.log(
+    `Lifecycle: ${life.history} recent runs of the build workflow in the repository, median of ${life.runs} interleaved runs`
+  )
+  console.log(`lifecycle: abandon to run cancelled ${s(life.ms.abandonToCancel)}`)
+  console.log(
+    `lifecycle: unreported run to job failed ${s(life.ms.unreportedToFailed)} with ${life.githubCalls} GitHub calls`
+  )
+  row(`  the reconciling poll run, spawn to exit (${life.history}+ runs checked)`, life.ms.reconcilingPoll)
+  row('bare poll run: nothing queued, reconcile-hours 0', life.ms.barePoll)
+  console.log(
+    `  checked: ${life.checked.cancelled} stops cancelled their run and reported nothing; ${life.checked.failed} ` +
+      `unreported runs got their job failed once as ConfigurationError; ${life.checked.bare} bare runs polled once`
+  )
+  for (const [label, ms] of [
+    ['abandon → cancelled beyond a bare poll', life.ms.abandonToCancel],
+    ['unreported → failed beyond a bare poll', life.ms.unreportedToFailed]
+  ] as const) {
+    const beyondBare = ms - life.ms.barePoll
+    budget(
+      label,
+      `${beyondBare >= 0 ? '+' : ''}${beyondBare.toFixed(0)} ms`,
+      `< ${LIFECYCLE_BUDGET.beyondBareMs} ms`,
+      beyondBare < LIFECYCLE_BUDGET.beyondBareMs
+    )
+  }
+  budget(
+    `GitHub calls for ${life.history} runs`,
+    String(life.githubCalls),
+    `≤ ${LIFECYCLE_BUDGET.githubCalls}`,
+    life.githubCalls <= LIFECYCLE_BUDGET.githubCalls
+  )
+}
+
+const SECTIONS: Record<string, () => Promise<void>> = {
+  startup,
+  poll,
+  wakeup,
+  lifecycle,
+  artifacts: artifactsSection
+}
 const asked = process.argv.slice(2)
 const unknown = asked.filter(name => !(name in SECTIONS))
 if (unknown.length) {

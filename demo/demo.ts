@@ -12,7 +12,17 @@ import { startEmulator, type Emulator, type Job } from '../emulator/index.ts'
 import { dispatchScenario } from './dispatch-mode.ts'
 import { check, secretsOf } from './expectations.ts'
 import { finalState } from './final-state.ts'
-import { BUILD_ARTIFACT, FAILING_STEP, SCENARIOS, setUp, SOURCE_ARTIFACT, type Scenario } from './setup.ts'
+import {
+  BUILD_ARTIFACT,
+  FAILING_STEP,
+  SCENARIOS,
+  setUp,
+  SOURCE_ARTIFACT,
+  type Scenario,
+  type Story
+} from './setup.ts'
+import { startupFailureScenario } from './startup-failure.ts'
+import { stoppedDeployScenario } from './stopped-deploy.ts'
 import { Printer } from './timeline.ts'
 import { trackScenario } from './track-mode.ts'
 import { wakeUpScenario } from './wake-up.ts'
@@ -60,11 +70,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const chains: Array<{ scenario: Scenario; first: Job }> = []
     for (const [index, scenario] of SCENARIOS.entries()) {
       header(world, index, scenario)
-      const first = scenario.wakeUp
-        ? await wakeUpScenario(world, scenario)
-        : scenario.mode === 'dispatch'
-          ? await dispatchScenario(world, scenario)
-          : await trackScenario(world, scenario)
+      const first =
+        scenario.story === 'stopped-deploy'
+          ? await stoppedDeployScenario(world)
+          : scenario.story === 'startup-failure'
+            ? await startupFailureScenario(world)
+            : scenario.wakeUp
+              ? await wakeUpScenario(world, scenario)
+              : scenario.mode === 'dispatch'
+                ? await dispatchScenario(world, scenario)
+                : await trackScenario(world, scenario)
       chains.push({ scenario, first })
     }
     finalState(world, chains)
@@ -92,12 +107,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   return { passed, failed, output: out.text, durationMs }
 }
 
+const STORIES: Record<Story, string> = {
+  'stopped-deploy': 'deploy stopped from CodePipeline mid-run · the stop rule wakes the poller',
+  'startup-failure': 'a run that cannot start (startup_failure) · the next poll fails its job'
+}
+
 function header(world: World, index: number, scenario: Scenario): void {
   const { out } = world
   const build = scenario.green ? 'green build' : `red build ("${FAILING_STEP}" fails)`
   const woken = scenario.wakeUp ? ' · woken by EventBridge, no schedule' : ''
   const artifacts = scenario.artifacts ? ` · artifacts ${SOURCE_ARTIFACT} → ${BUILD_ARTIFACT}` : ''
-  const title = `${index + 1}/${SCENARIOS.length}  ${scenario.mode} mode · ${build}${woken}${artifacts} `
+  const what = scenario.story ? STORIES[scenario.story] : `${build}${woken}${artifacts}`
+  const title = `${index + 1}/${SCENARIOS.length}  ${scenario.mode} mode · ${what} `
   out.line()
   out.line(out.paint(['bold', 'magenta'], `━━ ${title}${'━'.repeat(Math.max(4, 78 - title.length))}`))
 }

@@ -1,7 +1,7 @@
 // The closing picture: what CodePipeline holds for each scenario's action, following continuation jobs to the last.
 import type { Job } from '../emulator/index.ts'
 import { followUp } from './runs.ts'
-import type { Scenario } from './setup.ts'
+import type { Scenario, Story } from './setup.ts'
 import { short, sseName } from './timeline.ts'
 import type { World } from './world.ts'
 
@@ -22,12 +22,15 @@ export function finalState(world: World, chains: Array<{ scenario: Scenario; fir
       last.state
     )
     const chain = jobs.length > 1 ? ` (${jobs.length} jobs: ${jobs.map(j => j.state).join(' → ')})` : ''
-    const label = `${scenario.mode} · ${scenario.green ? 'green' : 'red'}${scenario.wakeUp ? ' · woken' : ''}`
+    const label = scenario.story
+      ? `${scenario.mode} · ${LABELS[scenario.story]}`
+      : `${scenario.mode} · ${scenario.green ? 'green' : 'red'}${scenario.wakeUp ? ' · woken' : ''}`
     out.line(
-      `  ${label.padEnd(24)} ${ctx.pipelineName} › ${ctx.stage.name} › ${ctx.action.name}, execution ${short(ctx.pipelineExecutionId)}: ${state}${chain}`
+      `  ${label.padEnd(26)} ${ctx.pipelineName} › ${ctx.stage.name} › ${ctx.action.name}, execution ${short(ctx.pipelineExecutionId)}: ${state}${chain}`
     )
     if (failure) out.line(out.paint('dim', `      ${String(failure.type)}: ${String(failure.message)}`))
     else if (success?.summary) out.line(out.paint('dim', `      ${String(success.summary)}`))
+    else if (last.state === 'Abandoned') out.line(out.paint('dim', `      ${abandoned(world, last)}`))
     else if (last.state === 'InProgress')
       out.line(
         out.paint('dim', '      acknowledged; the dispatched build reports its result when it finishes')
@@ -46,4 +49,23 @@ export function finalState(world: World, chains: Array<{ scenario: Scenario; fir
       )
     }
   }
+}
+
+const LABELS: Record<Story, string> = {
+  'stopped-deploy': 'stopped deploy',
+  'startup-failure': 'startup_failure'
+}
+
+/** An abandoned job: the stop that abandoned it, and what became of the runs started for it. */
+function abandoned(world: World, job: Job): string {
+  const { emu } = world
+  const stop = emu.codepipeline.executions.stops.find(s => s.abandonedJobIds.includes(job.id))
+  const how = stop
+    ? `Stop and abandon${stop.reason ? ` ("${stop.reason}")` : ''}`
+    : 'CodePipeline cancelled the action'
+  const runs = [...emu.github.runs.values()].filter(r => r.inputs?.['codepipeline-job-id'] === job.id)
+  const told = runs.map(
+    r => `run ${r.id} ${r.status === 'completed' ? (r.conclusion ?? 'completed') : r.status}`
+  )
+  return `${how}: no result reported${told.length ? `; ${told.join(', ')}` : ''}`
 }

@@ -6,7 +6,10 @@ import type { Job } from '../emulator/index.ts'
 import { runAction, type ActionResult } from '../__tests__/e2e/harness.ts'
 import {
   APP_REPO,
+  BUILD,
   COMMIT,
+  DEPLOY,
+  INTEGRATION,
   PIPELINE,
   POLL_ACTION,
   POLL_WORKFLOW,
@@ -21,18 +24,27 @@ import {
   kmsKey,
   SOURCE_ARTIFACT,
   SOURCE_FILES,
+  type AppWorkflow,
   type Mode
 } from './setup.ts'
 import { printActionLog, printRequests, short } from './timeline.ts'
 import { event, type World } from './world.ts'
 
-function jobInit() {
+/** Where in the pipeline a job's action is, and the workflow its configuration names; default the Build stage's. */
+export interface Place {
+  stageName: string
+  actionName: string
+  workflow: AppWorkflow
+}
+
+function jobInit(place?: Place) {
   return {
     ...PIPELINE,
+    ...(place ? { stageName: place.stageName, actionName: place.actionName } : {}),
     actionTypeId: { provider: PROVIDER },
     configuration: {
       Repository: APP_REPO,
-      Workflow: 'build.yml',
+      Workflow: (place?.workflow ?? BUILD).file,
       Ref: 'main',
       Inputs: JSON.stringify({ commit: COMMIT })
     }
@@ -49,8 +61,8 @@ function announce(world: World, job: Job): void {
 }
 
 /** CodePipeline reaches the custom action: a job waits for PollForJobs. */
-export function queueJob(world: World): Job {
-  const job = world.emu.codepipeline.queueJob(jobInit())
+export function queueJob(world: World, place?: Place): Job {
+  const job = world.emu.codepipeline.queueJob(jobInit(place))
   announce(world, job)
   return job
 }
@@ -99,6 +111,8 @@ export interface PollerRun {
   number: number
   /** The poll action's wait-seconds input (the examples' 20 for a woken run); default the action's 0. */
   waitSeconds?: number
+  /** More inputs of the poll step: the stopped-* inputs the stop rule's run passes on. */
+  inputs?: Record<string, string>
 }
 
 /** One run of the poll workflow: the bundled poll action, as the runner starts it. */
@@ -110,7 +124,8 @@ export async function poll(world: World, mode: Mode, run?: PollerRun): Promise<A
     event: trigger,
     id: runId,
     number: runNumber,
-    waitSeconds
+    waitSeconds,
+    inputs
   } = run ?? {
     event: 'schedule',
     id: 1700000000 + world.pollerRuns,
@@ -126,9 +141,10 @@ export async function poll(world: World, mode: Mode, run?: PollerRun): Promise<A
       'role-to-assume': POLLER_ROLE,
       'aws-region': emu.region,
       'github-token': world.dispatchToken,
-      // The build lives in another repository: the poller may start only its build workflow, on main.
-      'allowed-targets': `${APP_REPO}/build.yml@main`,
-      ...(waitSeconds !== undefined ? { 'wait-seconds': String(waitSeconds) } : {})
+      // The workflows live in another repository: the poller may start only these, on main.
+      'allowed-targets': [BUILD, DEPLOY, INTEGRATION].map(w => `${APP_REPO}/${w.file}@main`).join('\n'),
+      ...(waitSeconds !== undefined ? { 'wait-seconds': String(waitSeconds) } : {}),
+      ...inputs
     },
     env: {
       ...emu.env,
@@ -142,11 +158,12 @@ export async function poll(world: World, mode: Mode, run?: PollerRun): Promise<A
       GITHUB_RUN_NUMBER: String(runNumber)
     }
   })
+  const given = inputs ? `, ${Object.keys(inputs).join(', ')} from its inputs` : ''
   const woken = trigger === 'workflow_dispatch' ? ` run #${runNumber} (${runId}, workflow_dispatch)` : ''
   event(
     world,
     'poller',
-    `${POLLER_REPO}${woken}: uses OWNER/REPO/poll@v1 (mode ${mode}) → exit ${result.exitCode}, ${Math.round(result.durationMs)} ms`
+    `${POLLER_REPO}${woken}: uses OWNER/REPO/poll@v1 (mode ${mode}${given}) → exit ${result.exitCode}, ${Math.round(result.durationMs)} ms`
   )
   printRequests(world.out, emu, from, world.oidcIndex)
   printActionLog(world.out, result.stdout, result.masked)
@@ -160,8 +177,9 @@ export async function reportStep(
   runNumber: number,
   jobId: string,
   main?: ActionResult,
-  step: { workdir?: string; inputs?: Record<string, string> } = {}
+  step: { workdir?: string; inputs?: Record<string, string>; workflow?: AppWorkflow } = {}
 ): Promise<ActionResult> {
+  const workflow = step.workflow ?? BUILD
   const { emu } = world
   const from = emu.requests.length
   emu.oidc.subject = `repo:${APP_REPO}:ref:refs/heads/main`
@@ -176,9 +194,9 @@ export async function reportStep(
       ...main?.env,
       GITHUB_REPOSITORY: APP_REPO,
       GITHUB_REPOSITORY_OWNER: 'octo-org',
-      GITHUB_WORKFLOW: 'Build',
-      GITHUB_WORKFLOW_REF: `${APP_REPO}/.github/workflows/build.yml@refs/heads/main`,
-      GITHUB_JOB: 'build',
+      GITHUB_WORKFLOW: workflow.name,
+      GITHUB_WORKFLOW_REF: `${APP_REPO}/.github/workflows/${workflow.file}@refs/heads/main`,
+      GITHUB_JOB: workflow.job,
       GITHUB_EVENT_NAME: 'workflow_dispatch',
       GITHUB_RUN_ID: String(runId),
       GITHUB_RUN_NUMBER: String(runNumber),
@@ -214,6 +232,19 @@ function parseJobs(result: ActionResult): Array<{ jobId: string; runId: number |
     return JSON.parse(result.outputs.jobs ?? '[]')
   } catch {
     return []
+  }
+}
+
+/** The poll step's `reconciled` output entry for a job, if any. */
+export function reconciledEntry(
+  output: string | undefined,
+  jobId: string
+): Record<string, unknown> | undefined {
+  try {
+    const entries = JSON.parse(output ?? '[]') as Array<Record<string, unknown>>
+    return entries.find(e => e.jobId === jobId)
+  } catch {
+    return undefined
   }
 }
 

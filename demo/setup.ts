@@ -21,6 +21,30 @@ export const FAILING_STEP = 'Run unit tests'
 export const REPORT_STEP = 'Report to CodePipeline'
 export const RUNNER = RUNNER_DEFAULTS.RUNNER_NAME
 export const PIPELINE = { pipelineName: 'web-app', stageName: 'Build', actionName: 'UnitTests' }
+
+/** A workflow of APP_REPO that a pipeline's action starts: its file, its name, the job that reports. */
+export interface AppWorkflow {
+  file: string
+  name: string
+  job: string
+}
+export const BUILD: AppWorkflow = { file: 'build.yml', name: 'Build', job: 'build' }
+/** What 6/7 stops mid-run: the Deploy stage's action starts it, and its job ships the image. */
+export const DEPLOY: AppWorkflow = { file: 'deploy.yml', name: 'Deploy', job: 'deploy' }
+export const DEPLOY_PLACE = { stageName: 'Deploy', actionName: 'Production', workflow: DEPLOY }
+/** What 7/7 starts: a workflow that calls a reusable workflow at a tag that does not exist (startup_failure). */
+export const INTEGRATION: AppWorkflow = {
+  file: 'integration.yml',
+  name: 'Integration tests',
+  job: 'integration'
+}
+export const INTEGRATION_PLACE = { stageName: 'Test', actionName: 'IntegrationTests', workflow: INTEGRATION }
+export const MISSING_REUSABLE = 'octo-org/shared-workflows/.github/workflows/integration.yml@v3'
+/** The examples' run-name, which shows the job ID: how the poll action finds the run of a job later. */
+export const runNameOf = (w: AppWorkflow): string =>
+  `${w.name} for CodePipeline job \${{ inputs.codepipeline-job-id }}`
+/** The poll workflow's inputs that the template's stop rule sets (examples/poll-dispatch.yml). */
+export const STOPPED_INPUTS = ['stopped-pipeline', 'stopped-execution-id', 'stopped-stage', 'stopped-action']
 export const COMMIT = '9fceb02d0ae598e95dc970b74767f19372d61af8'
 
 /** The Source stage's artifact that the artifact scenario's job carries, and the files in its ZIP. */
@@ -56,6 +80,8 @@ export const kmsKey = (region: string): string =>
 export const IMAGE_URI = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/web-app:${COMMIT.slice(0, 7)}`
 
 export type Mode = 'dispatch' | 'track'
+/** The two runs where one side stops early (issue 14): the pipeline stopped mid-deploy, a run that cannot start. */
+export type Story = 'stopped-deploy' | 'startup-failure'
 export interface Scenario {
   mode: Mode
   green: boolean
@@ -63,32 +89,46 @@ export interface Scenario {
   wakeUp?: boolean
   /** The job carries SOURCE_ARTIFACT and declares BUILD_ARTIFACT; the workflow uses one and makes the other. */
   artifacts?: boolean
+  /** One of the runs where one side stops early; `green` says how the run was going before that. */
+  story?: Story
 }
 export const SCENARIOS: readonly Scenario[] = [
   { mode: 'dispatch', green: true, artifacts: true },
   { mode: 'dispatch', green: false },
   { mode: 'track', green: true },
   { mode: 'track', green: false },
-  { mode: 'dispatch', green: true, wakeUp: true }
+  { mode: 'dispatch', green: true, wakeUp: true },
+  { mode: 'dispatch', green: true, story: 'stopped-deploy' },
+  { mode: 'dispatch', green: false, story: 'startup-failure' }
 ]
+/** The place (1-based) of a story's run among SCENARIOS. */
+export const placeOf = (story: Story): number => SCENARIOS.findIndex(s => s.story === story) + 1
 
 export function setUp(world: World): void {
   const { emu, out } = world
   emu.sts.addRole({ arn: POLLER_ROLE, subject: `repo:${POLLER_REPO}:ref:refs/heads/main` })
   emu.sts.addRole({ arn: REPORTER_ROLE, subject: `repo:${APP_REPO}:ref:refs/heads/main` })
-  // Least privilege, as templates/bridge.yml grants it: the reporter may answer jobs, never take them; the
-  // poller has no use for GetJobDetails.
+  // Least privilege, as templates/bridge.yml grants it: the reporter may answer jobs, never take them. The poller
+  // reads jobs (GetJobDetails) and action executions (ListActionExecutions) to look after the runs it started.
   emu.codepipeline.deny(REPORTER_ROLE, 'PollForJobs')
   emu.codepipeline.deny(REPORTER_ROLE, 'AcknowledgeJob')
-  emu.codepipeline.deny(POLLER_ROLE, 'GetJobDetails')
   emu.github.addRepo(POLLER_REPO)
   emu.github.addRepo(APP_REPO)
-  emu.github.addWorkflow(POLLER_REPO, { file: POLL_WORKFLOW, name: 'CodePipeline poller' })
-  emu.github.addWorkflow(APP_REPO, {
-    file: 'build.yml',
-    name: 'Build',
-    inputs: { 'codepipeline-job-id': { required: true }, commit: { required: false } }
+  emu.github.addWorkflow(POLLER_REPO, {
+    file: POLL_WORKFLOW,
+    name: 'CodePipeline poller',
+    inputs: Object.fromEntries(
+      STOPPED_INPUTS.map(name => [name, { required: false, type: 'string' as const }])
+    )
   })
+  for (const workflow of [BUILD, DEPLOY, INTEGRATION]) {
+    emu.github.addWorkflow(APP_REPO, {
+      file: workflow.file,
+      name: workflow.name,
+      runName: runNameOf(workflow),
+      inputs: { 'codepipeline-job-id': { required: true }, commit: { required: false } }
+    })
+  }
   emu.github.addToken(world.dispatchToken, { permissions: { actions: 'write' }, repositories: [APP_REPO] })
   emu.github.addToken(world.appRunToken, { permissions: { actions: 'read' }, repositories: [APP_REPO] })
   emu.github.addToken(world.pollerRunToken, { permissions: { actions: 'read' }, repositories: [POLLER_REPO] })
@@ -109,10 +149,13 @@ export function setUp(world: World): void {
   )
   out.line(`${label('IAM')}poller role   ${POLLER_ROLE}`)
   out.line(
-    `${label('')}  trusts repo:${POLLER_REPO}:ref:refs/heads/main; PollForJobs, AcknowledgeJob, PutJob*Result`
+    `${label('')}  trusts repo:${POLLER_REPO}:ref:refs/heads/main; PollForJobs, AcknowledgeJob, GetJobDetails, ` +
+      'PutJob*Result, ListActionExecutions'
   )
   out.line(`${label('')}reporter role ${REPORTER_ROLE}`)
-  out.line(`${label('')}  trusts repo:${APP_REPO}:ref:refs/heads/main; GetJobDetails, PutJob*Result only`)
+  out.line(
+    `${label('')}  trusts repo:${APP_REPO}:ref:refs/heads/main; GetJobDetails, PutJob*Result, ListActionExecutions only`
+  )
   out.line(
     `${label('S3')}artifact store ${emu.s3.artifactBucket(ACCOUNT)}, SSE-KMS with the pipeline's key; only each`
   )
@@ -124,7 +167,11 @@ export function setUp(world: World): void {
   )
   out.line(`${label('')}  its github-token may start workflows in ${APP_REPO}`)
   out.line(
-    `${label('')}${APP_REPO}: .github/workflows/build.yml, workflow_dispatch inputs codepipeline-job-id, commit`
+    `${label('')}${APP_REPO}: .github/workflows/build.yml, ${DEPLOY.file} (in ${placeOf('stopped-deploy')}/${SCENARIOS.length}) and ` +
+      `${INTEGRATION.file} (in ${placeOf('startup-failure')}/${SCENARIOS.length}),`
+  )
+  out.line(
+    `${label('')}  workflow_dispatch inputs codepipeline-job-id, commit; run-name: <name> for CodePipeline job \${{ inputs.codepipeline-job-id }}`
   )
   out.line(
     `${label('Artifacts')}in ${SCENARIOS.findIndex(s => s.artifacts) + 1}/${SCENARIOS.length}: the job carries ${SOURCE_ARTIFACT} (${Object.keys(SOURCE_FILES).join(', ')}) and declares ${BUILD_ARTIFACT};`
@@ -132,8 +179,13 @@ export function setUp(world: World): void {
   out.line(
     `${label('')}  build.yml's report step: input-artifacts: ${SOURCE_DIR}, output-artifacts: ${OUTPUT_DIR}`
   )
+  const woken = SCENARIOS.findIndex(s => s.wakeUp) + 1
   out.line(
-    `${label('EventBridge')}in ${SCENARIOS.length}/${SCENARIOS.length}: a rule on STARTED of this action type wakes ${POLL_WORKFLOW}` +
-      ` (1 to ${SCENARIOS.length - 1} wait for its schedule)`
+    `${label('EventBridge')}in ${woken}/${SCENARIOS.length}: a rule on STARTED of this action type wakes ${POLL_WORKFLOW}` +
+      ' (the other runs wait for its schedule);'
+  )
+  out.line(
+    `${label('')}  in ${placeOf('stopped-deploy')}/${SCENARIOS.length}: the stop rule, on ABANDONED and CANCELED, starts it with the stopped action as ` +
+      'stopped-* inputs'
   )
 }

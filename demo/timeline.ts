@@ -66,7 +66,10 @@ export function describe(emu: Emulator, request: RecordedRequest, oidcIndex: { n
       return `${request.method} ${request.path}${detail}`
     }
     case 'codepipeline':
-      return `${request.operation} ${codePipelineDetail(request.operation, body)}`
+      return (
+        refusedResult(emu, request, body) ??
+        `${request.operation} ${codePipelineDetail(request.operation, body)}`
+      )
     case 's3':
       return describeS3(emu, request as S3Request)
   }
@@ -106,6 +109,29 @@ function describeS3(emu: Emulator, request: S3Request): string {
   return `${request.operation} ${url}${parts.length ? `, ${parts.join(', ')}` : ''}`
 }
 
+const ANSWERED = ['Succeeded', 'Failed', 'TimedOut', 'Abandoned']
+
+/**
+ * A result CodePipeline refused because the job already had its answer (or was given up on): the poll action sends
+ * one for each run it finds ended, and a refusal is its expected, silent outcome. Said in a few words, without the
+ * message that was not recorded.
+ */
+function refusedResult(
+  emu: Emulator,
+  request: RecordedRequest,
+  body: Record<string, unknown>
+): string | undefined {
+  if (!request.operation.startsWith('PutJob') || request.status !== 400 || typeof body.jobId !== 'string')
+    return undefined
+  const job = emu.codepipeline.job(body.jobId)
+  if (!job || !ANSWERED.includes(job.state) || job.lastUpdateTime > request.at) return undefined
+  const type = (body.failureDetails as Record<string, unknown> | undefined)?.type
+  return (
+    `${request.operation} job ${short(job.id)}${type ? `, ${String(type)}` : ''} ` +
+    `(refused: the job is already ${job.state}; nothing changes)`
+  )
+}
+
 function codePipelineDetail(operation: string, body: Record<string, unknown>): string {
   const job = typeof body.jobId === 'string' ? `job ${short(body.jobId)}` : ''
   switch (operation) {
@@ -125,6 +151,12 @@ function codePipelineDetail(operation: string, body: Record<string, unknown>): s
     case 'PutJobFailureResult': {
       const d = (body.failureDetails ?? {}) as Record<string, unknown>
       return `${job}, ${String(d.type)}: ${quoteText(d.message, 400)}`
+    }
+    case 'ListActionExecutions': {
+      const f = (body.filter ?? {}) as Record<string, unknown>
+      const execution =
+        typeof f.pipelineExecutionId === 'string' ? `, execution ${short(f.pipelineExecutionId)}` : ''
+      return `pipeline ${String(body.pipelineName)}${execution}`
     }
     default:
       // AcknowledgeJob's nonce only proves ownership; it is no secret, but it is noise.
@@ -170,4 +202,16 @@ export function printActionLog(out: Printer, stdout: string, masked: string[], i
 
 function unescapeCommand(message: string): string {
   return message.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/g, '%')
+}
+
+/**
+ * Prints the rows of the job summary's "Runs started earlier" table that name `jobId`, as the Markdown the step
+ * wrote, and returns them.
+ */
+export function printSummaryRows(out: Printer, summary: string, jobId: string, indent = '     '): string[] {
+  const section = summary.slice(Math.max(summary.indexOf('### Runs started earlier'), 0))
+  const rows = section.split('\n').filter(line => line.startsWith('|') && line.includes(jobId))
+  out.line(`${indent}${out.paint('dim', 'job summary, "Runs started earlier":')}`)
+  for (const row of rows) out.line(`${indent}${out.paint('dim', '▤')} ${out.paint('dim', row)}`)
+  return rows
 }

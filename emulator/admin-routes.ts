@@ -5,6 +5,7 @@ import { typeKey } from './action-types.ts'
 import type { ActionType, ActionTypeId } from './action-types.ts'
 import {
   AdminError,
+  answering,
   arrayOf,
   badRequest,
   bool,
@@ -22,6 +23,7 @@ import {
 import type { Check } from './admin-schema.ts'
 import type { JobInit } from './codepipeline-jobs.ts'
 import { knownKeys } from './credentials.ts'
+import { CONCLUSIONS, STATUSES } from './github-runs.ts'
 import type { Conclusion, JobInit as RunJobInit, Run, RunStatus, StepInit } from './github-types.ts'
 import type { Emulator } from './index.ts'
 import type { WakeUp, WakeUpDelivery } from './wakeup.ts'
@@ -34,29 +36,18 @@ export interface AdminReply {
 /** The repository and runner a hand-made run gets unless told otherwise (the CLI seeds this repository). */
 export const RUN_DEFAULTS = { repo: 'octo-org/octo-repo', job: 'build', runnerName: 'GitHub Actions 1' }
 
-const STATUSES: readonly RunStatus[] = [
-  'queued',
-  'in_progress',
-  'completed',
-  'waiting',
-  'requested',
-  'pending'
-]
-const CONCLUSIONS: readonly Conclusion[] = [
-  'success',
-  'failure',
-  'cancelled',
-  'skipped',
-  'timed_out',
-  'neutral',
-  'action_required'
-]
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const REPO = /^[\w.-]+\/[\w.-]+$/
 const NAME = str({ min: 1, max: 100 })
 
-const status = oneOf(STATUSES)
-const conclusion = nullable(oneOf(CONCLUSIONS))
+export const status = oneOf(STATUSES)
+export const conclusion = nullable(oneOf(CONCLUSIONS))
+const uuid = str({ pattern: JOB_ID, hint: 'a lower-case UUID' })
+/** A time to backdate a run to, e.g. `date -u -d '45 minutes ago' +%FT%TZ`. */
+const time = str({
+  pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+  hint: 'an ISO 8601 time such as 2026-12-06T10:00:00Z'
+})
 
 const actionTypeId = object({
   category: oneOf(['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']),
@@ -87,12 +78,23 @@ const jobBody = object({
   queue: bool,
   id: str({ pattern: JOB_ID, hint: 'a CodePipeline job ID (a lower-case UUID)' }),
   accountId: str({ pattern: /^\d{12}$/, hint: '12 digits' }),
-  state: oneOf(['Created', 'Queued', 'Dispatched', 'InProgress', 'TimedOut', 'Succeeded', 'Failed']),
+  state: oneOf([
+    'Created',
+    'Queued',
+    'Dispatched',
+    'InProgress',
+    'TimedOut',
+    'Succeeded',
+    'Failed',
+    'Abandoned'
+  ]),
   actionTypeId,
   configuration: mapOf(str()),
-  pipelineName: NAME,
+  pipelineName: str({ pattern: /^[A-Za-z0-9.@\-_]{1,100}$/, hint: '1 to 100 letters, digits, ., @, - or _' }),
   stageName: NAME,
   actionName: NAME,
+  pipelineExecutionId: uuid,
+  actionExecutionId: uuid,
   continuationToken: str({ min: 1, max: 2048 }),
   inputArtifacts: arrayOf(artifact),
   outputArtifacts: arrayOf(artifact)
@@ -157,10 +159,13 @@ const runBody = object({
   jobs: arrayOf(runJob),
   job: NAME,
   runnerName: str({ min: 1 }),
-  steps: arrayOf(step)
+  steps: arrayOf(step),
+  createdAt: time,
+  inputs: mapOf(str()),
+  displayTitle: str({ min: 1 })
 })
 
-const runUpdate = object({ status, conclusion, attempt: int(1), jobs: arrayOf(runJob) })
+const runUpdate = object({ status, conclusion, attempt: int(1), jobs: arrayOf(runJob), createdAt: time })
 const stateUpdate = object({ status, conclusion })
 
 const workflowBody = object(
@@ -170,6 +175,7 @@ const workflowBody = object(
     id: int(1),
     name: NAME,
     dispatchable: bool,
+    runName: str({ min: 1 }),
     inputs: mapOf(
       object({
         required: bool,
@@ -219,7 +225,7 @@ const actionTypeBody = object(
   ['provider']
 )
 
-const wakeUpBody = object(
+export const wakeUpBody = object(
   {
     actionTypeId,
     repository: str({ pattern: REPO, hint: 'owner/name' }),
@@ -238,7 +244,7 @@ function fullType(t: Partial<ActionTypeId> | undefined): ActionTypeId {
 }
 
 /** Runs `then`, turning the Error an in-process call throws for a bad value into a 400 (or 409 for a duplicate). */
-function refusing<T>(then: () => T, field?: string): T {
+export function refusing<T>(then: () => T, field?: string): T {
   try {
     return then()
   } catch (e) {
@@ -247,7 +253,7 @@ function refusing<T>(then: () => T, field?: string): T {
   }
 }
 
-function jobView(emu: Emulator, id: string): unknown {
+export function jobView(emu: Emulator, id: string): unknown {
   const job = emu.codepipeline.job(id)
   if (!job) throw notFound(`no job ${id}; GET /_emulator/jobs lists them`)
   return {
@@ -255,18 +261,20 @@ function jobView(emu: Emulator, id: string): unknown {
     state: job.state,
     results: job.results,
     previousJobId: job.previousJobId,
+    createdAt: job.createdAt,
+    lastUpdateTime: job.lastUpdateTime,
     data: job.data
   }
 }
 
-function mustRun(emu: Emulator, id: string): Run {
+export function mustRun(emu: Emulator, id: string): Run {
   const run = emu.github.run(Number(id))
   if (!run) throw notFound(`no run ${id}; GET /_emulator/runs lists them`)
   return run
 }
 
 /** A run with, for trying the report action by hand, the variables its current job's runner would set. */
-function runView(run: Run): unknown {
+export function runView(run: Run): unknown {
   const current = run.jobs.find(j => j.run_attempt === run.run_attempt && j.status === 'in_progress')
   return {
     ...run,
@@ -287,7 +295,7 @@ function actionTypeView(t: ActionType): unknown {
   return { ...t.id, key: typeKey(t.id), declared: t.declared, properties: t.properties }
 }
 
-function wakeUpView(w: WakeUp): unknown {
+export function wakeUpView(w: WakeUp): unknown {
   return { ...w, token: '***' }
 }
 
@@ -323,16 +331,20 @@ function createRun(emu: Emulator, body: unknown): AdminReply {
   const shorthand = (['job', 'runnerName', 'steps'] as const).filter(k => b[k] !== undefined)
   if (b.jobs && shorthand.length > 0)
     throw badRequest(`give either jobs or ${shorthand.join(', ')} (one job), not both`, shorthand[0])
+  // The one job of the shorthand waits for a runner in a queued run; a run that never started has none.
+  const queued = b.status === 'queued'
   const jobs: RunJobInit[] = b.jobs
     ? b.jobs.map((j, i) => runJobInit(j, `jobs[${i}]`))
-    : [
-        {
-          name: b.job ?? RUN_DEFAULTS.job,
-          status: 'in_progress',
-          runnerName: b.runnerName ?? RUN_DEFAULTS.runnerName,
-          steps: (b.steps ?? ['Set up job']).map((s, i) => stepInit(s, `steps[${i}]`))
-        }
-      ]
+    : b.conclusion === 'startup_failure'
+      ? []
+      : [
+          {
+            name: b.job ?? RUN_DEFAULTS.job,
+            status: queued ? 'queued' : 'in_progress',
+            runnerName: queued ? (b.runnerName ?? null) : (b.runnerName ?? RUN_DEFAULTS.runnerName),
+            steps: (b.steps ?? (queued ? [] : ['Set up job'])).map((s, i) => stepInit(s, `steps[${i}]`))
+          }
+        ]
   const run = refusing(() =>
     emu.github.addRun(b.repo ?? RUN_DEFAULTS.repo, {
       status: b.status ?? (b.conclusion ? 'completed' : 'in_progress'),
@@ -344,9 +356,14 @@ function createRun(emu: Emulator, body: unknown): AdminReply {
       ...(b.attempt !== undefined ? { attempt: b.attempt } : {}),
       ...(b.headBranch !== undefined ? { headBranch: b.headBranch } : {}),
       ...(b.event !== undefined ? { event: b.event } : {}),
+      ...(b.createdAt !== undefined ? { createdAt: new Date(b.createdAt) } : {}),
+      ...(b.inputs !== undefined ? { inputs: b.inputs } : {}),
+      ...(b.displayTitle !== undefined ? { displayTitle: b.displayTitle } : {}),
       jobs
     })
   )
+  // A run created over, without jobs of its own: the shorthand job ended as it did.
+  if (b.conclusion && !b.jobs) emu.github.endRun(run.id, b.conclusion)
   return { status: 201, body: runView(run) }
 }
 
@@ -356,11 +373,17 @@ function updateRun(emu: Emulator, id: string, body: unknown): AdminReply {
   checkState(b, '')
   if (b.attempt !== undefined && b.attempt < run.run_attempt)
     throw badRequest(`attempt ${b.attempt} is before the run's attempt ${run.run_attempt}`, 'attempt')
-  const { jobs, ...update } = b
+  const { jobs, createdAt, ...update } = b
   const inits = jobs?.map((j, i) => runJobInit(j, `jobs[${i}]`))
   return {
     status: 200,
-    body: runView(emu.github.setRun(run.id, { ...update, ...(inits ? { jobs: inits } : {}) }))
+    body: runView(
+      emu.github.setRun(run.id, {
+        ...update,
+        ...(inits ? { jobs: inits } : {}),
+        ...(createdAt !== undefined ? { createdAt: new Date(createdAt) } : {})
+      })
+    )
   }
 }
 
@@ -519,13 +542,5 @@ export function strictRoute(
     emu.wakeUp.clear()
     return ok({ removed })
   }
-  try {
-    return get() ?? post() ?? del()
-  } catch (e) {
-    if (!(e instanceof AdminError)) throw e
-    return {
-      status: e.status,
-      body: { message: e.message, ...(e.field !== undefined ? { field: e.field } : {}) }
-    }
-  }
+  return answering(() => get() ?? post() ?? del())
 }

@@ -140,3 +140,18 @@ export function parseBody<T>(body: unknown, check: Check<T>): T {
 export function noBody(body: unknown): void {
   parseBody(body, object({}))
 }
+
+/** Runs a route, answering an AdminError as `{message, field?}` with its status; undefined for no such route. */
+export function answering(
+  route: () => { status: number; body?: unknown } | undefined
+): { status: number; body?: unknown } | undefined {
+  try {
+    return route()
+  } catch (e) {
+    if (!(e instanceof AdminError)) throw e
+    return {
+      status: e.status,
+      body: { message: e.message, ...(e.field !== undefined ? { field: e.field } : {}) }
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { lifecycleRoute } from './admin-lifecycle.ts'
 import { strictRoute } from './admin-routes.ts'
 import type { AdminReply } from './admin-routes.ts'
 import { parseJson, readBody } from './http.ts'
@@ -10,8 +11,9 @@ import { serveS3Admin } from './s3-admin.ts'
 // writing TypeScript; tests use the in-process objects instead.
 
 function handle(emu: Emulator, method: string, path: string, body: unknown): AdminReply {
-  // Jobs, runs (with their jobs and steps), workflows, credentials, action types and wake-ups, with strict bodies.
-  const strict = strictRoute(emu, method, path, body)
+  // Jobs, runs (with their jobs and steps), workflows, credentials, action types and wake-ups, with strict bodies;
+  // then stops, cancelled actions, ended runs and the stop rule.
+  const strict = strictRoute(emu, method, path, body) ?? lifecycleRoute(emu, method, path, body)
   if (strict) return strict
   return { status: 404, body: { message: `no admin route ${method} ${path}` } }
 }

@@ -11,6 +11,8 @@ const SAMPLE = {
   roleArn: 'arn:aws:iam::123456789012:role/github-codepipeline',
   repo: 'octo-org/octo-repo',
   workflow: 'build.yml',
+  // The examples' run-name: the reconciling poller finds a run's job by it.
+  runName: 'Build for CodePipeline job ${{ inputs.codepipeline-job-id }}',
   // The example keys from the AWS documentation, so nobody mistakes them for real ones.
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
@@ -52,7 +54,8 @@ if (values.help) {
   --secret-access-key  the session keys its STS issues (the secret is never printed)
   --wake-up            when a job is queued, send what an EventBridge API destination would: a workflow_dispatch
                        of this workflow (default repository ${SAMPLE.repo}, default branch main), added to
-                       the repository if missing
+                       the repository if missing; and, as the template's stop rule, when a job's pipeline
+                       execution is stopped and abandoned, the same with the stopped action as inputs
   --wake-up-delay      milliseconds from queueing the job to sending the wake-up (default 20)
   --poller-groups      the action type as the template's PollerGroups=true makes it: PollerGroup is queryable and
                        required, so jobs need one and PollForJobs a queryParam naming it (the seeded job: default)
@@ -120,18 +123,29 @@ emu.sts.addStaticCredentials({ accessKeyId: SAMPLE.accessKeyId, secretAccessKey:
 emu.github.addRepo(SAMPLE.repo)
 emu.github.addWorkflow(SAMPLE.repo, {
   file: SAMPLE.workflow,
-  inputs: { 'codepipeline-job-id': { required: true } }
+  inputs: { 'codepipeline-job-id': { required: true } },
+  runName: SAMPLE.runName
 })
 if (ownKey !== undefined && ownSecret !== undefined)
   emu.sts.addStaticCredentials({ accessKeyId: ownKey, secretAccessKey: ownSecret })
 if (wakeUpSpec) {
+  // The inputs the stop rule's dispatch carries, as the example poll workflow declares them.
+  const stopInputs = Object.fromEntries(
+    ['stopped-pipeline', 'stopped-execution-id', 'stopped-stage', 'stopped-action'].map(n => [n, {}])
+  )
   if (!emu.github.workflow(wakeUpSpec.repository, wakeUpSpec.workflow))
-    emu.github.addWorkflow(wakeUpSpec.repository, { file: wakeUpSpec.workflow })
-  emu.wakeUp.configure({ ...wakeUpSpec, ...(wakeUpDelay !== undefined ? { delayMs: wakeUpDelay } : {}) })
+    emu.github.addWorkflow(wakeUpSpec.repository, { file: wakeUpSpec.workflow, inputs: stopInputs })
+  const rule = { ...wakeUpSpec, ...(wakeUpDelay !== undefined ? { delayMs: wakeUpDelay } : {}) }
+  emu.wakeUp.configure(rule)
+  emu.wakeUp.configureStop(rule)
+  const why = (ok: boolean): string =>
+    ok ? '' : ` (refused: GET ${admin.url}/_emulator/wake-ups/deliveries shows why)`
   emu.wakeUp.listeners.push(d =>
     console.log(
-      `wake-up for job ${d.jobId}: HTTP ${d.status} ${d.latencyMs} ms after it was queued` +
-        (d.ok ? '' : ` (refused: GET ${admin.url}/_emulator/wake-ups/deliveries shows why)`)
+      d.stop
+        ? `stop of ${d.stop.pipeline} execution ${d.stop.executionId} (${d.stop.stage}/${d.stop.action} ` +
+            `${d.state}): HTTP ${d.status} ${d.latencyMs} ms after it was stopped${why(d.ok)}`
+        : `wake-up for job ${d.jobId}: HTTP ${d.status} ${d.latencyMs} ms after it was queued${why(d.ok)}`
     )
   )
 }
@@ -156,7 +170,8 @@ S3            ${emu.urls.s3}  (artifact store: jobs' artifact credentials only; 
 Admin API     ${admin.url}/_emulator/jobs  (GET list, POST create: {"queue":true,"configuration":{...}})
               ${admin.url}/_emulator/runs  (POST {"steps":["Set up job","Run make"]}: a run whose job is in progress)
               ${admin.url}/_emulator/runs/<id>/steps/<n>  (POST {"conclusion":"failure"})
-              more (credentials, action types, wake-ups) in emulator/README.md
+              ${admin.url}/_emulator/runs/<id>/end  (POST {"conclusion":"startup_failure"}: over, no report)
+              more (credentials, action types, wake-ups, stops) in emulator/README.md
 
 Seeded: role ${SAMPLE.roleArn} (sub repo:${SAMPLE.repo}:*), repo ${SAMPLE.repo} with ${SAMPLE.workflow},
         static credentials ${SAMPLE.accessKeyId}${ownKey ? ` and ${ownKey} (yours)` : ''}, job ${job.id} (InProgress).
@@ -165,7 +180,8 @@ GitHub token (github-token input): ${emu.github.token}${
   wakeUpSpec
     ? `
 Wake-up: a queued job dispatches ${wakeUpSpec.repository}'s ${wakeUpSpec.workflow} on ${wakeUpSpec.ref ?? 'its default branch'} ` +
-      `${emu.wakeUp.configs[0].delayMs} ms later, as an EventBridge API destination would.`
+      `${emu.wakeUp.configs[0].delayMs} ms later, as an EventBridge API destination would;
+         so does stopping its pipeline execution with --abandon (the stop rule).`
     : ''
 }
 
@@ -177,6 +193,7 @@ export CODEPIPELINE_JOB_ID=${job.id}
 # AWS CLI v2 before 2.13 (and v1) ignore AWS_ENDPOINT_URL_*; give them the endpoint instead:
 aws --endpoint-url ${emu.urls.codepipeline} codepipeline get-job-details --job-id ${job.id}
 aws --endpoint-url ${emu.urls.codepipeline} codepipeline poll-for-jobs --action-type-id category=Build,owner=Custom,provider=GitHubActions,version=1${values['poller-groups'] ? ' --query-param PollerGroup=default' : ''}
+aws --endpoint-url ${emu.urls.codepipeline} codepipeline stop-pipeline-execution --pipeline-name ${job.data.pipelineContext.pipelineName} --pipeline-execution-id ${job.data.pipelineContext.pipelineExecutionId} --abandon
 
 Ctrl-C to stop.`)
 

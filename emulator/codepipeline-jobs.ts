@@ -5,8 +5,9 @@ import type { ActionType, ActionTypeId, PropertyInit } from './action-types.ts'
 export type { ActionTypeId } from './action-types.ts'
 
 export type JobState =
-  'Created' | 'Queued' | 'Dispatched' | 'InProgress' | 'TimedOut' | 'Succeeded' | 'Failed'
-export const FINAL_STATES: readonly JobState[] = ['Succeeded', 'Failed', 'TimedOut']
+  'Created' | 'Queued' | 'Dispatched' | 'InProgress' | 'TimedOut' | 'Succeeded' | 'Failed' | 'Abandoned'
+/** A job in one of these states takes no result: PutJob*Result answer InvalidJobStateException. */
+export const FINAL_STATES: readonly JobState[] = ['Succeeded', 'Failed', 'TimedOut', 'Abandoned']
 
 export interface Artifact {
   name: string
@@ -50,6 +51,9 @@ export interface Job {
   acknowledgedBy?: string
   /** The job whose success with a continuationToken created this one. */
   previousJobId?: string
+  createdAt: Date
+  /** Set on create, poll, acknowledge, result, time-out and abandon: ListActionExecutions' lastUpdateTime. */
+  lastUpdateTime: Date
 }
 
 export interface JobInit {
@@ -62,6 +66,10 @@ export interface JobInit {
   pipelineName?: string
   stageName?: string
   actionName?: string
+  /** Jobs given the same pipelineExecutionId belong to one pipeline execution (default: a fresh UUID). */
+  pipelineExecutionId?: string
+  /** Default: a fresh UUID, i.e. a new action execution. */
+  actionExecutionId?: string
   continuationToken?: string
   inputArtifacts?: Artifact[]
   outputArtifacts?: Artifact[]
@@ -111,7 +119,8 @@ export class JobStore {
   private readonly denials: Array<{ principal: string; operation: string }> = []
 
   private readonly region: string
-  private readonly accountId: string
+  /** The account that owns the pipelines (the default for jobs' accountId). */
+  readonly accountId: string
 
   constructor(region: string, accountId: string) {
     this.region = region
@@ -128,6 +137,13 @@ export class JobStore {
     this.actionTypes.ensure(actionTypeId)
     const accountId = init.accountId ?? this.accountId
     const pipelineName = init.pipelineName ?? 'my-pipeline'
+    for (const [name, value] of [
+      ['pipelineExecutionId', init.pipelineExecutionId],
+      ['actionExecutionId', init.actionExecutionId]
+    ] as const) {
+      if (value !== undefined && !JOB_ID.test(value))
+        throw new Error(`${name} ${value} must be a lower-case UUID`)
+    }
     // No artifacts unless asked for: a job that declares an output artifact must be given one (emu.artifacts).
     const data: JobData = {
       actionTypeId,
@@ -135,9 +151,12 @@ export class JobStore {
       pipelineContext: {
         pipelineName,
         stage: { name: init.stageName ?? 'Build' },
-        action: { name: init.actionName ?? 'GitHubActions', actionExecutionId: randomUUID() },
+        action: {
+          name: init.actionName ?? 'GitHubActions',
+          actionExecutionId: init.actionExecutionId ?? randomUUID()
+        },
         pipelineArn: `arn:aws:codepipeline:${this.region}:${accountId}:${pipelineName}`,
-        pipelineExecutionId: randomUUID()
+        pipelineExecutionId: init.pipelineExecutionId ?? randomUUID()
       },
       inputArtifacts: init.inputArtifacts ?? [],
       outputArtifacts: init.outputArtifacts ?? [],
@@ -146,7 +165,16 @@ export class JobStore {
       ...(init.encryptionKey !== undefined ? { encryptionKey: init.encryptionKey } : {})
     }
     this.actionTypes.checkConfiguration(actionTypeId, data.actionConfiguration.configuration)
-    const job: Job = { id, accountId, state: init.state ?? 'InProgress', data, results: [] }
+    const now = new Date()
+    const job: Job = {
+      id,
+      accountId,
+      state: init.state ?? 'InProgress',
+      data,
+      results: [],
+      createdAt: now,
+      lastUpdateTime: now
+    }
     this.jobs.push(job)
     if (job.state === 'Queued') for (const listener of this.queuedListeners) listener(job)
     return job
@@ -164,6 +192,7 @@ export class JobStore {
   timeOut(id: string): Job {
     const job = this.mustGet(id)
     job.state = 'TimedOut'
+    job.lastUpdateTime = new Date()
     return job
   }
 
@@ -173,6 +202,7 @@ export class JobStore {
     job.nonce = `nonce-of-${by}`
     job.state = 'InProgress'
     job.acknowledgedBy = by
+    job.lastUpdateTime = new Date()
     return job
   }
 
@@ -211,8 +241,12 @@ export class JobStore {
     )
   }
 
-  /** The follow-up job CodePipeline creates after a success that carried a continuationToken. */
+  /**
+   * The follow-up job CodePipeline creates after a success that carried a continuationToken: the same action
+   * execution (its pipelineContext, actionExecutionId included, is the previous job's).
+   */
   continueJob(previous: Job, continuationToken: string): Job {
+    const now = new Date()
     const job: Job = {
       id: randomUUID(),
       accountId: previous.accountId,
@@ -224,13 +258,15 @@ export class JobStore {
         artifactCredentials: newArtifactCredentials()
       },
       results: [],
-      previousJobId: previous.id
+      previousJobId: previous.id,
+      createdAt: now,
+      lastUpdateTime: now
     }
     this.jobs.push(job)
     return job
   }
 
-  private mustGet(id: string): Job {
+  protected mustGet(id: string): Job {
     const job = this.job(id)
     if (!job) throw new Error(`no job ${id}`)
     return job

@@ -4,6 +4,9 @@ import { isRecord, parseJson } from './http.ts'
 import type { RecordedRequest, Reply, ServiceHandler } from './http.ts'
 import { actionTypeKey, FINAL_STATES, JobStore } from './codepipeline-jobs.ts'
 import type { ActionTypeId, Job } from './codepipeline-jobs.ts'
+import { NotModelled, PipelineExecutions, ServiceError } from './codepipeline-executions.ts'
+import { listActionExecutions } from './codepipeline-history.ts'
+import type { PipelineStop } from './codepipeline-executions.ts'
 import { verifySigned } from './credentials.ts'
 import type { Sts } from './sts.ts'
 import { Violations } from './validation.ts'
@@ -21,7 +24,9 @@ const OPERATIONS = [
   'AcknowledgeJob',
   'GetJobDetails',
   'PutJobSuccessResult',
-  'PutJobFailureResult'
+  'PutJobFailureResult',
+  'StopPipelineExecution',
+  'ListActionExecutions'
 ]
 type Body = Record<string, unknown>
 
@@ -45,11 +50,31 @@ function ok(value?: unknown): Reply {
 /** The job store plus the awsJson1_1 front end a job worker talks to. */
 export class CodePipeline extends JobStore implements ServiceHandler {
   readonly service = 'codepipeline' as const
+  /** Stops (`stops`), ABANDONED/CANCELED/STARTED events (`stateChanges`, `stateListeners`), ListActionExecutions. */
+  readonly executions: PipelineExecutions
   private readonly sts: Sts
 
   constructor(region: string, accountId: string, sts: Sts) {
     super(region, accountId)
     this.sts = sts
+    this.executions = new PipelineExecutions(this)
+  }
+
+  /**
+   * "Stop and abandon" (`abandon: true`: the execution's unfinished jobs become Abandoned at once, one ABANDONED
+   * event per action execution) or "Stop and wait" (recorded only). Throws the service's errors as ServiceError.
+   */
+  stopPipelineExecution(
+    pipelineName: string,
+    pipelineExecutionId: string,
+    opts: { abandon?: boolean; reason?: string } = {}
+  ): PipelineStop {
+    return this.executions.stop(pipelineName, pipelineExecutionId, opts)
+  }
+
+  /** CodePipeline cancels the job's action execution (the pipeline's structure changed): Abandoned, event CANCELED. */
+  cancelActionExecution(jobId: string): Job {
+    return this.executions.cancelAction(jobId)
   }
 
   identify(req: IncomingMessage, raw: string): { operation: string; body: unknown } {
@@ -88,6 +113,10 @@ export class CodePipeline extends JobStore implements ServiceHandler {
         return this.withJob(body, new Violations(), job => ok({ jobDetails: this.view(job) }))
       case 'PutJobSuccessResult':
         return this.putJobSuccessResult(body, auth.accessKeyId)
+      case 'StopPipelineExecution':
+        return this.executionsReply(() => this.executions.stopRequest(body))
+      case 'ListActionExecutions':
+        return this.executionsReply(() => listActionExecutions(this, body))
       default:
         return this.putJobFailureResult(body, auth.accessKeyId)
     }
@@ -97,6 +126,17 @@ export class CodePipeline extends JobStore implements ServiceHandler {
     return kind === 'throttle'
       ? awsJsonError('ThrottlingException', 'Rate exceeded', status ?? 400)
       : awsJsonError('InternalFailure', 'We encountered an internal error. Please try again.', status ?? 500)
+  }
+
+  private executionsReply(answer: () => unknown): Reply {
+    try {
+      return ok(answer())
+    } catch (e) {
+      if (e instanceof ServiceError) return awsJsonError(e.type, e.message)
+      if (e instanceof NotModelled)
+        return { status: 501, headers: { 'content-type': 'text/plain' }, body: `emulator: ${e.message}` }
+      throw e
+    }
   }
 
   private view(job: Job): { id: string; accountId: string; data: unknown } {
@@ -156,6 +196,7 @@ export class CodePipeline extends JobStore implements ServiceHandler {
     for (const job of found) {
       job.state = 'Dispatched'
       job.nonce = randomBytes(16).toString('hex')
+      job.lastUpdateTime = new Date()
     }
     return ok({ jobs: found.map(j => ({ ...this.view(j), nonce: j.nonce })) })
   }
@@ -171,9 +212,17 @@ export class CodePipeline extends JobStore implements ServiceHandler {
       if (job.nonce === undefined || job.nonce !== body.nonce) {
         return awsJsonError('InvalidNonceException', `The nonce is not valid for job ${job.id}.`)
       }
+      // The model's JobStatus has no Abandoned to answer with, so the emulator refuses (README: Stopping a pipeline).
+      if (job.state === 'Abandoned') {
+        return awsJsonError(
+          'InvalidJobStateException',
+          `The job ${job.id} is in state Abandoned and cannot be acknowledged.`
+        )
+      }
       if (job.state === 'Dispatched') {
         job.state = 'InProgress'
         job.acknowledgedBy = accessKeyId
+        job.lastUpdateTime = new Date()
       }
       return ok({ status: job.state })
     })
@@ -208,6 +257,7 @@ export class CodePipeline extends JobStore implements ServiceHandler {
       if (refused) return refused
       job.results.push({ kind: 'success', request: body, accessKeyId, at: new Date() })
       job.state = 'Succeeded'
+      job.lastUpdateTime = new Date()
       if (typeof body.continuationToken === 'string') this.continueJob(job, body.continuationToken)
       return ok()
     })
@@ -221,6 +271,7 @@ export class CodePipeline extends JobStore implements ServiceHandler {
       if (refused) return refused
       job.results.push({ kind: 'failure', request: body, accessKeyId, at: new Date() })
       job.state = 'Failed'
+      job.lastUpdateTime = new Date()
       return ok()
     })
   }

@@ -10,10 +10,12 @@ import type {
   JobInit,
   Run,
   RunInit,
-  Dispatch
+  Dispatch,
+  Cancellation
 } from './github-types.ts'
+import { finishRun, githubTime, renderRunName } from './github-runs.ts'
 
-const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+const now = (): string => githubTime()
 
 export class GitHubStore {
   readonly tokens = new Map<string, TokenInfo>()
@@ -21,6 +23,8 @@ export class GitHubStore {
   readonly workflows: Workflow[] = []
   readonly runs = new Map<number, Run>()
   readonly dispatches: Dispatch[] = []
+  /** Each cancel the REST API accepted. */
+  readonly cancellations: Cancellation[] = []
   /** A token with actions: write, like a workflow's GITHUB_TOKEN with that permission. */
   readonly token = 'ghs_' + randomBytes(18).toString('hex')
   /** Set once the server listens (with the API's base path, e.g. /api/v3); runs' `url` fields point here. */
@@ -68,6 +72,7 @@ export class GitHubStore {
       name?: string
       inputs?: Record<string, WorkflowInput>
       dispatchable?: boolean
+      runName?: string
     }
   ): Workflow {
     const r = this.repo(repo) ?? this.addRepo(repo)
@@ -83,6 +88,7 @@ export class GitHubStore {
       path: `.github/workflows/${init.file}`,
       dispatchable: init.dispatchable ?? true,
       inputs,
+      ...(init.runName !== undefined ? { runName: init.runName } : {}),
       runCount: 0
     }
     this.workflows.push(wf)
@@ -103,10 +109,15 @@ export class GitHubStore {
     const runNumber = init.runNumber ?? (wf ? ++wf.runCount : 1)
     const name = init.name ?? wf?.name ?? 'Build'
     const status = init.status ?? (init.conclusion ? 'completed' : 'in_progress')
+    const inputs = init.inputs ?? {}
+    // GitHub's title for a dispatch without run-name is the workflow's name.
+    const title =
+      init.displayTitle ?? (wf?.runName !== undefined ? renderRunName(wf.runName, inputs, wf.inputs) : name)
+    const created = githubTime(init.createdAt)
     const run: Run = {
       id,
       name,
-      display_title: name,
+      display_title: title,
       run_number: runNumber,
       run_attempt: init.attempt ?? 1,
       status,
@@ -119,11 +130,12 @@ export class GitHubStore {
       head_branch: init.headBranch ?? r.default_branch,
       head_sha: randomBytes(20).toString('hex'),
       event: init.event ?? 'push',
-      created_at: now(),
-      updated_at: now(),
-      run_started_at: now(),
+      created_at: created,
+      updated_at: created,
+      run_started_at: created,
       repository: { full_name: r.full_name },
-      jobs: []
+      jobs: [],
+      ...(init.inputs !== undefined ? { inputs: structuredClone(inputs) } : {})
     }
     this.runs.set(id, run)
     this.setJobs(run, init.jobs ?? [])
@@ -134,20 +146,41 @@ export class GitHubStore {
     return this.runs.get(Number(id))
   }
 
-  /** Moves a run along; `jobs` replaces the jobs of its (possibly new) current attempt. */
+  /**
+   * Moves a run along; `jobs` replaces the jobs of its (possibly new) current attempt. `updated_at` becomes now,
+   * except for `createdAt` alone, which backdates the run as if nothing happened to it since.
+   */
   setRun(
     id: number,
-    update: { status?: RunStatus; conclusion?: Conclusion | null; attempt?: number; jobs?: JobInit[] }
+    update: {
+      status?: RunStatus
+      conclusion?: Conclusion | null
+      attempt?: number
+      jobs?: JobInit[]
+      createdAt?: Date
+    }
   ): Run {
     const run = this.run(id)
     if (!run) throw new Error(`no run ${id}`)
-    if (update.attempt !== undefined) run.run_attempt = update.attempt
-    if (update.conclusion !== undefined) run.conclusion = update.conclusion
-    if (update.status !== undefined) run.status = update.status
-    else if (update.conclusion) run.status = 'completed'
-    run.updated_at = now()
-    if (update.jobs) this.setJobs(run, update.jobs)
+    const { createdAt, ...change } = update
+    if (createdAt) run.created_at = run.run_started_at = githubTime(createdAt)
+    if (change.attempt !== undefined) run.run_attempt = change.attempt
+    if (change.conclusion !== undefined) run.conclusion = change.conclusion
+    if (change.status !== undefined) run.status = change.status
+    else if (change.conclusion) run.status = 'completed'
+    run.updated_at = Object.keys(change).length === 0 && createdAt ? run.created_at : now()
+    if (change.jobs) this.setJobs(run, change.jobs)
     return run
+  }
+
+  /**
+   * Ends a run with any conclusion, as if it finished without its report step running: its unfinished jobs and
+   * steps end with `jobConclusion` (default: the run's conclusion, or cancelled for startup_failure and stale).
+   */
+  endRun(id: number, conclusion: Conclusion, jobConclusion?: Conclusion): Run {
+    const run = this.run(id)
+    if (!run) throw new Error(`no run ${id}`)
+    return finishRun(run, conclusion, jobConclusion)
   }
 
   /** Moves one job of a run along (any attempt); `conclusion` alone means completed. */

@@ -3,7 +3,15 @@
 export type Permission = 'read' | 'write' | 'none'
 export type RunStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending'
 export type Conclusion =
-  'success' | 'failure' | 'cancelled' | 'skipped' | 'timed_out' | 'neutral' | 'action_required'
+  | 'success'
+  | 'failure'
+  | 'cancelled'
+  | 'skipped'
+  | 'timed_out'
+  | 'neutral'
+  | 'action_required'
+  | 'startup_failure'
+  | 'stale'
 
 export interface TokenInfo {
   permissions: { actions: Permission }
@@ -37,6 +45,8 @@ export interface Workflow {
   /** False for a workflow without an `on: workflow_dispatch` trigger. */
   dispatchable: boolean
   inputs: Record<string, WorkflowInput>
+  /** The file's `run-name:`, e.g. `Build for CodePipeline job ${{ inputs.codepipeline-job-id }}`; runs show it rendered. */
+  runName?: string
   runCount: number
 }
 
@@ -106,6 +116,19 @@ export interface RunInit {
   headBranch?: string
   event?: string
   jobs?: JobInit[]
+  /** Backdates the run (created_at, run_started_at, updated_at), e.g. a run queued 45 minutes ago. */
+  createdAt?: Date
+  /** The dispatch inputs: `display_title` is the workflow's runName rendered with them. */
+  inputs?: Record<string, string>
+  /** `display_title` as given, instead of the rendered runName (or the name). */
+  displayTitle?: string
+}
+
+export interface Cancellation {
+  runId: number
+  at: Date
+  /** The x-github-request-id of the cancel request. */
+  requestId: string
 }
 
 export interface Dispatch {

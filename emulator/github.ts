@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'node:http'
 import { isRecord, json, parseJson } from './http.ts'
 import type { RecordedRequest, Reply, ServiceHandler } from './http.ts'
 import { GitHubStore } from './github-store.ts'
-import type { ApiJob, Repo, Run } from './github-types.ts'
+import type { Repo, Run } from './github-types.ts'
+import { apiRun, cancelRun, listRuns, pageOf } from './github-runs.ts'
+import type { Replies } from './github-runs.ts'
 
 const DOCS = 'https://docs.github.com/rest'
 /** GitHub's documented maximum number of properties in a workflow_dispatch `inputs` object. */
@@ -40,19 +42,12 @@ function error(status: number, message: string): Reply {
   return json(status, { message, documentation_url: DOCS, status: String(status) })
 }
 
-function apiRun(run: Run): Record<string, unknown> {
-  // `jobs` and `inputs` are the emulator's bookkeeping, not fields of the API's run object.
-  const view: Record<string, unknown> = structuredClone(run)
-  delete view.jobs
-  delete view.inputs
-  return view
-}
-
 /** The GitHub REST API endpoints a bridge between CodePipeline and Actions needs, on top of the store. */
 export class GitHub extends GitHubStore implements ServiceHandler {
   readonly service = 'github' as const
   /** Where the API lives on its host: '' as on api.github.com, /api/v3 as on GitHub Enterprise Server. */
   apiPath = ''
+  private readonly replies: Replies = { error, link: (url, page, last) => this.linkHeader(url, page, last) }
   private readonly routes: Route[] = [
     route('GET', '/repos/{owner}/{repo}', c => json(200, this.repoView(c.repo))),
     route('GET', '/repos/{owner}/{repo}/actions/workflows/{workflow_id}', c => this.getWorkflow(c), 'read'),
@@ -61,6 +56,24 @@ export class GitHub extends GitHubStore implements ServiceHandler {
       '/repos/{owner}/{repo}/actions/runs/{run_id}',
       c => this.withRun(c, run => json(200, apiRun(run))),
       'read'
+    ),
+    route(
+      'GET',
+      '/repos/{owner}/{repo}/actions/runs',
+      c => listRuns(this.runs.values(), c.repo, c.url, this.replies),
+      'read'
+    ),
+    route(
+      'GET',
+      '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+      c => this.listWorkflowRuns(c),
+      'read'
+    ),
+    route(
+      'POST',
+      '/repos/{owner}/{repo}/actions/runs/{run_id}/cancel',
+      c => this.withRun(c, run => cancelRun(run, c.requestId, this.cancellations, this.replies)),
+      'write'
     ),
     route('GET', '/repos/{owner}/{repo}/actions/runs/{run_id}/jobs', c => this.listJobs(c), 'read'),
     route(
@@ -155,6 +168,12 @@ export class GitHub extends GitHubStore implements ServiceHandler {
     return json(200, { id: wf.id, name: wf.name, path: wf.path, state: 'active', html_url: html })
   }
 
+  private listWorkflowRuns(c: Ctx): Reply {
+    const wf = this.workflow(c.repo.full_name, c.params.workflow_id)
+    if (!wf) return error(404, 'Not Found')
+    return listRuns(this.runs.values(), c.repo, c.url, this.replies, wf)
+  }
+
   private withRun(c: Ctx, then: (run: Run) => Reply): Reply {
     const run = this.run(Number(c.params.run_id))
     if (!run || run.repository.full_name !== c.repo.full_name) return error(404, 'Not Found')
@@ -168,10 +187,7 @@ export class GitHub extends GitHubStore implements ServiceHandler {
         return error(404, 'Not Found')
       const all = c.url.searchParams.get('filter') === 'all' && attempt === undefined
       const jobs = run.jobs.filter(j => all || j.run_attempt === (attempt ?? run.run_attempt))
-      const perPage = Math.min(Math.max(Number(c.url.searchParams.get('per_page') ?? 30) || 30, 1), 100)
-      const page = Math.max(Number(c.url.searchParams.get('page') ?? 1) || 1, 1)
-      const slice: ApiJob[] = jobs.slice((page - 1) * perPage, page * perPage)
-      const last = Math.max(Math.ceil(jobs.length / perPage), 1)
+      const { slice, page, last } = pageOf(jobs, c.url)
       const headers: Record<string, string> = {}
       const link = this.linkHeader(c.url, page, last)
       if (link) headers.link = link
@@ -245,9 +261,9 @@ export class GitHub extends GitHubStore implements ServiceHandler {
       runNumber: wf.runCount,
       status: 'queued',
       headBranch: isBranch ? branch : tag,
-      event: 'workflow_dispatch'
+      event: 'workflow_dispatch',
+      inputs: inputs as Record<string, string>
     })
-    run.inputs = structuredClone(inputs)
     const returnRunDetails = body.return_run_details === true
     this.dispatches.push({
       repo: c.repo.full_name,

@@ -17,7 +17,8 @@ export type { FaultSpec } from './faults.ts'
 export type { BucketOptions, S3Refusal, S3Request, SseHeaders, StoredObject } from './s3.ts'
 export type { ArtifactJobInit, InputArtifactInit, OutputArtifactInit } from './s3-artifacts.ts'
 export type { Job, JobInit, JobState } from './codepipeline-jobs.ts'
-export type { Run, RunInit, JobInit as GitHubJobInit } from './github-types.ts'
+export type { ActionStateChange, PipelineStop } from './codepipeline-executions.ts'
+export type { Cancellation, Conclusion, Run, RunInit, JobInit as GitHubJobInit } from './github-types.ts'
 export type { ActionType, ActionTypeId, PropertyInit } from './action-types.ts'
 export type { WakeUp, WakeUpDelivery, WakeUpInit } from './wakeup.ts'
 
@@ -71,7 +72,10 @@ export interface Emulator {
   s3: S3
   /** Jobs with input artifacts stored in S3 and output artifact locations; what was uploaded to them. */
   artifacts: Artifacts
-  /** EventBridge waking the poller when a job is queued: configure(), deliveries, next(), forJob(). */
+  /**
+   * EventBridge waking the poller when a job is queued (configure(), forJob()) and, with the stop rule, when an
+   * action execution is abandoned or cancelled (configureStop(), forStop()); deliveries, next().
+   */
   wakeUp: WakeUps
   region: string
   close(): Promise<void>
@@ -168,6 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   oidc.issuer = options.github?.oidcIssuer ?? oidc.issuer
   const wakeUp = new WakeUps(github)
   codepipeline.queuedListeners.push(job => wakeUp.jobQueued(job))
+  codepipeline.executions.stateListeners.push(change => wakeUp.actionStateChanged(change))
   const handlers: ServiceHandler[] = [codepipeline, sts, github, oidc]
   const servers = handlers.map(h => serve(h, requests, faults, options.latencyMs ?? 0))
   const s3 = new S3({

@@ -1,89 +1,46 @@
 // EventBridge waking the poller: when CodePipeline queues a job of a custom action type (a new action execution
 // starts, "CodePipeline Action Execution State Change", state STARTED), a rule on that action type sends the event
-// to an API destination, which calls GitHub's workflow_dispatch for the poll workflow. The emulator makes that
-// call itself, over real HTTP to its own GitHub API, with the headers and body an API destination sends, so GitHub's
-// usual checks apply (the workflow must exist and be dispatchable, the token must have actions: write).
+// to an API destination, which calls GitHub's workflow_dispatch for the poll workflow. The template's second rule
+// (the stop rule) does the same for the type's ABANDONED and CANCELED states, with the stopped action as inputs.
+// The emulator makes those calls itself, over real HTTP to its own GitHub API, with the headers and body an API
+// destination sends (wakeup-send.ts), so GitHub's usual checks apply (the workflow must exist, be dispatchable and
+// declare the inputs; the token must have actions: write).
 //
 // Not modelled: continuation jobs (no new action execution, so no event), the 5 s request timeout's exact timing
 // beyond a socket timeout, the 24 h retry window (retries here are few and quick), the dead-letter queue.
-import { request } from 'node:http'
 import type { ActionTypeId } from './action-types.ts'
 import { typeKey } from './action-types.ts'
+import type { ActionStateChange } from './codepipeline-executions.ts'
 import type { Job } from './codepipeline-jobs.ts'
 import type { GitHubStore } from './github-store.ts'
-import type { Dispatch } from './github-types.ts'
+import { dispatchRequest, RETRIED, send } from './wakeup-send.ts'
+import type { WakeUp, WakeUpAttempt, WakeUpDelivery, WakeUpInit } from './wakeup-types.ts'
+
+export type { WakeUp, WakeUpAttempt, WakeUpDelivery, WakeUpInit } from './wakeup-types.ts'
 
 export const DEFAULT_WAKE_UP_DELAY_MS = 20
-const TIMEOUT_MS = 5000
-/** API destinations retry these answers (and network failures); any other 4xx is final. */
-const RETRIED = (status: number): boolean => [401, 407, 409, 429].includes(status) || status >= 500
-
-export interface WakeUpInit {
-  /** Jobs of this action type wake the poller; default the emulator's default type (Build/Custom/GitHubActions/1). */
-  actionTypeId?: Partial<ActionTypeId>
-  /** owner/name of the repository holding the poll workflow. */
-  repository: string
-  /** The poll workflow's file name (poll.yml) or ID. */
-  workflow: string
-  /** The branch the body names; default the repository's default branch (main when the repository is unknown). */
-  ref?: string
-  /** The connection's API key value after `Bearer `; default the emulator's GitHub token. */
-  token?: string
-  /** From queueing the job to sending the request, standing for EventBridge's own latency; default 20 ms. */
-  delayMs?: number
-  /** Attempts for a delivery answered 401, 407, 409, 429 or 5xx, or cut off; default 3. */
-  maxAttempts?: number
-  /** Wait between attempts; default 50 ms (EventBridge waits longer; tests should not). */
-  retryDelayMs?: number
-}
-
-export interface WakeUp {
-  actionTypeId: ActionTypeId
-  repository: string
-  workflow: string
-  ref?: string
-  token: string
-  delayMs: number
-  maxAttempts: number
-  retryDelayMs: number
-}
-
-export interface WakeUpAttempt {
-  sentAt: Date
-  answeredAt: Date
-  /** 0 when no answer came (connection refused or cut, timeout). */
-  status: number
-  error?: string
-  /** GitHub's x-github-request-id: finds the request in `emu.requests`. */
-  requestId?: string
-}
-
-export interface WakeUpDelivery {
-  jobId: string
-  actionTypeId: ActionTypeId
-  /** When queueJob queued the job. */
-  queuedAt: Date
-  /** When the last attempt was answered (or failed); set once the delivery is over. */
-  deliveredAt?: Date
-  /** deliveredAt - queuedAt, in milliseconds. */
-  latencyMs?: number
-  /** True when GitHub accepted the dispatch (2xx). */
-  ok: boolean
-  /** Status of the last attempt. */
-  status?: number
-  attempts: WakeUpAttempt[]
-  /** What was sent (the same for every attempt). */
-  request: { method: 'POST'; url: string; headers: Record<string, string>; body: string }
-  /** The workflow_dispatch GitHub recorded, when it accepted one. */
-  dispatch?: Dispatch
-}
 
 function fullType(t: Partial<ActionTypeId> | undefined): ActionTypeId {
   return { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1', ...t }
 }
 
+function findRule(rules: WakeUp[], t: ActionTypeId): WakeUp | undefined {
+  return rules.find(c => typeKey(c.actionTypeId) === typeKey(t))
+}
+
+function removeRule(rules: WakeUp[], actionTypeId?: Partial<ActionTypeId>): boolean {
+  const key = typeKey(fullType(actionTypeId))
+  const i = rules.findIndex(c => typeKey(c.actionTypeId) === key)
+  if (i >= 0) rules.splice(i, 1)
+  return i >= 0
+}
+
 export class WakeUps {
+  /** The wake-up rules (STARTED), one per action type. */
   readonly configs: WakeUp[] = []
+  /** The stop rules (ABANDONED and CANCELED), one per action type, independent of the wake-up rules. */
+  readonly stopConfigs: WakeUp[] = []
+  /** Finished deliveries of both kinds, in the order they finished. */
   readonly deliveries: WakeUpDelivery[] = []
   private readonly github: GitHubStore
   private readonly timers = new Set<NodeJS.Timeout>()
@@ -98,10 +55,102 @@ export class WakeUps {
 
   /** Sets the wake-up of an action type, replacing an earlier one for the same type. */
   configure(init: WakeUpInit): WakeUp {
+    return this.setRule(this.configs, init)
+  }
+
+  /**
+   * Sets the stop rule of an action type (the template's second rule: its ABANDONED and CANCELED states),
+   * replacing an earlier one. The poll workflow must declare the inputs stopped-pipeline, stopped-execution-id,
+   * stopped-stage and stopped-action, or GitHub refuses the dispatch (422).
+   */
+  configureStop(init: WakeUpInit): WakeUp {
+    return this.setRule(this.stopConfigs, init)
+  }
+
+  /** Removes the wake-up of one action type (default type when omitted); returns whether there was one. */
+  remove(actionTypeId?: Partial<ActionTypeId>): boolean {
+    return removeRule(this.configs, actionTypeId)
+  }
+
+  /** Removes the stop rule of one action type (default type when omitted); returns whether there was one. */
+  removeStop(actionTypeId?: Partial<ActionTypeId>): boolean {
+    return removeRule(this.stopConfigs, actionTypeId)
+  }
+
+  /** Removes every wake-up rule (not the stop rules: clearStop()). */
+  clear(): void {
+    this.configs.length = 0
+  }
+
+  clearStop(): void {
+    this.stopConfigs.length = 0
+  }
+
+  /** Called by the job store for each queued job. */
+  jobQueued(job: Job): void {
+    const config = findRule(this.configs, job.data.actionTypeId)
+    if (!config || this.closed) return
+    this.deliver(config, { jobId: job.id, state: 'STARTED', actionTypeId: { ...job.data.actionTypeId } }, {})
+  }
+
+  /** Called by CodePipeline for each action execution state change; the stop rule takes ABANDONED and CANCELED. */
+  actionStateChanged(change: ActionStateChange): void {
+    if (change.state === 'STARTED') return
+    const config = findRule(this.stopConfigs, change.type)
+    if (!config || this.closed) return
+    const stop = {
+      pipeline: change.pipeline,
+      executionId: change.executionId,
+      stage: change.stage,
+      action: change.action
+    }
+    // Exactly what the template's InputTransformer makes of the event's detail.
+    const inputs = {
+      'stopped-pipeline': stop.pipeline,
+      'stopped-execution-id': stop.executionId,
+      'stopped-stage': stop.stage,
+      'stopped-action': stop.action
+    }
+    this.deliver(
+      config,
+      { jobId: change.jobId, state: change.state, stop, actionTypeId: { ...change.type } },
+      { inputs }
+    )
+  }
+
+  /** The next delivery to finish (successfully or not) after this call. */
+  next(timeoutMs = 5000): Promise<WakeUpDelivery> {
+    return this.wait(() => true, timeoutMs, 'no wake-up was delivered')
+  }
+
+  /** The wake-up (STARTED) delivery for a job, once finished: at once if it already is. */
+  forJob(jobId: string, timeoutMs = 5000): Promise<WakeUpDelivery> {
+    const match = (d: WakeUpDelivery): boolean => d.state === 'STARTED' && d.jobId === jobId
+    const done = this.deliveries.find(match)
+    if (done) return Promise.resolve(done)
+    return this.wait(match, timeoutMs, `no wake-up was delivered for job ${jobId}`)
+  }
+
+  /** The stop rule's (first) delivery for a pipeline execution, once finished: at once if it already is. */
+  forStop(pipelineExecutionId: string, timeoutMs = 5000): Promise<WakeUpDelivery> {
+    const match = (d: WakeUpDelivery): boolean => d.stop?.executionId === pipelineExecutionId
+    const done = this.deliveries.find(match)
+    if (done) return Promise.resolve(done)
+    return this.wait(match, timeoutMs, `no stop was delivered for pipeline execution ${pipelineExecutionId}`)
+  }
+
+  /** Stops pending deliveries; called when the emulator closes. */
+  close(): void {
+    this.closed = true
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
+  }
+
+  private setRule(rules: WakeUp[], init: WakeUpInit): WakeUp {
     if (!/^[\w.-]+\/[\w.-]+$/.test(init.repository))
       throw new Error(`repository must be owner/name, got ${init.repository}`)
     if (!init.workflow) throw new Error('workflow must name the poll workflow file')
-    const wakeUp: WakeUp = {
+    const rule: WakeUp = {
       actionTypeId: fullType(init.actionTypeId),
       repository: init.repository,
       workflow: init.workflow,
@@ -111,72 +160,26 @@ export class WakeUps {
       maxAttempts: init.maxAttempts ?? 3,
       retryDelayMs: init.retryDelayMs ?? 50
     }
-    this.remove(wakeUp.actionTypeId)
-    this.configs.push(wakeUp)
-    return wakeUp
+    removeRule(rules, rule.actionTypeId)
+    rules.push(rule)
+    return rule
   }
 
-  /** Removes the wake-up of one action type (default type when omitted); returns whether there was one. */
-  remove(actionTypeId?: Partial<ActionTypeId>): boolean {
-    const key = typeKey(fullType(actionTypeId))
-    const i = this.configs.findIndex(c => typeKey(c.actionTypeId) === key)
-    if (i >= 0) this.configs.splice(i, 1)
-    return i >= 0
-  }
-
-  clear(): void {
-    this.configs.length = 0
-  }
-
-  /** Called by the job store for each queued job. */
-  jobQueued(job: Job): void {
-    const config = this.configs.find(c => typeKey(c.actionTypeId) === typeKey(job.data.actionTypeId))
-    if (!config || this.closed) return
-    const queuedAt = new Date()
-    const repo = this.github.repo(config.repository)
-    const ref = config.ref ?? repo?.default_branch ?? 'main'
-    const body = JSON.stringify({ ref })
+  /** Sends the rule's dispatch, after its delay, with `extra` (inputs) beside the ref. */
+  private deliver(
+    config: WakeUp,
+    about: Pick<WakeUpDelivery, 'jobId' | 'state' | 'stop' | 'actionTypeId'>,
+    extra: Record<string, unknown>
+  ): void {
+    const ref = config.ref ?? this.github.repo(config.repository)?.default_branch ?? 'main'
     const delivery: WakeUpDelivery = {
-      jobId: job.id,
-      actionTypeId: { ...job.data.actionTypeId },
-      queuedAt,
+      ...about,
+      queuedAt: new Date(),
       ok: false,
       attempts: [],
-      request: {
-        method: 'POST',
-        url:
-          `${this.github.apiUrl}/repos/${config.repository}/actions/workflows/` +
-          `${encodeURIComponent(config.workflow)}/dispatches`,
-        headers: {
-          'User-Agent': 'Amazon/EventBridge/ApiDestinations',
-          'Content-Type': 'application/json; charset=utf-8',
-          Accept: 'application/vnd.github+json',
-          'X-GitHub-Api-Version': '2022-11-28',
-          Authorization: `Bearer ${config.token}`
-        },
-        body
-      }
+      request: dispatchRequest(this.github.apiUrl, config, { ref, ...extra })
     }
     this.later(config.delayMs, () => this.attempt(delivery, config))
-  }
-
-  /** The next delivery to finish (successfully or not) after this call. */
-  next(timeoutMs = 5000): Promise<WakeUpDelivery> {
-    return this.wait(() => true, timeoutMs, 'no wake-up was delivered')
-  }
-
-  /** The delivery for a job, once finished: at once if it already is. */
-  forJob(jobId: string, timeoutMs = 5000): Promise<WakeUpDelivery> {
-    const done = this.deliveries.find(d => d.jobId === jobId)
-    if (done) return Promise.resolve(done)
-    return this.wait(d => d.jobId === jobId, timeoutMs, `no wake-up was delivered for job ${jobId}`)
-  }
-
-  /** Stops pending deliveries; called when the emulator closes. */
-  close(): void {
-    this.closed = true
-    for (const t of this.timers) clearTimeout(t)
-    this.timers.clear()
   }
 
   private wait(
@@ -231,31 +234,4 @@ export class WakeUps {
     for (const w of waiting) w.resolve(delivery)
     for (const listener of this.listeners) listener(delivery)
   }
-}
-
-function send(req: WakeUpDelivery['request']): Promise<Omit<WakeUpAttempt, 'sentAt' | 'answeredAt'>> {
-  return new Promise(resolve => {
-    const body = Buffer.from(req.body, 'utf8')
-    // node:http rather than fetch, which would add headers of its own (accept-language, sec-fetch-mode, ...).
-    const r = request(
-      req.url,
-      {
-        method: req.method,
-        headers: { ...req.headers, 'Content-Length': String(body.length) },
-        agent: false,
-        timeout: TIMEOUT_MS
-      },
-      res => {
-        res.resume()
-        res.on('end', () => {
-          const id = res.headers['x-github-request-id']
-          resolve({ status: res.statusCode ?? 0, ...(typeof id === 'string' ? { requestId: id } : {}) })
-        })
-        res.on('error', e => resolve({ status: 0, error: e.message }))
-      }
-    )
-    r.on('timeout', () => r.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)))
-    r.on('error', e => resolve({ status: 0, error: e.message }))
-    r.end(body)
-  })
 }

@@ -11,6 +11,11 @@ export class ForeignJobError extends UserError {
   override name = 'ForeignJobError'
 }
 
+/** The pipeline gave up on the job (its execution was stopped, the job timed out): nothing waits for this run. */
+export class PipelineGaveUpError extends UserError {
+  override name = 'PipelineGaveUpError'
+}
+
 /** A result that could not be delivered: the named job waits until CodePipeline times it out. */
 export class DeliveryError extends Error {
   override name = 'DeliveryError'

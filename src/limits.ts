@@ -2,6 +2,8 @@
 // client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
 
 export const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+/** Job IDs as they appear inside other text, such as a run's name. */
+export const JOB_ID_IN_TEXT = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g
 
 export const FAILURE_TYPES = [
   'JobFailed',
@@ -26,6 +28,11 @@ export const codepipeline = {
   artifactName: /^[a-zA-Z0-9_-]{1,100}$/,
   queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
   provider: /^[0-9A-Za-z_-]{1,35}$/,
+  /** Pipeline, stage and action names share one pattern; pipeline execution IDs are job-ID-shaped UUIDs. */
+  pipelineName: /^[A-Za-z0-9.@_-]{1,100}$/,
+  stageOrActionName: /^[A-Za-z0-9.@_-]{1,100}$/,
+  /** ListActionExecutions: most results a page. */
+  actionExecutionsPage: 100,
   actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
   categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute'] as const
 }
@@ -47,5 +54,7 @@ export const github = {
   /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
   dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
   /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
-  concurrentRequests: { min: 1, max: 100 }
+  concurrentRequests: { min: 1, max: 100 },
+  /** List endpoints: most results a page. */
+  perPage: 100
 }

@@ -130,6 +130,21 @@ describe('README', () => {
   const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> })
     .scripts
 
+  it('is under 2,500 words (a word has a letter or digit: table rules and pipes are not words)', () => {
+    const words = README.replace(/<!--[\s\S]*?-->/g, '')
+      .split(/\s+/)
+      .filter(token => /[A-Za-z0-9]/.test(token))
+    expect(words.length).toBeLessThan(2500)
+    expect(words.length).toBeGreaterThan(500)
+  })
+
+  it('has the table of what happens when one side stops early, in its poll action section', () => {
+    const poll = README.slice(README.indexOf('### The poll action'), README.indexOf('## Documentation'))
+    expect(poll).toContain('#### When one side stops early')
+    for (const state of ['Abandoned', 'startup_failure', 'queue-timeout-minutes', 'SIGTERM'])
+      expect(poll).toContain(state)
+  })
+
   it('gives the two commands on its first screen, and they exist', () => {
     // Near the top, before the diagram: the first thing a visitor can act on.
     const lineOf = (text: string) => README.slice(0, README.indexOf(text)).split('\n').length

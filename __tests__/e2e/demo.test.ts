@@ -2,7 +2,7 @@
 // notice when the bridge is broken (it doubles as a smoke test of the bundled actions).
 import { spawn } from 'node:child_process'
 import { describe, expect, it } from '@jest/globals'
-import { ACCOUNT, FAILING_STEP, REPORTER_ROLE, runDemo } from '../../demo/demo.ts'
+import { ACCOUNT, FAILING_STEP, POLLER_ROLE, REPORTER_ROLE, runDemo } from '../../demo/demo.ts'
 
 function runCli(): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -18,24 +18,28 @@ function runCli(): Promise<{ code: number | null; stdout: string; stderr: string
 }
 
 describe('npm run demo', () => {
-  it('plays the five runs end to end and exits 0', async () => {
+  it('plays the seven runs end to end and exits 0', async () => {
     const { code, stdout, stderr } = await runCli()
 
     expect(stderr).toBe('')
     expect(code).toBe(0)
     expect(stdout).toMatch(/All \d+ expectations held \(\d+\.\d s\)\./)
-    // The five scenarios, in order, and what CodePipeline holds at the end.
+    // The seven scenarios, in order, and what CodePipeline holds at the end.
     const headings = [
       ...stdout.matchAll(
-        /━━ \d\/5 {2}(\w+) mode · (green|red) build( · woken by EventBridge)?( · artifacts SourceArtifact → BuildOutput)?/g
+        /━━ \d\/7 {2}(\w+) mode · (?:(green|red) build( · woken by EventBridge)?( · artifacts SourceArtifact → BuildOutput)?|(deploy stopped from CodePipeline mid-run|a run that cannot start \(startup_failure\)))/g
       )
-    ].map(m => `${m[1]} ${m[2]}${m[3] ? ' woken' : ''}${m[4] ? ' artifacts' : ''}`)
+    ].map(m =>
+      m[5] ? `${m[1]} ${m[5]}` : `${m[1]} ${m[2]}${m[3] ? ' woken' : ''}${m[4] ? ' artifacts' : ''}`
+    )
     expect(headings).toEqual([
       'dispatch green artifacts',
       'dispatch red',
       'track green',
       'track red',
-      'dispatch green woken'
+      'dispatch green woken',
+      'dispatch deploy stopped from CodePipeline mid-run',
+      'dispatch a run that cannot start (startup_failure)'
     ])
     const final = stdout.slice(stdout.indexOf('What CodePipeline holds now'))
     expect(final).toMatch(
@@ -45,9 +49,15 @@ describe('npm run demo', () => {
     expect(final).toMatch(/track · green .*: Succeeded \(3 jobs: Succeeded → Succeeded → Succeeded\)/)
     expect(final).toMatch(/track · red .*: Failed \(3 jobs: Succeeded → Succeeded → Failed\)/)
     expect(final).toMatch(/dispatch · green · woken .*: InProgress\n/)
+    expect(final).toMatch(
+      /dispatch · stopped deploy +web-app › Deploy › Production, execution \w+: Abandoned\n\s+Stop and abandon \(".*"\): no result reported; run \d+ cancelled\n/
+    )
+    expect(final).toMatch(
+      /dispatch · startup_failure +web-app › Test › IntegrationTests, execution \w+: Failed\n\s+ConfigurationError: GitHub workflow "Integration tests" run #1 \(attempt 1\) could not start \(startup_failure\).* Run: https:\/\/github\.com\/octo-org\/app\/actions\/runs\/\d+\n/
+    )
     // The wake-up: EventBridge starts the poll workflow, whose run (workflow_dispatch, no schedule) starts the
     // build; the time from the job queued to the build dispatched, and its two parts, in milliseconds.
-    const woken = stdout.slice(stdout.indexOf('━━ 5/5'), stdout.indexOf('What CodePipeline holds now'))
+    const woken = stdout.slice(stdout.indexOf('━━ 5/7'), stdout.indexOf('━━ 6/7'))
     expect(woken).toContain(
       'POST /repos/octo-org/pipelines/actions/workflows/codepipeline-poller.yml/dispatches ref main, inputs {} ← 204'
     )
@@ -57,10 +67,44 @@ describe('npm run demo', () => {
     expect(woken).toMatch(/job \w+ queued → build\.yml dispatched: \d+ ms, in the emulator\n/)
     expect(woken).toMatch(/queued → wake-up delivered +\d+ ms/)
     expect(woken).toMatch(/wake-up → poll dispatched build +\d+ ms/)
+    // Stopped mid-run: Stop and abandon → the action Abandoned → the stop rule's workflow_dispatch with the stopped
+    // action → the woken poll step cancels the deploy run, and its log and summary name pipeline, execution, run.
+    const stopped = stdout.slice(stdout.indexOf('━━ 6/7'), stdout.indexOf('━━ 7/7'))
+    expect(stopped).not.toContain('✗')
+    const order = [
+      /POST \/repos\/octo-org\/app\/actions\/workflows\/deploy\.yml\/dispatches/,
+      /▸ engineer .*Stop and abandon/,
+      /Deploy › Production: Abandoned at once/,
+      /POST \/repos\/octo-org\/pipelines\/actions\/workflows\/codepipeline-poller\.yml\/dispatches ref main, inputs \{"stopped-pipeline":"web-app","stopped-execution-id":"[\w-]+","stopped-stage":"Deploy","stopped-action":"Production"\} ← 204/,
+      /octo-org\/pipelines run #\d+ \(\d+, workflow_dispatch\): uses OWNER\/REPO\/poll@v1 \(mode dispatch, stopped-pipeline/,
+      /→ GitHub +POST \/repos\/octo-org\/app\/actions\/runs\/\d+\/cancel ← 202/,
+      /│ Woken by the stop of pipeline web-app execution [\w-]+ \(action Production\): cancelled run \d+\./,
+      /▤ \| `[\w-]+` \| web-app \/ Deploy \/ Production \| octo-org\/app deploy\.yml \| \[\d+\]\(https:\/\/github\.com\/octo-org\/app\/actions\/runs\/\d+\) \| ⏹️ run cancelled \| pipeline web-app execution [\w-]+ was stopped/,
+      /▸ post step +Post Report to CodePipeline → exit 1/,
+      /Error: CodePipeline job [\w-]+ \(web-app \/ Deploy \/ Production\) was abandoned at .*Nothing was reported/
+    ].map(re => stopped.search(re))
+    expect(order.every(i => i >= 0)).toBe(true)
+    expect([...order].sort((a, b) => a - b)).toEqual(order)
+    expect(stopped).toMatch(/execution \w+ stopped → run \d+ cancelled: \d+ ms, in the emulator\n/)
+    expect(stopped).not.toMatch(/PutJob\w+Result job \w+, \w+: "/) // nothing is recorded on an abandoned job
+    // startup_failure: nothing reports, the next scheduled poll fails the job as ConfigurationError, naming the run,
+    // with the time saved against CodePipeline's hour-long action timeout.
+    const startup = stdout.slice(stdout.indexOf('━━ 7/7'), stdout.indexOf('What CodePipeline holds now'))
+    expect(startup).not.toContain('✗')
+    expect(startup).toMatch(
+      /"Integration tests" run #1 \(\d+\) cannot start: .*→ startup_failure; no job ran, no report step/
+    )
+    expect(startup).toMatch(
+      /→ CodePipeline PutJobFailureResult job \w+, ConfigurationError: "GitHub workflow \\"Integration tests\\" run #1 \(attempt 1\) could not start \(startup_failure\).*Run: https:\/\/github\.com\/octo-org\/app\/actions\/runs\/\d+" ← 200/
+    )
+    expect(startup).toMatch(/▤ \| .* \| ❌ failed \| ConfigurationError: /)
+    expect(startup).toMatch(/run \d+ startup_failure → job \w+ failed: \d+ ms, in the emulator\n/)
+    expect(startup).toMatch(/without reconciliation +60 min +InProgress until CodePipeline's action timeout/)
+    expect(startup).toMatch(/time saved +59 min \d\d s/)
     // Artifacts: the Source stage's ZIP reaches the workflow (GetObject, extracted by the main step), a build step
     // uses it, the post step stores the build's output (PutObject, SSE-KMS with the pipeline's key) before the
     // success, and the demo reads it back from the artifact store as the Deploy stage would.
-    const artifacts = stdout.slice(stdout.indexOf('━━ 1/5'), stdout.indexOf('━━ 2/5'))
+    const artifacts = stdout.slice(stdout.indexOf('━━ 1/7'), stdout.indexOf('━━ 2/7'))
     expect(artifacts).not.toContain('✗')
     const bucket = `codepipeline-eu-west-1-${ACCOUNT}`
     expect(artifacts).toMatch(
@@ -98,7 +142,9 @@ describe('npm run demo', () => {
       'PutJobFailureResult',
       'AssumeRoleWithWebIdentity',
       'GetObject',
-      'PutObject'
+      'PutObject',
+      'ListActionExecutions',
+      '/cancel'
     ])
       expect(stdout).toContain(call)
     expect(stdout).not.toContain('\u001b[') // no colour codes when stdout is not a terminal
@@ -121,6 +167,25 @@ describe('npm run demo', () => {
     expect(result.passed).toBeGreaterThan(20)
     expect(result.output).toContain('is not authorized to perform: codepipeline:PutJobFailureResult')
     expect(result.output).toMatch(/\d+ of \d+ expectations failed:/)
+  })
+
+  it('fails, naming the runs left to the timeout, when the poller cannot read jobs', async () => {
+    // The poller role loses GetJobDetails: it can no longer tie a run to its job, so the stopped deploy runs on and
+    // the startup_failure's job is left waiting; the demo must say so.
+    const result = await runDemo({ tamper: emu => emu.codepipeline.deny(POLLER_ROLE, 'GetJobDetails') })
+
+    expect(result.failed).toEqual(
+      expect.arrayContaining([
+        'the woken poll step cancelled octo-org/app "Deploy" run #1 once: the deploy stops',
+        expect.stringMatching(
+          /^the next poll run failed job \w+: ConfigurationError, externalExecutionId = run ID$/
+        ),
+        'the failure message names the workflow "Integration tests", run #1 and its conclusion, and links the run'
+      ])
+    )
+    expect(result.passed).toBeGreaterThan(40)
+    expect(result.output).toContain("The poll action's role may not call codepipeline:GetJobDetails")
+    expect(result.output).toMatch(/startup_failure .*: InProgress\n/)
   })
 
   it('fails, naming the artifact, when the artifact store refuses the build output', async () => {

@@ -12,7 +12,12 @@ export async function startPollEmulator(options: { latencyMs?: number } = {}): P
   const emu = await startEmulator(options)
   emu.sts.addRole({ arn: ROLE })
   emu.github.addRepo(REPO, { branches: ['release'] })
-  emu.github.addWorkflow(REPO, { file: 'build.yml', inputs: { 'codepipeline-job-id': { required: true } } })
+  emu.github.addWorkflow(REPO, {
+    file: 'build.yml',
+    // As the examples' workflows name their runs: how reconciliation finds a run's job.
+    runName: 'Build for CodePipeline job ${{ inputs.codepipeline-job-id }}',
+    inputs: { 'codepipeline-job-id': { required: true } }
+  })
   return emu
 }
 

@@ -38,8 +38,9 @@ test('a target outside allowed-targets is failed with ConfigurationError and not
     }
   })
   expect(emu.github.dispatches).toEqual([])
-  // Not even read: the poller's token never touches a repository it was not told about.
-  expect(gitHubPaths()).toEqual([])
+  // Not even read: the poller's token never touches a repository it was not told about (it lists the runs of
+  // its own, which allowed-targets admits by default, to reconcile them).
+  expect(gitHubPaths()).toEqual(['GET /repos/octo-org/octo-repo/actions/runs'])
 })
 
 test('a target in allowed-targets, but on a ref the line does not allow, is refused after the default branch is read', async () => {
@@ -88,7 +89,11 @@ test('a continuation token naming another repository is refused and that reposit
     configuration: { Repository: REPO, Workflow: 'build.yml' },
     continuationToken: 'gha-run:1:octo-org/secrets:1658821999'
   })
-  const result = await runPoll(emu, { 'allowed-targets': `${REPO}\nocto-org/secrets` })
+  // Reconciliation lists the allowed repositories' runs; here only what the token names is at stake.
+  const result = await runPoll(emu, {
+    'allowed-targets': `${REPO}\nocto-org/secrets`,
+    'reconcile-hours': '0'
+  })
   expect(result.exitCode).toBe(0)
   expect(reported(emu, job.id)).toMatchObject({
     failureDetails: {
@@ -137,17 +142,25 @@ test('a hung GitHub API is given up on after the request timeout, and the job is
   expect(logOf(result)).toContain('timeout')
 }, 90_000)
 
-test('SIGTERM in the middle of a batch fails every acknowledged, unanswered job as SystemUnavailable', async () => {
-  const jobs = [1, 2, 3].map(() => queue(emu))
-  // The dispatches hang, so all three jobs are held when the runner cancels the poll job.
-  emu.faults.add({ service: 'github', operation: DISPATCH_ROUTE, kind: 'delay', delayMs: 20_000, times: 3 })
+test('SIGTERM while acknowledged jobs wait to be started fails each of them as SystemUnavailable, never starts them', async () => {
+  // Without a Ref, each job's default branch is read first; GitHub hangs there, so all three are held.
+  const jobs = [1, 2, 3].map(() =>
+    queue(emu, { configuration: { Repository: REPO, Workflow: 'build.yml', Ref: '' } })
+  )
+  const dispatches = emu.github.dispatches.length
+  emu.faults.add({
+    service: 'github',
+    operation: 'GET /repos/{owner}/{repo}',
+    kind: 'delay',
+    delayMs: 20_000
+  })
   const result = await runPoll(
     emu,
     {},
     {
       whileRunning: async child => {
         await requestsFor(emu, 'AcknowledgeJob', 3)
-        await requestsFor(emu, DISPATCH_ROUTE, 3)
+        await requestsFor(emu, 'GET /repos/{owner}/{repo}', 1)
         child.kill('SIGTERM')
       }
     }
@@ -161,11 +174,41 @@ test('SIGTERM in the middle of a batch fails every acknowledged, unanswered job 
       }
     })
   }
+  expect(emu.github.dispatches.length).toBe(dispatches)
   expect(result.commands).toContainEqual(
     expect.objectContaining({
       command: 'error',
-      message: expect.stringContaining('stopped (SIGTERM) with 3 acknowledged job(s)')
+      message: expect.stringContaining(
+        '3 acknowledged job(s) not yet started were failed as SystemUnavailable'
+      )
     })
   )
   expect(result.durationMs).toBeLessThan(15_000)
+}, 30_000)
+
+test("SIGTERM while dispatches hang leaves those jobs to their workflows and exits within the runner's grace", async () => {
+  const jobs = [1, 2].map(() => queue(emu))
+  emu.faults.add({ service: 'github', operation: DISPATCH_ROUTE, kind: 'delay', delayMs: 20_000, times: 2 })
+  const result = await runPoll(
+    emu,
+    {},
+    {
+      whileRunning: async child => {
+        await requestsFor(emu, DISPATCH_ROUTE, 2)
+        child.kill('SIGTERM')
+      }
+    }
+  )
+  expect(result.exitCode).toBe(1)
+  // GitHub was asked to start them: failing them too would give each job a second outcome.
+  for (const job of jobs) expect(reported(emu, job.id)).toBeUndefined()
+  expect(result.commands).toContainEqual(
+    expect.objectContaining({
+      command: 'error',
+      message: expect.stringContaining(
+        'No acknowledged job was waiting to be started. Calls still in flight were abandoned at exit.'
+      )
+    })
+  )
+  expect(result.durationMs).toBeLessThan(8_000)
 }, 30_000)

@@ -20,11 +20,11 @@ beforeEach(async () => {
 afterEach(() => emu.close())
 
 describe('poll action: polling and dispatching', () => {
-  it('with no jobs waiting, polls once, says so, and never talks to GitHub', async () => {
+  it('with no jobs waiting, polls once, says so, and asks GitHub one thing: the recent runs to reconcile', async () => {
     const result = await runPoll(emu)
 
     expect(result.exitCode).toBe(0)
-    expect(result.outputs).toEqual({ jobs: '[]', dispatched: '0', failed: '0' })
+    expect(result.outputs).toEqual({ jobs: '[]', dispatched: '0', failed: '0', reconciled: '[]' })
     expect(logOf(result)).toContain('No CodePipeline jobs were waiting for Build/Custom/GitHubActions/1.')
     expect(result.summary).toContain('No CodePipeline jobs were waiting for Build/Custom/GitHubActions/1')
     const poll = emu.requests.filter(r => r.operation === 'PollForJobs')
@@ -33,7 +33,10 @@ describe('poll action: polling and dispatching', () => {
       actionTypeId: { category: 'Build', owner: 'Custom', provider: 'GitHubActions', version: '1' },
       maxBatchSize: 10
     })
-    expect(emu.requests.filter(r => r.service === 'github')).toEqual([])
+    expect(emu.requests.filter(r => r.service === 'github').map(r => r.operation)).toEqual([
+      'GET /repos/{owner}/{repo}/actions/runs'
+    ])
+    expect(result.summary).toContain('### Runs started earlier')
   })
 
   it('acknowledges and dispatches several jobs, reads each default branch once, and leaves the result to the workflow', async () => {
@@ -254,7 +257,7 @@ describe('poll action: polling and dispatching', () => {
     expect(emu.requests).toEqual([])
     expect(logOf(result)).toContain('Dry run: would call PollForJobs with')
     expect(logOf(result)).toContain('"maxBatchSize": 3')
-    expect(result.outputs).toEqual({ jobs: '[]', dispatched: '0', failed: '0' })
+    expect(result.outputs).toEqual({ jobs: '[]', dispatched: '0', failed: '0', reconciled: '[]' })
     expect(result.summary).toContain('Dry run: nothing was polled for Build/Custom/GitHubActions/1')
   })
 

@@ -65,7 +65,7 @@ test('job mode: the main step extracts the input artifact, a later step builds f
   expect(main.stdout).toContain(
     `Extracted input artifact "SourceArtifact" into ${join(ws.dir, 'source')}: 2 files`
   )
-  expect(timeline(emu)).toEqual(['GetJobDetails', 'GetObject'])
+  expect(timeline(emu)).toEqual(['GetJobDetails', 'ListActionExecutions', 'GetObject'])
   expect(emu.codepipeline.job(job.id)?.results).toEqual([])
 
   // The build step: reads what the main step extracted, writes what the post step uploads.
@@ -86,6 +86,7 @@ test('job mode: the main step extracts the input artifact, a later step builds f
   })
   expect(timeline(emu)).toEqual([
     'GetJobDetails',
+    'ListActionExecutions',
     'GetObject',
     'GetJobDetails',
     'PutObject',

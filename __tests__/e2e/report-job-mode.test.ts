@@ -42,8 +42,14 @@ test('job mode: the main step checks the set-up and reports nothing; the post st
     'pipeline-name': 'release',
     'stage-name': 'Build'
   })
-  // Each step reads the job to check it is this workflow's before anything is sent; no secret in the saved state.
-  expect(operations(emu, 'codepipeline')).toEqual(['GetJobDetails', 'GetJobDetails', 'PutJobSuccessResult'])
+  // Each step reads the job to check it is this workflow's before anything is sent (the main step also checks that
+  // its pipeline execution still runs); no secret in the saved state.
+  expect(operations(emu, 'codepipeline')).toEqual([
+    'GetJobDetails',
+    'ListActionExecutions',
+    'GetJobDetails',
+    'PutJobSuccessResult'
+  ])
   expect(JSON.stringify(main.state)).not.toMatch(/ASIA|secret|token/i)
   expect([main.env, post?.env]).toEqual([{}, {}])
 })

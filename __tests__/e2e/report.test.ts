@@ -227,8 +227,17 @@ test('a job that names no Repository is reported, with a warning that ownership 
 })
 
 test('a retry that finds a result says it is most likely its own earlier, unanswered attempt', async () => {
-  // As when a first attempt landed but its answer was lost: the retry meets a job that has a result.
+  // As when a first attempt landed but its answer was lost: the retry meets a job that has this run's result.
   const job = emu.codepipeline.addJob({ state: 'Failed' })
+  job.results.push({
+    kind: 'failure',
+    request: {
+      jobId: job.id,
+      failureDetails: { type: 'JobFailed', message: 'x', externalExecutionId: String(RUN_ID) }
+    },
+    accessKeyId: 'ASIAEARLIERATTEMPT00',
+    at: new Date()
+  })
   emu.faults.add({ service: 'codepipeline', operation: 'PutJobFailureResult', kind: 'server-error' })
   const result = await report(emu, { 'job-id': job.id, status: 'failure', message: 'x' })
   expect(result.exitCode).toBe(0)

@@ -105,7 +105,12 @@ describe('npm run emulator', () => {
     const lines = output.split('\n').filter(l => l.startsWith('aws --endpoint-url '))
     expect(lines).toEqual([
       `aws --endpoint-url ${exported.AWS_ENDPOINT_URL_CODEPIPELINE} codepipeline get-job-details --job-id ${exported.CODEPIPELINE_JOB_ID}`,
-      `aws --endpoint-url ${exported.AWS_ENDPOINT_URL_CODEPIPELINE} codepipeline poll-for-jobs --action-type-id category=Build,owner=Custom,provider=GitHubActions,version=1`
+      `aws --endpoint-url ${exported.AWS_ENDPOINT_URL_CODEPIPELINE} codepipeline poll-for-jobs --action-type-id category=Build,owner=Custom,provider=GitHubActions,version=1`,
+      expect.stringMatching(
+        new RegExp(
+          `^aws --endpoint-url ${exported.AWS_ENDPOINT_URL_CODEPIPELINE} codepipeline stop-pipeline-execution --pipeline-name my-pipeline --pipeline-execution-id [0-9a-f-]{36} --abandon$`
+        )
+      )
     ])
     expect(exported.AWS_DEFAULT_REGION).toBe(exported.AWS_REGION)
   })

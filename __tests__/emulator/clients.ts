@@ -37,3 +37,15 @@ export const ACTION_TYPE = {
   provider: 'GitHubActions',
   version: '1'
 } as const
+
+/** The error a call failed with; fails the test when the call succeeds. */
+export async function rejection(
+  p: Promise<unknown>
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await p
+  } catch (e) {
+    return e as Error
+  }
+  throw new Error('expected the call to fail')
+}

@@ -15,7 +15,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startEmulator } from '../../emulator/index.ts'
 import type { Emulator } from '../../emulator/index.ts'
-import { ACTION_TYPE, STATIC, codepipeline } from './clients.ts'
+import { ACTION_TYPE, STATIC, codepipeline, rejection } from './clients.ts'
 
 let emu: Emulator
 beforeEach(async () => {
@@ -23,15 +23,6 @@ beforeEach(async () => {
   emu.sts.addStaticCredentials(STATIC)
 })
 afterEach(() => emu.close())
-
-async function rejection(p: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await p
-  } catch (e) {
-    return e as Error
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('CodePipeline job worker operations through @aws-sdk/client-codepipeline', () => {
   it('GetJobDetails returns realistic job data and a request ID', async () => {

@@ -14,13 +14,18 @@ const URL = 'https://github.com/octo-org/app.js/actions/runs/1658821500'
 const run = (over: Partial<RunStatus> = {}): RunStatus => ({
   id: 1658821500,
   name: 'Build',
+  title: 'Build for CodePipeline job 0123abcd-4567-89ab-cdef-0123456789ab',
   workflowFile: 'build.yml',
   workflowId: 161335,
   runNumber: 7,
   attempt: 2,
+  event: 'workflow_dispatch',
+  headBranch: 'main',
   status: 'in_progress',
   conclusion: null,
   url: URL,
+  createdAt: Date.parse('2026-12-06T10:00:00Z'),
+  updatedAt: Date.parse('2026-12-06T10:05:00Z'),
   ...over
 })
 const job = (name: string, conclusion: string | null, steps: [string, string | null][] = []): RunJob => ({

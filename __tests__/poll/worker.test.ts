@@ -5,6 +5,7 @@ import type { JobPlan } from '../../src/poll/job.ts'
 import type { JobResult } from '../../src/job-result.ts'
 import { handleJob, type WorkerDeps } from '../../src/poll/worker.ts'
 import { parseAllowedTargets } from '../../src/poll/allowed-targets.ts'
+import { StopGate } from '../../src/poll/stop-gate.ts'
 
 const JOB = '0123abcd-4567-89ab-cdef-0123456789ab'
 const plan: JobPlan = {
@@ -46,6 +47,11 @@ function gitHub(dispatchStatus: 200 | 204): { client: GitHubClient; calls: strin
   return { client, calls }
 }
 
+/** A gate whose stop failures are recorded instead of sent. */
+function gate(stopFailures: string[] = []): StopGate {
+  return new StopGate(async plan => (stopFailures.push(plan.jobId), true))
+}
+
 function deps(over: Partial<WorkerDeps> & { ack?: () => Promise<string>; put?: () => Promise<string> } = {}) {
   const sent: JobResult[] = []
   const { client } = gitHub(200)
@@ -62,6 +68,7 @@ function deps(over: Partial<WorkerDeps> & { ack?: () => Promise<string>; put?: (
     mode: 'dispatch',
     jobIdInput: 'codepipeline-job-id',
     allowedTargets: parseAllowedTargets('octo-org/*', 'octo-org/pipelines'),
+    gate: gate(),
     ...over
   }
   return { deps: d, sent }
@@ -248,13 +255,92 @@ test('when the role session is about to end, the job is left queued for the next
   expect([acknowledged, sent]).toEqual([false, []])
 })
 
-test('a held job is registered from its acknowledgement until it is handed to its workflow', async () => {
-  const held = new Map<string, JobPlan>()
-  let heldWhileStarting = false
-  const { deps: d } = deps({
-    held,
-    defaultBranch: async () => ((heldWhileStarting = held.has(JOB)), 'trunk')
+// A stop signal at each point of one job's life: the job ends with exactly one outcome, or none if not taken.
+
+test('stopped before the acknowledgement: the job is left queued, nothing is sent', async () => {
+  let acknowledged = false
+  const g = gate()
+  g.stop('SIGTERM')
+  const { deps: d, sent } = deps({ gate: g, ack: async () => ((acknowledged = true), 'InProgress') })
+  expect(await handleJob(plan, d)).toMatchObject({
+    result: 'skipped',
+    detail: 'left queued for the next poll: the poller was stopped (SIGTERM)'
   })
-  await handleJob(plan, d)
-  expect([heldWhileStarting, held.size]).toEqual([true, 0])
+  expect([acknowledged, sent, g.failedJobs()]).toEqual([false, [], []])
+})
+
+test('stopped while the acknowledgement is in flight: the gate fails the job once, nothing is started', async () => {
+  const failures: string[] = []
+  const g = gate(failures)
+  const { client, calls } = gitHub(200)
+  const { deps: d, sent } = deps({
+    gate: g,
+    github: async () => client,
+    ack: async () => (g.stop('SIGINT'), 'InProgress')
+  })
+  expect(await handleJob(plan, d)).toMatchObject({
+    result: 'failed',
+    detail: 'the poller was stopped (SIGINT) before starting it: failed as SystemUnavailable'
+  })
+  expect([failures, calls, sent]).toEqual([[JOB], [], []])
+})
+
+test('stopped while the job is held (reading the default branch): failed once by the gate, never dispatched', async () => {
+  const failures: string[] = []
+  const g = gate(failures)
+  const { client, calls } = gitHub(200)
+  const { deps: d, sent } = deps({
+    gate: g,
+    github: async () => client,
+    defaultBranch: async () => (g.stop('SIGTERM'), 'trunk')
+  })
+  expect(await handleJob(plan, d)).toMatchObject({ result: 'failed' })
+  expect(failures).toEqual([JOB])
+  expect(calls.filter(c => c.startsWith('start workflow'))).toEqual([])
+  expect(sent).toEqual([])
+})
+
+/** A GitHub client whose dispatch succeeds, with the stop arriving right after it was sent. */
+function stopsAfterDispatch(g: StopGate): GitHubClient {
+  const { client } = gitHub(200)
+  return {
+    ...client,
+    call: async (what: string, send: (o: unknown) => Promise<unknown>) => {
+      const answer = await client.call(what, send as never)
+      if (what.startsWith('start workflow')) g.stop('SIGTERM')
+      return answer
+    }
+  } as GitHubClient
+}
+
+test("stopped after the dispatch was sent: the job is its workflow's, the gate does not fail it", async () => {
+  const failures: string[] = []
+  const g = gate(failures)
+  const dispatching = stopsAfterDispatch(g)
+  const { deps: d, sent } = deps({ gate: g, github: async () => dispatching })
+  expect(await handleJob(plan, d)).toMatchObject({ result: 'dispatched', runId: 77 })
+  expect([failures, sent]).toEqual([[], []])
+})
+
+test('track mode stopped after the dispatch: the start (with its continuation token) is still sent, once', async () => {
+  const failures: string[] = []
+  const g = gate(failures)
+  const dispatching = stopsAfterDispatch(g)
+  const { deps: d, sent } = deps({ gate: g, mode: 'track', github: async () => dispatching })
+  expect(await handleJob(plan, d)).toMatchObject({ result: 'dispatched' })
+  expect(failures).toEqual([])
+  expect(sent).toEqual([
+    { kind: 'success', input: expect.objectContaining({ continuationToken: 'gha-run:1:octo-org/app:77' }) }
+  ])
+})
+
+test('a rejected job stopped before its failure is sent is failed by the gate only: one answer', async () => {
+  const failures: string[] = []
+  const g = gate(failures)
+  const rejected: JobPlan = { ...plan, action: { kind: 'reject', message: 'bad Inputs' } }
+  const { deps: d, sent } = deps({ gate: g, ack: async () => 'InProgress' })
+  const record = handleJob(rejected, d)
+  g.stop('SIGTERM') // while the acknowledgement is awaited
+  expect(await record).toMatchObject({ result: 'failed' })
+  expect([failures, sent]).toEqual([[JOB], []])
 })

@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2888);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1538);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28381,7 +28381,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2888:
+/***/ 1538:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30541,6 +30541,244 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/errors.ts
+// Errors that reach the user carry the fix in their message, written where the failure is understood.
+// main.ts only turns them into setFailed; it never rewrites them.
+/** A problem the user can fix (bad input, missing permission); the message says how. */
+class errors_UserError extends Error {
+    name = 'UserError';
+}
+/** A job that is not this workflow's to answer: nothing was sent, and no job of ours is left waiting. */
+class ForeignJobError extends (/* unused pure expression or super */ null && (errors_UserError)) {
+    name = 'ForeignJobError';
+}
+/** The pipeline gave up on the job (its execution was stopped, the job timed out): nothing waits for this run. */
+class PipelineGaveUpError extends (/* unused pure expression or super */ null && (errors_UserError)) {
+    name = 'PipelineGaveUpError';
+}
+/** A result that could not be delivered: the named job waits until CodePipeline times it out. */
+class DeliveryError extends Error {
+    name = 'DeliveryError';
+    /** The reason, then the one sentence every undelivered result ends with: which job waits, and what to do. */
+    static leftWaiting(reason, jobId, fix, options) {
+        return new DeliveryError(`${reason}\nCodePipeline job ${jobId} is left waiting until CodePipeline times it out; ${fix}.`, options);
+    }
+}
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
+
+;// CONCATENATED MODULE: ./src/github/context.ts
+
+function runContext(env) {
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const [owner = '', repo = ''] = repository.split('/');
+    const runId = env.GITHUB_RUN_ID ?? '';
+    if (!owner || !repo || !/^\d+$/.test(runId)) {
+        throw new errors_UserError('This action must run inside a GitHub Actions workflow: GITHUB_REPOSITORY and GITHUB_RUN_ID are not set.');
+    }
+    const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    return {
+        serverUrl,
+        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+        repository,
+        owner,
+        repo,
+        workflow: env.GITHUB_WORKFLOW || repository,
+        workflowFile: env.GITHUB_WORKFLOW_REF ? workflowFileOf(env.GITHUB_WORKFLOW_REF) : undefined,
+        runId,
+        runNumber: env.GITHUB_RUN_NUMBER || '?',
+        runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
+        runnerName: env.RUNNER_NAME ?? '',
+        runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`
+    };
+}
+/**
+ * A workflow's file name from its path or ref, as GitHub gives them (a run's `path`, GITHUB_WORKFLOW_REF):
+ * `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`; undefined when there is none.
+ */
+function workflowFileOf(pathOrRef) {
+    const path = pathOrRef.split('@')[0];
+    return path.slice(path.lastIndexOf('/') + 1) || undefined;
+}
+/** A Workflow property (or input) naming the workflow by its numeric ID rather than its file. */
+function isWorkflowId(workflow) {
+    return /^\d+$/.test(workflow);
+}
+
+;// CONCATENATED MODULE: ./src/job-summary.ts
+
+/** Appends Markdown to the job summary page; outside a runner (no GITHUB_STEP_SUMMARY) there is no page. */
+async function appendSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await summary.addRaw(markdown, true).write();
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+/** The step's `with:` inputs, as the runner passes them (trimmed; '' when unset). */
+const actionInput = name => getInput(name);
+/** The non-blank lines of a multi-line input, trimmed, with their line numbers as the user counts them. */
+function inputLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((text, index) => ({ text: text.trim(), number: index + 1 }))
+        .filter(line => line.text);
+}
+function required(input, name, hint) {
+    const value = input(name);
+    if (!value)
+        throw new errors_UserError(`Input ${name} is required: ${hint}`);
+    return value;
+}
+function oneOf(input, name, allowed, fallback) {
+    const value = input(name) || fallback;
+    const match = allowed.find(a => a.toLowerCase() === value.toLowerCase());
+    if (!match)
+        throw new errors_UserError(`Input ${name} is "${value}"; allowed values: ${allowed.join(', ')}.`);
+    return match;
+}
+function integer(input, name, range, fallback) {
+    const raw = input(name);
+    if (!raw)
+        return fallback;
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || value < range.min || value > range.max) {
+        throw new errors_UserError(`Input ${name} is "${raw}"; use a whole number from ${range.min} to ${range.max}.`);
+    }
+    return value;
+}
+function inputs_boolean(input, name, fallback) {
+    const raw = input(name).toLowerCase();
+    if (!raw)
+        return fallback;
+    if (['true', 'yes', 'on', '1'].includes(raw))
+        return true;
+    if (['false', 'no', 'off', '0'].includes(raw))
+        return false;
+    throw new errors_UserError(`Input ${name} is "${input(name)}"; use true or false.`);
+}
+function matching(input, name, pattern, allowed) {
+    const value = input(name);
+    if (!value)
+        return undefined;
+    if (!pattern.test(value))
+        throw new errors_UserError(`Input ${name} is "${value}"; ${allowed}.`);
+    return value;
+}
+function bounded(input, name, range) {
+    const value = input(name);
+    if (!value)
+        return undefined;
+    if (value.length > range.max) {
+        throw new UserError(`Input ${name} is ${value.length} characters long; the limit is ${range.max}.`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/proxy-env.ts
+// The proxy variables of a self-hosted runner, as @actions/http-client reads them. Pure, so that both actions
+// can mask a proxy password first thing, before any library could print it in an error.
+const NAMES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/** Whether any proxy variable is set: only then is the SDK given proxy-aware agents. */
+function proxyConfigured(env = process.env) {
+    return NAMES.some(name => env[name]);
+}
+/** The password of each proxy URL, and the Basic value made from it (what a proxy or a debug line could echo). */
+function proxySecrets(env = process.env) {
+    const secrets = [];
+    for (const value of NAMES.map(name => env[name])) {
+        if (!value)
+            continue;
+        let url;
+        try {
+            url = new URL(value.includes('://') ? value : `http://${value}`);
+        }
+        catch {
+            continue;
+        }
+        if (!url.password)
+            continue;
+        const password = decodeURIComponent(url.password);
+        const basic = Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64');
+        secrets.push(password, basic);
+    }
+    return secrets;
+}
+
+;// CONCATENATED MODULE: ./src/sleep.ts
+const sleep_sleep = (ms, until) => new Promise(resolve => {
+    if (until?.aborted)
+        return resolve();
+    // Cleared on abort: a pending timer would keep a finished process alive for the rest of the wait.
+    const timer = setTimeout(done, ms);
+    until?.addEventListener('abort', done, { once: true });
+    function done() {
+        clearTimeout(timer);
+        until?.removeEventListener('abort', done);
+        resolve();
+    }
+});
+
+;// CONCATENATED MODULE: ./src/limits.ts
+// Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
+// client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
+const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Job IDs as they appear inside other text, such as a run's name. */
+const JOB_ID_IN_TEXT = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+const FAILURE_TYPES = (/* unused pure expression or super */ null && ([
+    'JobFailed',
+    'ConfigurationError',
+    'PermissionError',
+    'RevisionOutOfSync',
+    'RevisionUnavailable',
+    'SystemUnavailable'
+]));
+const codepipeline = {
+    failureMessage: { min: 1, max: 5000 },
+    summary: { min: 1, max: 2048 },
+    externalExecutionId: { min: 1, max: 1500 },
+    continuationToken: { min: 1, max: 2048 },
+    percentComplete: { min: 0, max: 100 },
+    outputVariableName: /^[A-Za-z0-9@\-_]+$/,
+    outputVariablesBytes: 122880,
+    maxBatchSize: { min: 1, max: 100 },
+    queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
+    artifactName: /^[a-zA-Z0-9_-]{1,100}$/,
+    queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
+    provider: /^[0-9A-Za-z_-]{1,35}$/,
+    /** Pipeline, stage and action names share one pattern; pipeline execution IDs are job-ID-shaped UUIDs. */
+    pipelineName: /^[A-Za-z0-9.@_-]{1,100}$/,
+    stageOrActionName: /^[A-Za-z0-9.@_-]{1,100}$/,
+    /** ListActionExecutions: most results a page. */
+    actionExecutionsPage: 100,
+    actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
+    categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']
+};
+const sts = {
+    roleSessionName: /^[\w+=,.@-]{2,64}$/,
+    roleSessionNameMax: 64,
+    durationSeconds: { min: 900, max: 43200 },
+    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+};
+const retry = { maxAttempts: { min: 1, max: 20 } };
+// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
+// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
+const limits_github = {
+    /** Inputs on one workflow_dispatch event. */
+    maxDispatchInputs: 25,
+    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
+    dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
+    /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
+    concurrentRequests: { min: 1, max: 100 },
+    /** List endpoints: most results a page. */
+    perPage: 100
+};
+
 ;// CONCATENATED MODULE: ./src/aws/attempts.ts
 // The SDK retries on its own and reports only the last attempt's error. Whether an *earlier* attempt may have
 // taken effect (its answer lost) decides what a later refusal means: an InvalidJobStateException after a lost
@@ -30597,61 +30835,6 @@ const attemptsPlugin = {
         stack.add(perAttempt, { step: 'finalizeRequest', priority: 'low', name: 'bridgeAttemptsPerAttempt' });
     }
 };
-
-;// CONCATENATED MODULE: ./src/proxy-env.ts
-// The proxy variables of a self-hosted runner, as @actions/http-client reads them. Pure, so that both actions
-// can mask a proxy password first thing, before any library could print it in an error.
-const NAMES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-/** Whether any proxy variable is set: only then is the SDK given proxy-aware agents. */
-function proxyConfigured(env = process.env) {
-    return NAMES.some(name => env[name]);
-}
-/** The password of each proxy URL, and the Basic value made from it (what a proxy or a debug line could echo). */
-function proxySecrets(env = process.env) {
-    const secrets = [];
-    for (const value of NAMES.map(name => env[name])) {
-        if (!value)
-            continue;
-        let url;
-        try {
-            url = new URL(value.includes('://') ? value : `http://${value}`);
-        }
-        catch {
-            continue;
-        }
-        if (!url.password)
-            continue;
-        const password = decodeURIComponent(url.password);
-        const basic = Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64');
-        secrets.push(password, basic);
-    }
-    return secrets;
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-// Errors that reach the user carry the fix in their message, written where the failure is understood.
-// main.ts only turns them into setFailed; it never rewrites them.
-/** A problem the user can fix (bad input, missing permission); the message says how. */
-class errors_UserError extends Error {
-    name = 'UserError';
-}
-/** A job that is not this workflow's to answer: nothing was sent, and no job of ours is left waiting. */
-class ForeignJobError extends (/* unused pure expression or super */ null && (errors_UserError)) {
-    name = 'ForeignJobError';
-}
-/** A result that could not be delivered: the named job waits until CodePipeline times it out. */
-class DeliveryError extends Error {
-    name = 'DeliveryError';
-    /** The reason, then the one sentence every undelivered result ends with: which job waits, and what to do. */
-    static leftWaiting(reason, jobId, fix, options) {
-        return new DeliveryError(`${reason}\nCodePipeline job ${jobId} is left waiting until CodePipeline times it out; ${fix}.`, options);
-    }
-}
-function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
-}
 
 ;// CONCATENATED MODULE: ./src/aws/https-only.ts
 
@@ -30914,6 +31097,9 @@ function assumeRoleError(error, roleArn, claims, region) {
 
 
 
+
+// 500 action executions: far more than one pipeline execution has (a stage holds at most 50 actions).
+const MAX_EXECUTION_PAGES = 5;
 /** A CodePipeline call that failed; `code` is the service's error name, e.g. InvalidJobStateException. */
 class CodePipelineError extends Error {
     name = 'CodePipelineError';
@@ -30964,6 +31150,24 @@ class CodePipeline {
     async acknowledgeJob(jobId, nonce) {
         const output = await this.call('AcknowledgeJob', jobId, () => this.client.send(new this.sdk.AcknowledgeJobCommand({ jobId, nonce })));
         return output.status ?? '';
+    }
+    /** The action executions of one pipeline execution (an execution has a handful; at most a few pages). */
+    async listActionExecutions(pipelineName, pipelineExecutionId) {
+        const details = [];
+        let nextToken;
+        for (let page = 0; page < MAX_EXECUTION_PAGES; page++) {
+            const output = await this.call('ListActionExecutions', undefined, () => this.client.send(new this.sdk.ListActionExecutionsCommand({
+                pipelineName,
+                filter: { pipelineExecutionId },
+                maxResults: codepipeline.actionExecutionsPage,
+                ...(nextToken ? { nextToken } : {})
+            })));
+            details.push(...(output.actionExecutionDetails ?? []));
+            nextToken = output.nextToken;
+            if (!nextToken)
+                break;
+        }
+        return details;
     }
     destroy() {
         this.client.destroy();
@@ -31033,196 +31237,58 @@ async function connectCodePipeline(settings, credentials) {
     return new CodePipeline(sdk, client, settings.region);
 }
 
-;// CONCATENATED MODULE: ./src/job-summary.ts
+;// CONCATENATED MODULE: ./src/poll/poll-jobs.ts
 
-/** Appends Markdown to the job summary page; outside a runner (no GITHUB_STEP_SUMMARY) there is no page. */
-async function appendSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await summary.addRaw(markdown, true).write();
-}
 
-;// CONCATENATED MODULE: ./src/text.ts
-// Fitting text into API limits, counted in UTF-16 code units as the service counts string length.
-const TRUNCATION_MARKER = ' … [truncated]';
-/** Cuts `text` to at most `max` characters, ending with the marker, never between the halves of a surrogate pair. */
-function truncate(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = Math.max(0, max - TRUNCATION_MARKER.length);
-    const last = text.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff)
-        end -= 1;
-    return text.slice(0, end) + TRUNCATION_MARKER;
-}
-/** Keeps `head` and `tail` whole and truncates the middle, so a long job list never pushes out the run URL. */
-function fit(head, middle, tail, max) {
-    const room = max - head.length - tail.length;
-    if (room < TRUNCATION_MARKER.length)
-        return truncate(head + middle + tail, max);
-    return head + truncate(middle, room) + tail;
+// Often enough for low latency within wait-seconds, rarely enough to stay far below PollForJobs' rate limit
+// when many pollers share an account.
+const POLL_INTERVAL_MS = 2000;
+function pollRequest(settings) {
+    return {
+        actionTypeId: settings.actionType,
+        maxBatchSize: settings.maxBatchSize,
+        ...(settings.queryParam ? { queryParam: settings.queryParam } : {})
+    };
 }
 /**
- * Text from a job, a pipeline or GitHub, made safe to print as a log line: the runner reads any line that
- * starts with `::` as a workflow command (`::stop-commands::`, `::add-mask::`), so a carriage return is dropped
- * and a `::` at the start of a line is broken with a zero-width space.
+ * Polls once, or until jobs arrive, wait-seconds are up or the poller is stopped; at least one poll always
+ * happens. A stop ends the wait at once (the jobs of a poll already sent are then left queued by the worker).
  */
-function neutralize(text) {
-    return text.replace(/\r/g, '').replace(/^(\s*):/gm, '$1:\u200b');
-}
-
-;// CONCATENATED MODULE: ./src/limits.ts
-// Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
-// client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
-const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const FAILURE_TYPES = (/* unused pure expression or super */ null && ([
-    'JobFailed',
-    'ConfigurationError',
-    'PermissionError',
-    'RevisionOutOfSync',
-    'RevisionUnavailable',
-    'SystemUnavailable'
-]));
-const codepipeline = {
-    failureMessage: { min: 1, max: 5000 },
-    summary: { min: 1, max: 2048 },
-    externalExecutionId: { min: 1, max: 1500 },
-    continuationToken: { min: 1, max: 2048 },
-    percentComplete: { min: 0, max: 100 },
-    outputVariableName: /^[A-Za-z0-9@\-_]+$/,
-    outputVariablesBytes: 122880,
-    maxBatchSize: { min: 1, max: 100 },
-    queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
-    artifactName: /^[a-zA-Z0-9_-]{1,100}$/,
-    queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
-    provider: /^[0-9A-Za-z_-]{1,35}$/,
-    actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
-    categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']
-};
-const sts = {
-    roleSessionName: /^[\w+=,.@-]{2,64}$/,
-    roleSessionNameMax: 64,
-    durationSeconds: { min: 900, max: 43200 },
-    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
-};
-const retry = { maxAttempts: { min: 1, max: 20 } };
-// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
-// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
-const github = {
-    /** Inputs on one workflow_dispatch event. */
-    maxDispatchInputs: 25,
-    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
-    dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
-    /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
-    concurrentRequests: { min: 1, max: 100 }
-};
-
-;// CONCATENATED MODULE: ./src/job-result.ts
-
-
-function success(jobId, details, continuationToken, outputVariables) {
-    return {
-        kind: 'success',
-        input: {
-            jobId,
-            executionDetails: {
-                summary: truncate(details.summary, codepipeline.summary.max),
-                ...externalId(details.externalExecutionId),
-                ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
-            },
-            ...(continuationToken ? { continuationToken } : {}),
-            ...(outputVariables ? { outputVariables } : {})
-        }
-    };
-}
-function failure(jobId, type, message, externalExecutionId) {
-    return {
-        kind: 'failure',
-        input: {
-            jobId,
-            failureDetails: {
-                type,
-                message: truncate(message, codepipeline.failureMessage.max),
-                ...externalId(externalExecutionId)
-            }
-        }
-    };
-}
-function externalId(id) {
-    return id ? { externalExecutionId: truncate(id, codepipeline.externalExecutionId.max) } : {};
-}
-function operationOf(result) {
-    return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
-}
-
-;// CONCATENATED MODULE: ./src/poll/stop-signal.ts
-
-
-
-// The runner cancels or times out a job with SIGINT, then SIGTERM, then kills it a few seconds later. Jobs this
-// poller acknowledged but has not answered would otherwise wait silently until CodePipeline times them out.
-/** How long the answers may take before the process exits anyway (the runner kills it soon after). */
-const ANSWER_WITHIN_MS = 4000;
-function failHeldJobsOnStop(held, codepipeline) {
-    let stopping = false;
-    const onSignal = (signal) => {
-        if (stopping)
-            return;
-        stopping = true;
-        void answerAndExit(signal, [...held.values()], codepipeline);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    return () => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    };
-}
-async function answerAndExit(signal, plans, codepipeline) {
-    const message = `The poll action was stopped (${signal}: its GitHub job was cancelled or timed out) after acknowledging this ` +
-        'job and before its workflow was started or followed. Retry the stage.';
-    const answers = plans.map(async (plan) => {
-        try {
-            await codepipeline.putJobResult(failure(plan.jobId, 'SystemUnavailable', message));
-            warning(`Job ${plan.jobId}: failed as SystemUnavailable, since the poller was stopped (${signal}).`);
-        }
-        catch (error) {
-            core_error(`Job ${plan.jobId} could not be answered and waits until CodePipeline times it out: ${errorMessage(error)}`);
-        }
-    });
-    const timer = new Promise(resolve => setTimeout(resolve, ANSWER_WITHIN_MS).unref());
-    await Promise.race([Promise.allSettled(answers), timer]);
-    setFailed(`The poll action was stopped (${signal}) with ${plans.length} acknowledged job(s) not yet answered; each was ` +
-        'failed as SystemUnavailable so that its pipeline does not wait.');
-    process.exit(1);
-}
-
-;// CONCATENATED MODULE: ./src/github/retry.ts
-// GitHub REST calls' retries (the AWS SDK and @actions/core retry their own calls). Octokit's retry and
-// throttling plugins are not bundled with @actions/github, and a dispatch needs a rule of its own (retry only what
-// GitHub surely did not act on), so this small loop stays. Only transient failures are retried; a permanent error
-// is thrown at once so the user sees it without delay.
-const retry_sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-/** Backoff ceilings: the first, doubled after each attempt, and the most any wait may be. */
-const BASE_DELAY_MS = 500;
-const MAX_DELAY_MS = 10_000;
-async function withRetry(call, options) {
-    const { attempts, isTransient } = options;
-    const wait = options.sleep ?? retry_sleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call();
-        }
-        catch (error) {
-            if (attempt >= attempts || !isTransient(error))
-                throw error;
-            // Full jitter, like the AWS SDK, so many runners throttled together do not retry in lockstep.
-            await wait(Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)));
-        }
+async function pollForJobs(codepipeline, settings, clock, stop) {
+    const input = pollRequest(settings);
+    const deadline = clock.now() + settings.waitSeconds * 1000;
+    for (;;) {
+        const jobs = await pollOnce(codepipeline, input, settings.aws.region);
+        const left = deadline - clock.now();
+        if (jobs.length || left <= 0 || stop?.stoppedBy)
+            return jobs;
+        await Promise.race([clock.sleep(Math.min(POLL_INTERVAL_MS, left)), stop?.stopped]);
+        if (stop?.stoppedBy)
+            return [];
     }
+}
+async function pollOnce(codepipeline, input, region) {
+    try {
+        return await codepipeline.pollForJobs(input);
+    }
+    catch (error) {
+        if (error instanceof CodePipelineError && error.code === 'ActionTypeNotFoundException') {
+            throw new errors_UserError(`CodePipeline has no custom action type ${actionTypeName(input.actionTypeId)} in ${region}. ` +
+                'Check the provider, category and version inputs against the action type, and aws-region.', { cause: error });
+        }
+        throw error;
+    }
+}
+function actionTypeName(type) {
+    return `${type.category}/${type.owner}/${type.provider}/${type.version}`;
 }
 
 ;// CONCATENATED MODULE: ./src/github/client.ts
+// GitHub REST calls. Octokit's plugins own the retries: plugin-retry retries 5xx and dropped connections with its
+// backoff, plugin-throttling retries rate limits after the wait GitHub asks for (retry-after, x-ratelimit-reset).
+// What stays ours is the policy: how many attempts, how long a call may wait in all, and that a call that must not
+// run twice is retried only when GitHub refused it for a rate limit.
+
 
 
 /**
@@ -31236,6 +31302,9 @@ const RATE_LIMIT_WAIT_MAX_MS = 60_000;
  * a hung connection would hold the jobs of a poll past their deadline (undici alone waits 300 s).
  */
 const client_REQUEST_TIMEOUT_MS = 30_000;
+const PACE = { backoffUnitMs: 250, requestTimeoutMs: client_REQUEST_TIMEOUT_MS };
+/** Every 4xx is permanent, except a rate limit, which plugin-throttling recognises and retries itself. */
+const NOT_RETRIED = Array.from({ length: 100 }, (_, i) => 400 + i);
 /** A GitHub API call that failed; `status` is the HTTP status (undefined when no response came back). */
 class GitHubError extends Error {
     name = 'GitHubError';
@@ -31249,58 +31318,85 @@ class GitHubError extends Error {
     }
 }
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
-async function connectGitHub(token, apiUrl, attempts, sleep = retry_sleep) {
-    const [{ getOctokit }, { defaults }] = await Promise.all([
-        Promise.all(/* import() */[__nccwpck_require__.e(665), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1351)),
-        __nccwpck_require__.e(/* import() */ 665).then(__nccwpck_require__.bind(__nccwpck_require__, 8665))
+async function connectGitHub(token, apiUrl, attempts, sleep = sleep_sleep, pace = PACE) {
+    const [{ getOctokit }, { defaults }, { retry }, { throttling }, { default: Bottleneck }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1351)),
+        __nccwpck_require__.e(/* import() */ 555).then(__nccwpck_require__.bind(__nccwpck_require__, 5555)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
+        __nccwpck_require__.e(/* import() */ 251).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3251, 23))
     ]);
     // @actions/github's own fetch (it follows the runner's proxy settings), given a fresh timeout per request and
-    // per page: a timed-out read is then retried like a dropped connection.
+    // per page: a timed-out request then fails like a dropped connection (status 500), and is retried like one.
     const proxyFetch = defaults.request?.fetch;
     const fetchWithTimeout = (url, init) => {
-        const timeout = AbortSignal.timeout(client_REQUEST_TIMEOUT_MS);
+        const timeout = AbortSignal.timeout(pace.requestTimeoutMs);
         return proxyFetch(url, {
             ...init,
             signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
         });
     };
-    const octokit = getOctokit(token, {
+    // plugin-throttling spaces writes a second apart, one at a time, in all clients of the process. Dispatches and
+    // cancellations keep the concurrency max-concurrency gives them instead; a secondary limit they meet is retried.
+    const writes = new Bottleneck.Group();
+    // One Octokit per call (about 50 µs to make): the rate-limit handlers then count that call's waits.
+    const connect = (limits, unsent) => getOctokit(token, {
         baseUrl: apiUrl,
-        request: { ...defaults.request, fetch: fetchWithTimeout }
-    });
+        request: { ...defaults.request, fetch: fetchWithTimeout },
+        // A 5xx or a dropped connection may come after GitHub acted: an unsent-only call never retries them.
+        retry: unsent
+            ? { enabled: false }
+            : { retries: attempts - 1, doNotRetry: NOT_RETRIED, retryAfterBaseValue: pace.backoffUnitMs },
+        // The handlers wait themselves (on `sleep`), so Bottleneck retries at once when they return true.
+        throttle: {
+            retryAfterBaseValue: 0,
+            write: writes,
+            onRateLimit: limits.retry,
+            onSecondaryRateLimit: limits.retry
+        }
+    }, retry, throttling);
     return {
-        octokit,
+        octokit: connect(rateLimitWaits('GitHub API call', attempts, sleep), false),
         async call(what, send, options) {
-            const retryable = options?.retry === 'unsent' ? isUnsent : isTransient;
-            // What GitHub asked to wait before the next attempt, and how much of the budget is spent.
-            let pause = 0;
-            let waited = 0;
+            const limits = rateLimitWaits(what, attempts, sleep, options?.until);
             try {
-                return await withRetry(async () => {
-                    try {
-                        return await send(octokit);
-                    }
-                    catch (error) {
-                        pause = waitAsked(error);
-                        throw error;
-                    }
-                }, {
-                    attempts,
-                    isTransient: error => retryable(error) && waited + pause <= RATE_LIMIT_WAIT_MAX_MS,
-                    sleep: ms => {
-                        const wait = Math.max(ms, pause);
-                        waited += pause;
-                        return sleep(wait);
-                    }
-                });
+                return await send(connect(limits, options?.retry === 'unsent'));
             }
             catch (error) {
                 const status = statusOf(error);
-                const later = pause > 0 && waited + pause > RATE_LIMIT_WAIT_MAX_MS
-                    ? ` (GitHub asked to wait ${Math.ceil(pause / 1000)} s)`
-                    : '';
-                throw new GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${errorMessage(error)}${later}`, status, { cause: error, rateLimited: isRateLimited(error) });
+                const later = limits.refused ? ` (GitHub asked to wait ${limits.refused} s)` : '';
+                const cut = limits.cutShort ? ' (not tried again: the poll action was stopped during the wait)' : '';
+                throw new GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${errorMessage(error)}${later}${cut}`, status, { cause: error, rateLimited: isRateLimited(error) });
             }
+        }
+    };
+}
+/** The rate-limit waits of one call: at most `attempts` attempts, and RATE_LIMIT_WAIT_MAX_MS of waiting in all. */
+function rateLimitWaits(what, attempts, sleep, until) {
+    let waited = 0;
+    let refused;
+    let cutShort = false;
+    return {
+        async retry(seconds, _options, _octokit, retryCount) {
+            if (until?.aborted)
+                cutShort = true;
+            if (cutShort || retryCount + 1 >= attempts)
+                return false;
+            if (waited + seconds * 1000 > RATE_LIMIT_WAIT_MAX_MS) {
+                refused = seconds;
+                return false;
+            }
+            waited += seconds * 1000;
+            info(`GitHub rate limit on ${what}: waiting ${seconds} s, as GitHub asks, before trying again.`);
+            await sleep(seconds * 1000, until);
+            cutShort = until?.aborted ?? false;
+            return !cutShort;
+        },
+        get refused() {
+            return refused;
+        },
+        get cutShort() {
+            return cutShort;
         }
     };
 }
@@ -31324,80 +31420,10 @@ function isRateLimited(error) {
     const message = error.message;
     return /rate limit/i.test(String(message ?? '')) || header(error, 'x-ratelimit-remaining') === '0';
 }
-/** Milliseconds GitHub asks to wait before trying again: retry-after, the reset of a used-up limit, or a minute. */
-function waitAsked(error) {
-    const retryAfter = header(error, 'retry-after');
-    if (retryAfter !== undefined) {
-        const seconds = Number(retryAfter);
-        const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-        return Number.isFinite(ms) ? Math.max(0, ms) : 0;
-    }
-    if (!isRateLimited(error))
-        return 0;
-    const reset = Number(header(error, 'x-ratelimit-reset'));
-    if (header(error, 'x-ratelimit-remaining') === '0' && reset > 0)
-        return Math.max(0, reset * 1000 - Date.now());
-    // A secondary limit without retry-after: GitHub's documentation asks to wait at least a minute.
-    return statusOf(error) === 403 ? SECONDARY_LIMIT_WAIT_MS : 0;
-}
-const SECONDARY_LIMIT_WAIT_MS = 60_000;
-/** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
-function isUnsent(error) {
-    if (isRateLimited(error))
-        return true;
-    for (let e = error; e; e = e.cause) {
-        if (e.code === 'ECONNREFUSED')
-            return true;
-    }
-    return false;
-}
-function isTransient(error) {
-    const status = statusOf(error);
-    // Octokit reports a dropped connection as status 500 with no response, so both land here.
-    return status === undefined || isRateLimited(error) || status >= 500;
-}
-
-;// CONCATENATED MODULE: ./src/github/context.ts
-
-function runContext(env) {
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const [owner = '', repo = ''] = repository.split('/');
-    const runId = env.GITHUB_RUN_ID ?? '';
-    if (!owner || !repo || !/^\d+$/.test(runId)) {
-        throw new errors_UserError('This action must run inside a GitHub Actions workflow: GITHUB_REPOSITORY and GITHUB_RUN_ID are not set.');
-    }
-    const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    return {
-        serverUrl,
-        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-        repository,
-        owner,
-        repo,
-        workflow: env.GITHUB_WORKFLOW || repository,
-        workflowFile: env.GITHUB_WORKFLOW_REF ? workflowFileOf(env.GITHUB_WORKFLOW_REF) : undefined,
-        runId,
-        runNumber: env.GITHUB_RUN_NUMBER || '?',
-        runAttempt: Number(env.GITHUB_RUN_ATTEMPT) || 1,
-        runnerName: env.RUNNER_NAME ?? '',
-        runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`
-    };
-}
-/**
- * A workflow's file name from its path or ref, as GitHub gives them (a run's `path`, GITHUB_WORKFLOW_REF):
- * `octo-org/app/.github/workflows/build.yml@refs/heads/main` → `build.yml`; undefined when there is none.
- */
-function workflowFileOf(pathOrRef) {
-    const path = pathOrRef.split('@')[0];
-    return path.slice(path.lastIndexOf('/') + 1) || undefined;
-}
-/** A Workflow property (or input) naming the workflow by its numeric ID rather than its file. */
-function isWorkflowId(workflow) {
-    return /^\d+$/.test(workflow);
-}
 
 ;// CONCATENATED MODULE: ./src/github/dispatch.ts
-/** Starts a workflow_dispatch run, asking GitHub for the new run's ID and URL. */
-async function dispatchWorkflow(github, dispatch) {
+/** Starts a workflow_dispatch run, asking GitHub for the new run's ID and URL; `until` ends rate-limit waits. */
+async function dispatchWorkflow(github, dispatch, until) {
     const { owner, repo, workflow, ref, inputs } = dispatch;
     const response = await github.call(`start workflow ${workflow} in ${owner}/${repo} at ${ref}`, octokit => octokit.rest.actions.createWorkflowDispatch({
         owner,
@@ -31408,7 +31434,7 @@ async function dispatchWorkflow(github, dispatch) {
         return_run_details: true
     }), 
     // A 5xx or a dropped connection may come after GitHub started the run: retrying could start a second build.
-    { retry: 'unsent' });
+    { retry: 'unsent', until });
     // Octokit's types know only the 204 of a dispatch without run details.
     const details = response.data;
     if (!details?.workflow_run_id || !details.html_url)
@@ -31418,69 +31444,6 @@ async function dispatchWorkflow(github, dispatch) {
 async function defaultBranch(github, { owner, repo }) {
     const { data } = await github.call(`read repository ${owner}/${repo}`, octokit => octokit.rest.repos.get({ owner, repo }));
     return data.default_branch;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-/** The step's `with:` inputs, as the runner passes them (trimmed; '' when unset). */
-const actionInput = name => getInput(name);
-/** The non-blank lines of a multi-line input, trimmed, with their line numbers as the user counts them. */
-function inputLines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((text, index) => ({ text: text.trim(), number: index + 1 }))
-        .filter(line => line.text);
-}
-function required(input, name, hint) {
-    const value = input(name);
-    if (!value)
-        throw new errors_UserError(`Input ${name} is required: ${hint}`);
-    return value;
-}
-function oneOf(input, name, allowed, fallback) {
-    const value = input(name) || fallback;
-    const match = allowed.find(a => a.toLowerCase() === value.toLowerCase());
-    if (!match)
-        throw new errors_UserError(`Input ${name} is "${value}"; allowed values: ${allowed.join(', ')}.`);
-    return match;
-}
-function integer(input, name, range, fallback) {
-    const raw = input(name);
-    if (!raw)
-        return fallback;
-    const value = Number(raw);
-    if (!/^-?\d+$/.test(raw) || value < range.min || value > range.max) {
-        throw new errors_UserError(`Input ${name} is "${raw}"; use a whole number from ${range.min} to ${range.max}.`);
-    }
-    return value;
-}
-function inputs_boolean(input, name, fallback) {
-    const raw = input(name).toLowerCase();
-    if (!raw)
-        return fallback;
-    if (['true', 'yes', 'on', '1'].includes(raw))
-        return true;
-    if (['false', 'no', 'off', '0'].includes(raw))
-        return false;
-    throw new errors_UserError(`Input ${name} is "${input(name)}"; use true or false.`);
-}
-function matching(input, name, pattern, allowed) {
-    const value = input(name);
-    if (!value)
-        return undefined;
-    if (!pattern.test(value))
-        throw new errors_UserError(`Input ${name} is "${value}"; ${allowed}.`);
-    return value;
-}
-function bounded(input, name, range) {
-    const value = input(name);
-    if (!value)
-        return undefined;
-    if (value.length > range.max) {
-        throw new UserError(`Input ${name} is ${value.length} characters long; the limit is ${range.max}.`);
-    }
-    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/poll/batch.ts
@@ -31567,6 +31530,7 @@ function parseAllowedTargets(raw, ownRepository) {
         const [, owner, repo, workflow, ref] = match;
         return {
             text: line,
+            ...(owner.includes('*') || repo.includes('*') ? {} : { repository: { owner, repo } }),
             owner: part(owner, 'i'),
             repo: part(repo, 'i'),
             ...(workflow ? { workflow: part(workflow) } : {}),
@@ -31657,7 +31621,57 @@ function defaultSessionName(runId) {
     return `github-actions-run-${runId}`.slice(0, sts.roleSessionNameMax);
 }
 
+;// CONCATENATED MODULE: ./src/poll/reconcile-settings.ts
+
+
+
+// Our policy, not API limits: a week covers any action timeout CodePipeline allows a custom action, and a day
+// is the longest GitHub keeps a job queued before it gives up on it itself.
+const windowRange = { min: 0, max: 168 };
+const queueRange = { min: 0, max: 1440 };
+function parseReconcileSettings(input) {
+    const stopped = parseStopped(input);
+    return {
+        windowHours: integer(input, 'reconcile-hours', windowRange, 24),
+        queueTimeoutMinutes: integer(input, 'queue-timeout-minutes', queueRange, 30),
+        ...(stopped ? { stopped } : {})
+    };
+}
+/**
+ * The four stopped-* inputs. Whoever can start the poll workflow can set them, so they only say where to look
+ * first: a run is cancelled only once CodePipeline itself shows its action execution abandoned.
+ */
+function parseStopped(input) {
+    const pipeline = input('stopped-pipeline');
+    const executionId = input('stopped-execution-id');
+    const stage = input('stopped-stage');
+    const action = input('stopped-action');
+    if (!pipeline && !executionId && !stage && !action)
+        return undefined;
+    if (!pipeline || !executionId) {
+        throw new errors_UserError('Inputs stopped-pipeline and stopped-execution-id go together (the stop rule of the bridge template sets ' +
+            'both, with stopped-stage and stopped-action): set both, or none.');
+    }
+    if (!codepipeline.pipelineName.test(pipeline)) {
+        throw new errors_UserError(`Input stopped-pipeline is ${JSON.stringify(pipeline)}; a pipeline name is 1 to 100 letters, digits and . @ - _.`);
+    }
+    if (!JOB_ID_PATTERN.test(executionId)) {
+        throw new errors_UserError(`Input stopped-execution-id is ${JSON.stringify(executionId)}, which is not a pipeline execution ID (a ` +
+            'lowercase UUID such as 0123abcd-4567-89ab-cdef-0123456789ab).');
+    }
+    for (const [name, value] of [
+        ['stopped-stage', stage],
+        ['stopped-action', action]
+    ]) {
+        if (value && !codepipeline.stageOrActionName.test(value)) {
+            throw new errors_UserError(`Input ${name} is ${JSON.stringify(value)}; stage and action names are 1 to 100 letters, digits and . @ - _.`);
+        }
+    }
+    return { pipeline, executionId, ...(stage ? { stage } : {}), ...(action ? { action } : {}) };
+}
+
 ;// CONCATENATED MODULE: ./src/poll/settings.ts
+
 
 
 
@@ -31710,9 +31724,10 @@ function parsePollSettings(input, env, run) {
             ref: refInput(input('ref'))
         },
         allowedTargets: parseAllowedTargets(input('allowed-targets'), run.repository),
-        jobIdInput: matching(input, 'job-id-input', github.dispatchInputName, 'use a workflow input name: a letter or _ followed by letters, digits, - and _') ?? 'codepipeline-job-id',
+        jobIdInput: matching(input, 'job-id-input', limits_github.dispatchInputName, 'use a workflow input name: a letter or _ followed by letters, digits, - and _') ?? 'codepipeline-job-id',
         waitSeconds,
-        maxConcurrency: integer(input, 'max-concurrency', github.concurrentRequests, 10),
+        reconcile: parseReconcileSettings(input),
+        maxConcurrency: integer(input, 'max-concurrency', limits_github.concurrentRequests, 10),
         dryRun: inputs_boolean(input, 'dry-run', false),
         githubToken,
         apiUrl: run.apiUrl,
@@ -31740,6 +31755,35 @@ function parseQueryParam(raw) {
             '(the key is a queryable property of the custom action type).');
     }
     return { [key]: value };
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+// Fitting text into API limits, counted in UTF-16 code units as the service counts string length.
+const TRUNCATION_MARKER = ' … [truncated]';
+/** Cuts `text` to at most `max` characters, ending with the marker, never between the halves of a surrogate pair. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = Math.max(0, max - TRUNCATION_MARKER.length);
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end -= 1;
+    return text.slice(0, end) + TRUNCATION_MARKER;
+}
+/** Keeps `head` and `tail` whole and truncates the middle, so a long job list never pushes out the run URL. */
+function fit(head, middle, tail, max) {
+    const room = max - head.length - tail.length;
+    if (room < TRUNCATION_MARKER.length)
+        return truncate(head + middle + tail, max);
+    return head + truncate(middle, room) + tail;
+}
+/**
+ * Text from a job, a pipeline or GitHub, made safe to print as a log line: the runner reads any line that
+ * starts with `::` as a workflow command (`::stop-commands::`, `::add-mask::`), so a carriage return is dropped
+ * and a `::` at the start of a line is broken with a zero-width space.
+ */
+function neutralize(text) {
+    return text.replace(/\r/g, '').replace(/^(\s*):/gm, '$1:\u200b');
 }
 
 ;// CONCATENATED MODULE: ./src/messages.ts
@@ -31827,6 +31871,44 @@ function badSteps(job) {
     return job.steps
         .filter(step => step.conclusion !== null && BAD.has(step.conclusion))
         .map(step => ({ name: step.name, conclusion: step.conclusion }));
+}
+
+;// CONCATENATED MODULE: ./src/job-result.ts
+
+
+function success(jobId, details, continuationToken, outputVariables) {
+    return {
+        kind: 'success',
+        input: {
+            jobId,
+            executionDetails: {
+                summary: truncate(details.summary, codepipeline.summary.max),
+                ...externalId(details.externalExecutionId),
+                ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
+            },
+            ...(continuationToken ? { continuationToken } : {}),
+            ...(outputVariables ? { outputVariables } : {})
+        }
+    };
+}
+function failure(jobId, type, message, externalExecutionId) {
+    return {
+        kind: 'failure',
+        input: {
+            jobId,
+            failureDetails: {
+                type,
+                message: truncate(message, codepipeline.failureMessage.max),
+                ...externalId(externalExecutionId)
+            }
+        }
+    };
+}
+function externalId(id) {
+    return id ? { externalExecutionId: truncate(id, codepipeline.externalExecutionId.max) } : {};
+}
+function operationOf(result) {
+    return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
 }
 
 ;// CONCATENATED MODULE: ./src/poll/track.ts
@@ -32056,52 +32138,11 @@ function extraInputs(raw, jobIdInput) {
             '(job-id-input): remove it from Inputs.');
     }
     const count = Object.keys(inputs).length + 1;
-    if (count > github.maxDispatchInputs) {
+    if (count > limits_github.maxDispatchInputs) {
         throw new Rejection(`The Inputs property has ${count - 1} inputs; with the job ID that makes ${count}, and GitHub accepts at most ` +
-            `${github.maxDispatchInputs} workflow_dispatch inputs. Pass fewer.`);
+            `${limits_github.maxDispatchInputs} workflow_dispatch inputs. Pass fewer.`);
     }
     return inputs;
-}
-
-;// CONCATENATED MODULE: ./src/poll/poll-jobs.ts
-
-
-// Often enough for low latency within wait-seconds, rarely enough to stay far below PollForJobs' rate limit
-// when many pollers share an account.
-const POLL_INTERVAL_MS = 2000;
-function pollRequest(settings) {
-    return {
-        actionTypeId: settings.actionType,
-        maxBatchSize: settings.maxBatchSize,
-        ...(settings.queryParam ? { queryParam: settings.queryParam } : {})
-    };
-}
-/** Polls once, or until jobs arrive or wait-seconds are up; at least one poll always happens. */
-async function pollForJobs(codepipeline, settings, clock) {
-    const input = pollRequest(settings);
-    const deadline = clock.now() + settings.waitSeconds * 1000;
-    for (;;) {
-        const jobs = await pollOnce(codepipeline, input, settings.aws.region);
-        const left = deadline - clock.now();
-        if (jobs.length || left <= 0)
-            return jobs;
-        await clock.sleep(Math.min(POLL_INTERVAL_MS, left));
-    }
-}
-async function pollOnce(codepipeline, input, region) {
-    try {
-        return await codepipeline.pollForJobs(input);
-    }
-    catch (error) {
-        if (error instanceof CodePipelineError && error.code === 'ActionTypeNotFoundException') {
-            throw new errors_UserError(`CodePipeline has no custom action type ${actionTypeName(input.actionTypeId)} in ${region}. ` +
-                'Check the provider, category and version inputs against the action type, and aws-region.', { cause: error });
-        }
-        throw error;
-    }
-}
-function actionTypeName(type) {
-    return `${type.category}/${type.owner}/${type.provider}/${type.version}`;
 }
 
 ;// CONCATENATED MODULE: ./src/markdown.ts
@@ -32120,8 +32161,16 @@ function code(text) {
 
 // What the user sees of a poll: one log line per job, the step's outputs and the job summary. Pure.
 /** The step's outputs; names are part of the action's contract (poll/action.yml). */
-function pollOutputs(records) {
-    const jobs = records.map(r => ({
+function pollOutputs({ records, reconciled }) {
+    return {
+        jobs: JSON.stringify(records.map(entry)),
+        dispatched: String(count(records, 'dispatched')),
+        failed: String(count(records, 'failed', 'unreported')),
+        reconciled: JSON.stringify(reconciled.records.map(entry))
+    };
+}
+function entry(r) {
+    return {
         jobId: r.jobId,
         pipeline: r.pipeline.pipelineName ?? null,
         pipelineExecutionId: r.pipeline.pipelineExecutionId ?? null,
@@ -32134,11 +32183,6 @@ function pollOutputs(records) {
         runUrl: r.runUrl ?? null,
         result: r.result,
         detail: r.detail
-    }));
-    return {
-        jobs: JSON.stringify(jobs),
-        dispatched: String(count(records, 'dispatched')),
-        failed: String(count(records, 'failed', 'unreported'))
     };
 }
 function logLine(record) {
@@ -32162,16 +32206,27 @@ const HEADLINE = {
     failed: '❌ failed',
     skipped: '⏭️ skipped',
     'already-reported': '⚠️ already reported',
-    unreported: '🛑 left waiting'
+    unreported: '🛑 left waiting',
+    cancelled: '⏹️ run cancelled'
 };
-/** Markdown for the job summary page: the same facts as the log lines, as a table. */
-function pollSummary(records, actionType, dryRun) {
+/** Markdown for the job summary page: the same facts as the log lines, as tables. */
+function pollSummary({ records, reconciled }, actionType, dryRun) {
     if (dryRun)
         return `### 🔎 Dry run: nothing was polled for ${actionType}\n`;
-    if (!records.length)
-        return `### No CodePipeline jobs were waiting for ${actionType}\n`;
-    const title = `### CodePipeline jobs for ${actionType}: ${records.length} polled, ` +
-        `${count(records, 'dispatched')} dispatched, ${count(records, 'failed', 'unreported')} failed`;
+    const polled = records.length
+        ? `### CodePipeline jobs for ${actionType}: ${records.length} polled, ` +
+            `${count(records, 'dispatched')} dispatched, ${count(records, 'failed', 'unreported')} failed\n\n${table(records)}`
+        : `### No CodePipeline jobs were waiting for ${actionType}\n`;
+    if (!reconciled.repositories.length)
+        return polled;
+    const checked = `Checked ${reconciled.runs} run(s) that name a job in ${reconciled.repositories.map(code).join(', ')} ` +
+        `with ${reconciled.githubCalls} GitHub call(s).`;
+    const done = reconciled.records.length
+        ? `${checked}\n\n${table(reconciled.records)}`
+        : `${checked} None needed anything.\n`;
+    return `${polled}\n### Runs started earlier\n\n${done}`;
+}
+function table(records) {
     const rows = records.map(r => [
         code(r.jobId),
         cell(describePlace(r.pipeline) || '—'),
@@ -32180,7 +32235,7 @@ function pollSummary(records, actionType, dryRun) {
         HEADLINE[r.result],
         cell(r.detail)
     ].join(' | '));
-    return `${title}\n\n| Job | Pipeline / stage / action | Workflow | Run | Result | Details |\n|---|---|---|---|---|---|\n${rows.map(r => `| ${r} |`).join('\n')}\n`;
+    return `| Job | Pipeline / stage / action | Workflow | Run | Result | Details |\n|---|---|---|---|---|---|\n${rows.map(r => `| ${r} |`).join('\n')}\n`;
 }
 function workflowAt(record) {
     if (!record.workflow)
@@ -32191,17 +32246,43 @@ function count(records, ...results) {
     return records.filter(r => results.includes(r.result)).length;
 }
 
-;// CONCATENATED MODULE: ./src/poll/decision.ts
+;// CONCATENATED MODULE: ./src/poll/log-record.ts
 
-function failedWith(problem, plan, runId) {
-    return {
-        handled: 'failed',
-        result: failure(plan.jobId, problem.type, problem.message, runId ? String(runId) : undefined)
-    };
+
+
+/** One job's line in the log, as an error, a warning or plain text by what became of it. */
+function logRecord(record) {
+    const line = logLine(record);
+    if (record.result === 'unreported')
+        core_error(line);
+    else if (['failed', 'already-reported', 'cancelled'].includes(record.result))
+        warning(line);
+    else
+        info(neutralize(line));
 }
 
 ;// CONCATENATED MODULE: ./src/github/runs.ts
 
+
+
+function runOf(data) {
+    return {
+        id: data.id,
+        name: data.name ?? '',
+        title: data.display_title ?? '',
+        workflowFile: workflowFileOf(data.path) ?? '',
+        workflowId: data.workflow_id,
+        runNumber: data.run_number,
+        attempt: data.run_attempt ?? 1,
+        event: data.event,
+        headBranch: data.head_branch ?? '',
+        status: data.status ?? '',
+        conclusion: data.conclusion,
+        url: data.html_url,
+        createdAt: Date.parse(data.created_at),
+        updatedAt: Date.parse(data.updated_at)
+    };
+}
 /** All jobs of one attempt of a run (paginated, 100 a page), with their steps. */
 async function listAttemptJobs(github, repository, runId, attempt) {
     const jobs = await github.call(`list jobs of run ${runId} attempt ${attempt}`, octokit => octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, {
@@ -32227,16 +32308,628 @@ async function listAttemptJobs(github, repository, runId, attempt) {
 }
 async function getRun(github, repository, runId) {
     const { data } = await github.call(`get run ${runId}`, octokit => octokit.rest.actions.getWorkflowRun({ ...repository, run_id: Number(runId) }));
+    return runOf(data);
+}
+/** A repository's workflow_dispatch runs created since `since`, newest first, at most `maxPages` pages of 100. */
+async function listDispatchedRuns(github, repository, since, maxPages) {
+    const created = `>=${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+    return github.call(`list workflow runs of ${repository.owner}/${repository.repo}`, async (octokit) => {
+        const runs = [];
+        let pages = 0;
+        let more = false;
+        const listing = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, {
+            ...repository,
+            event: 'workflow_dispatch',
+            created,
+            per_page: limits_github.perPage
+        });
+        for await (const page of listing) {
+            if (pages === maxPages) {
+                more = true;
+                break;
+            }
+            pages++;
+            runs.push(...page.data.map(runOf));
+        }
+        return { runs, pages, more };
+    });
+}
+/** Asks GitHub to cancel a run; false when it had already completed (GitHub answers 409). */
+async function cancelRun(github, repository, runId) {
+    try {
+        await github.call(`cancel run ${runId}`, octokit => octokit.rest.actions.cancelWorkflowRun({ ...repository, run_id: runId }));
+        return true;
+    }
+    catch (error) {
+        if (error instanceof GitHubError && error.status === 409)
+            return false;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/poll/reconcile-lookups.ts
+
+
+/** CodePipeline reads, once each per poll; a missing permission is said once and ends that kind of check. */
+class Lookups {
+    codepipeline;
+    jobs = new Map();
+    executions = new Map();
+    refused = new Set();
+    constructor(codepipeline) {
+        this.codepipeline = codepipeline;
+    }
+    job(jobId) {
+        let job = this.jobs.get(jobId);
+        if (!job)
+            this.jobs.set(jobId, (job = this.read('GetJobDetails', () => this.codepipeline.getJobDetails(jobId))));
+        return job;
+    }
+    /** The job's action execution, when CodePipeline shows it abandoned (its pipeline execution was stopped). */
+    async abandoned(data) {
+        const context = data.pipelineContext;
+        const pipeline = context?.pipelineName;
+        const execution = context?.pipelineExecutionId;
+        if (!pipeline || !execution)
+            return undefined;
+        const key = `${pipeline}/${execution}`;
+        let details = this.executions.get(key);
+        if (!details) {
+            details = this.read('ListActionExecutions', () => this.codepipeline.listActionExecutions(pipeline, execution));
+            this.executions.set(key, details);
+        }
+        const detail = (await details)?.find(d => d.actionExecutionId === context?.action?.actionExecutionId);
+        return detail?.status === 'Abandoned' ? detail : undefined;
+    }
+    async read(operation, send) {
+        if (this.refused.has(operation))
+            return undefined;
+        try {
+            return await send();
+        }
+        catch (error) {
+            if (!(error instanceof CodePipelineError))
+                throw error;
+            if (error.code === 'JobNotFoundException' || error.code === 'PipelineNotFoundException')
+                return undefined;
+            if (error.code === 'AccessDeniedException') {
+                if (!this.refused.has(operation)) {
+                    this.refused.add(operation);
+                    warning(`The poll action's role may not call codepipeline:${operation}, so it cannot reconcile the runs it ` +
+                        `started earlier (${operation === 'GetJobDetails' ? 'fail the job of a run that never reported' : 'cancel the run of a stopped pipeline'}): ` +
+                        `allow codepipeline:${operation} in the role's policy (the bridge template does). ${error.message}`);
+                }
+                return undefined;
+            }
+            warning(`Reconciliation: ${error.message}`);
+            return undefined;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/poll/reconcile-messages.ts
+
+// What CodePipeline and the poll log say about runs started earlier. Pure.
+function label(run) {
+    return runLabel({ workflow: run.name, runNumber: run.runNumber, runAttempt: run.attempt, runUrl: run.url });
+}
+// A run that did not fail yet never reported: its workflow is what needs fixing.
+const DID_NOT_FAIL = new Set(['success', 'neutral', 'skipped']);
+/** The failure for a job whose run ended without answering it. */
+function unreportedProblem(run) {
+    const conclusion = run.conclusion ?? 'unknown';
+    const link = ` Run: ${run.url}`;
+    if (conclusion === 'startup_failure') {
+        return {
+            type: 'ConfigurationError',
+            message: `${label(run)} could not start (startup_failure), so it never reported on this job: its workflow file has ` +
+                'an error that GitHub shows on the run page (invalid YAML, a `uses:` reference that does not exist, a ' +
+                `permission it may not have). Fix the workflow, then retry the stage.${link}`
+        };
+    }
+    if (DID_NOT_FAIL.has(conclusion)) {
+        return {
+            type: 'ConfigurationError',
+            message: `${label(run)} finished (${conclusion}) without reporting this job's result: the workflow must end with ` +
+                "the report action, in a job that runs whatever happens before it (check that job's `if:`). Fix the " +
+                `workflow, then retry the stage.${link}`
+        };
+    }
+    const how = conclusion === 'cancelled' ? 'was cancelled' : `ended (${conclusion})`;
     return {
-        id: data.id,
-        name: data.name ?? '',
-        workflowFile: workflowFileOf(data.path) ?? '',
-        workflowId: data.workflow_id,
-        runNumber: data.run_number,
-        attempt: data.run_attempt ?? 1,
-        status: data.status ?? '',
-        conclusion: data.conclusion,
-        url: data.html_url
+        type: 'JobFailed',
+        message: `${label(run)} ${how} before it reported this job's result; the poll action reports the failure in its stead.${link}`
+    };
+}
+/** The failure for a job whose run no runner took in time (the run is cancelled with it). */
+function queuedProblem(run, minutes) {
+    return {
+        type: 'SystemUnavailable',
+        message: `${label(run)} was still queued after ${minutes} minutes (queue-timeout-minutes of the poll action): no ` +
+            'runner took its job, so the poll action cancelled it. Check its `runs-on` labels and that a runner is ' +
+            `online, then retry the stage. Run: ${run.url}`
+    };
+}
+/** Why a run was cancelled: its pipeline execution was stopped. */
+function stoppedDetail(place, since, run) {
+    const when = since ? ` at ${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : '';
+    return (`pipeline ${place.pipelineName} execution ${place.pipelineExecutionId} was stopped: its action ` +
+        `${place.actionName} (stage ${place.stageName}) was abandoned${when}, so run ${run.id} was cancelled (${run.url})`);
+}
+/** The warning for a workflow whose runs do not show their job: reconciliation cannot see them. */
+function runNameAdvice(repository, run, jobIdInput) {
+    return (`Runs of ${repository}/.github/workflows/${run.workflowFile} do not show their CodePipeline job ID in their ` +
+        `name (run ${run.id} is named ${JSON.stringify(run.title)}), so the poll action cannot fail the job of a run ` +
+        'that never reports, nor cancel a run whose pipeline was stopped. Add this line to the workflow, next to ' +
+        `\`name:\`: run-name: ${run.name || 'Build'} for CodePipeline job \${{ inputs.${jobIdInput} }}`);
+}
+
+;// CONCATENATED MODULE: ./src/poll/run-job.ts
+
+// Whether the job a run's name shows is that run's to speak for. Anyone who can push a workflow to an allowed
+// repository chooses its run-name, and the poller's role can fail any job of the account: a run may only get a
+// job failed (or its own run cancelled) when the job is of this poller's action type and names that very
+// repository and workflow. Pure: the job and the run in, the reason it is not the run's out.
+function whyNotItsJob(data, run, repository, settings) {
+    const type = data.actionTypeId;
+    const ours = settings.actionType;
+    if (type?.category !== ours.category ||
+        type.owner !== ours.owner ||
+        type.provider !== ours.provider ||
+        type.version !== ours.version) {
+        return 'it is a job of another action type';
+    }
+    const configuration = data.actionConfiguration?.configuration ?? {};
+    const jobRepository = configuration.Repository || settings.fallbacks.repository;
+    const workflow = configuration.Workflow || settings.fallbacks.workflow;
+    if (jobRepository?.toLowerCase() !== `${repository.owner}/${repository.repo}`.toLowerCase()) {
+        return `the job names repository ${JSON.stringify(jobRepository ?? '')}`;
+    }
+    const sameWorkflow = workflow && (isWorkflowId(workflow) ? Number(workflow) === run.workflowId : workflow === run.workflowFile);
+    if (!sameWorkflow)
+        return `the job names workflow ${JSON.stringify(workflow ?? '')}`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/poll/reconcile-run.ts
+
+
+
+
+
+
+
+
+async function checkRun(check, context) {
+    const { deps, lookups } = context;
+    const records = [];
+    const { run, repository } = check;
+    for (const jobId of check.jobIds) {
+        if (deps.gate.stoppedBy)
+            break;
+        const data = await lookups.job(jobId);
+        if (!data)
+            continue;
+        const why = whyNotItsJob(data, run, repository, deps.settings);
+        if (why) {
+            debug(`Run ${run.id} names job ${jobId}, which is not its job: ${why}.`);
+            continue;
+        }
+        const record = {
+            jobId,
+            pipeline: pipelineContext(data),
+            repository: `${repository.owner}/${repository.repo}`,
+            workflow: run.workflowFile,
+            runId: run.id,
+            runUrl: run.url,
+            result: 'skipped',
+            detail: ''
+        };
+        const answered = check.kind === 'ended'
+            ? await failJob(record, unreportedProblem(run), deps)
+            : await checkActive(record, data, check, context);
+        if (answered)
+            records.push(answered);
+    }
+    return records;
+}
+/** A queued or running run: cancelled when its pipeline stopped, or when no runner took it in time. */
+async function checkActive(record, data, check, context) {
+    const { deps } = context;
+    const abandoned = await context.lookups.abandoned(data);
+    if (abandoned) {
+        const detail = stoppedDetail(record.pipeline, abandoned.lastUpdateTime, check.run);
+        return cancel({ ...record, result: 'cancelled', detail }, check, context);
+    }
+    if (!check.queuedTooLong)
+        return undefined;
+    const failed = await failJob(record, queuedProblem(check.run, deps.settings.reconcile.queueTimeoutMinutes), deps);
+    // A job someone already answered keeps its run: that run may be a re-run someone wants.
+    if (failed?.result !== 'failed')
+        return failed;
+    return cancel(failed, check, context);
+}
+async function cancel(record, check, context) {
+    const { deps } = context;
+    if (deps.gate.stoppedBy) {
+        return { ...record, result: 'running', detail: `${record.detail}; not cancelled: the poller was stopped` };
+    }
+    try {
+        const github = await deps.github();
+        context.cancels++;
+        const cancelled = await cancelRun(github, check.repository, check.run.id);
+        return cancelled ? record : { ...record, detail: `${record.detail}; the run had already completed` };
+    }
+    catch (error) {
+        return {
+            ...record,
+            result: record.result === 'cancelled' ? 'running' : record.result,
+            detail: `${record.detail}; but the run could not be cancelled: ${errorMessage(error)}`
+        };
+    }
+}
+/** Fails the job; a job that already has a result is the expected, silent case (nothing to record). */
+async function failJob(record, problem, deps) {
+    if (deps.gate.stoppedBy)
+        return undefined;
+    const told = `${problem.type}: ${problem.message}`;
+    try {
+        await deps.codepipeline.putJobResult(failure(record.jobId, problem.type, problem.message, String(record.runId)));
+        return { ...record, result: 'failed', detail: told };
+    }
+    catch (error) {
+        if (error instanceof CodePipelineError && error.code === 'InvalidJobStateException')
+            return undefined;
+        return {
+            ...record,
+            result: 'unreported',
+            detail: `PutJobFailureResult failed: ${errorMessage(error)} (it would say ${told})`
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/poll/run-name-check.ts
+
+
+
+
+/**
+ * Warns once per workflow when a run this poll started does not show its job ID: reconciliation would never see
+ * it. Returns the GitHub calls it made (a run not yet in the listing is read once).
+ */
+async function checkRunNames(github, repository, started, listed, jobIdInput) {
+    let calls = 0;
+    const warned = new Set();
+    for (const record of started) {
+        let run = listed.find(r => r.id === record.runId);
+        if (!run) {
+            try {
+                calls++;
+                run = await getRun(github, repository, record.runId);
+            }
+            catch {
+                continue;
+            }
+        }
+        if (run.title.includes(record.jobId) || warned.has(run.workflowFile))
+            continue;
+        warned.add(run.workflowFile);
+        warning(neutralize(runNameAdvice(`${repository.owner}/${repository.repo}`, run, jobIdInput)));
+    }
+    return calls;
+}
+
+;// CONCATENATED MODULE: ./src/poll/runs-to-check.ts
+
+
+/** The repositories whose runs a poll reconciles: those allowed-targets names, and those it started runs in. */
+function repositoriesToReconcile(patterns, started) {
+    const all = [...patterns.flatMap(p => (p.repository ? [p.repository] : [])), ...started];
+    const seen = new Map();
+    for (const r of all) {
+        const key = `${r.owner}/${r.repo}`.toLowerCase();
+        if (!seen.has(key))
+            seen.set(key, { owner: r.owner, repo: r.repo });
+    }
+    return [...seen.values()];
+}
+/** Every job ID in a run's name, once each. */
+function jobIdsIn(title) {
+    return [...new Set(title.match(JOB_ID_IN_TEXT) ?? [])];
+}
+/**
+ * The runs worth a look, active ones first (a stopped pipeline's run should stop now; an ended run's job can
+ * wait the few seconds the rest takes). A run of a workflow allowed-targets does not admit is never touched.
+ */
+function runsToCheck(repository, runs, patterns, queueTimeoutMinutes, now) {
+    const checks = [];
+    for (const run of runs) {
+        const target = { ...repository, workflow: run.workflowFile, ref: run.headBranch };
+        if (run.event !== 'workflow_dispatch' || !isAllowed(patterns, target))
+            continue;
+        const jobIds = jobIdsIn(run.title);
+        if (!jobIds.length)
+            continue;
+        const ended = run.status === 'completed';
+        const queuedFor = now - run.createdAt;
+        checks.push({
+            repository,
+            run,
+            jobIds,
+            kind: ended ? 'ended' : 'active',
+            queuedTooLong: run.status === 'queued' && queueTimeoutMinutes > 0 && queuedFor > queueTimeoutMinutes * 60_000
+        });
+    }
+    return checks.sort((a, b) => Number(a.kind === 'ended') - Number(b.kind === 'ended'));
+}
+
+;// CONCATENATED MODULE: ./src/poll/reconcile.ts
+
+
+
+
+
+
+
+
+
+
+// After the poll, the runs earlier polls started: a run that ended without answering its job gets the job failed;
+// a run whose pipeline execution was stopped is cancelled; a run no runner took in time is cancelled and its job
+// failed. Nothing is stored anywhere: GitHub's recent runs and their run-names say which job each is for, and
+// CodePipeline refuses a second answer, so two pollers doing this at once still answer each job once.
+/** At most this many pages of 100 runs per repository and poll: the GitHub calls of a poll stay bounded. */
+const MAX_RUN_PAGES = 3;
+async function reconcile(deps, started) {
+    const { settings } = deps;
+    const result = { records: [], repositories: [], runs: 0, githubCalls: 0 };
+    if (!settings.reconcile.windowHours || deps.gate.stoppedBy)
+        return result;
+    const startedRuns = started.filter(r => r.runId && r.repository);
+    const repositories = repositoriesToReconcile(settings.allowedTargets, startedRuns.map(r => repositoryOf(r.repository)));
+    const github = await deps.github();
+    const since = new Date(deps.now() - settings.reconcile.windowHours * 3_600_000);
+    const checks = [];
+    for (const repository of repositories) {
+        const name = `${repository.owner}/${repository.repo}`;
+        let listed;
+        try {
+            listed = await listDispatchedRuns(github, repository, since, MAX_RUN_PAGES);
+        }
+        catch (error) {
+            warning(neutralize(`Could not list the runs of ${name} to reconcile them: ${errorMessage(error)}`));
+            continue;
+        }
+        result.repositories.push(name);
+        result.githubCalls += listed.pages;
+        if (listed.more) {
+            warning(`${name} has more than ${MAX_RUN_PAGES * 100} workflow_dispatch runs in the last ` +
+                `${settings.reconcile.windowHours} hours; only the newest ${MAX_RUN_PAGES * 100} were reconciled. ` +
+                'Lower reconcile-hours, or poll more often.');
+        }
+        const mine = startedRuns.filter(r => r.repository?.toLowerCase() === name.toLowerCase());
+        result.githubCalls += await checkRunNames(github, repository, mine, listed.runs, settings.jobIdInput);
+        const fresh = new Set(mine.map(r => r.runId));
+        const runs = listed.runs.filter(run => !fresh.has(run.id));
+        checks.push(...runsToCheck(repository, runs, settings.allowedTargets, settings.reconcile.queueTimeoutMinutes, deps.now()));
+    }
+    result.runs = checks.length;
+    const context = { deps, lookups: new Lookups(deps.codepipeline), cancels: 0 };
+    const done = await mapLimited(checks, settings.maxConcurrency, check => checkRun(check, context));
+    for (const record of done.flat()) {
+        logRecord(record);
+        result.records.push(record);
+    }
+    result.githubCalls += context.cancels;
+    if (settings.reconcile.stopped)
+        logWokenBy(settings.reconcile.stopped, result.records);
+    return result;
+}
+function repositoryOf(name) {
+    const [owner, repo] = name.split('/');
+    return { owner, repo };
+}
+function logWokenBy(stopped, records) {
+    const where = `pipeline ${stopped.pipeline} execution ${stopped.executionId}${stopped.action ? ` (action ${stopped.action})` : ''}`;
+    const cancelled = records.filter(r => r.result === 'cancelled' && r.pipeline.pipelineExecutionId === stopped.executionId);
+    info(cancelled.length
+        ? `Woken by the stop of ${where}: cancelled ${cancelled.map(r => `run ${r.runId}`).join(', ')}.`
+        : `Woken by the stop of ${where}: no run of it was queued or running.`);
+}
+
+;// CONCATENATED MODULE: ./src/poll/stop-gate.ts
+class StopGate {
+    signal;
+    held = new Map();
+    committed = new Set();
+    /** Committed jobs whose worker has not returned: their dispatch or answer may still be on its way. */
+    working = new Set();
+    unsettled = 0;
+    failures = new Map();
+    fail;
+    wake;
+    aborter = new AbortController();
+    /** Resolves at the first stop: waits (the poll's wait-seconds) race it. */
+    stopped = new Promise(resolve => (this.wake = resolve));
+    constructor(fail) {
+        this.fail = fail;
+    }
+    /** Aborted at the first stop: a dispatch waiting out a rate limit gives up instead of starting late. */
+    get abortSignal() {
+        return this.aborter.signal;
+    }
+    /** The signal that stopped the poller, if one did. */
+    get stoppedBy() {
+        return this.signal;
+    }
+    /** From now on nothing new starts, and every job held at this moment is failed once. */
+    stop(signal) {
+        if (this.signal)
+            return;
+        this.signal = signal;
+        for (const plan of this.held.values())
+            this.failOnce(plan);
+        this.held.clear();
+        this.aborter.abort();
+        this.wake();
+    }
+    /** Checked right before each AcknowledgeJob: a job not yet taken stays queued for the next poller. */
+    mayAcknowledge() {
+        return !this.signal;
+    }
+    /**
+     * The job was acknowledged (it is ours): hold it until its dispatch or its answer goes out. When the stop came
+     * while the acknowledgement was in flight, the job is failed now instead; resolves whether the worker goes on.
+     */
+    async hold(plan) {
+        if (!this.signal) {
+            this.held.set(plan.jobId, plan);
+            return true;
+        }
+        await this.failOnce(plan);
+        return false;
+    }
+    /**
+     * Called right before the job's dispatch or its answer is sent, with nothing awaited in between: true when the
+     * worker sends it (from then on the job is the worker's to answer, even after a stop), false when the stop has
+     * already taken the job.
+     */
+    commit(jobId) {
+        if (this.held.delete(jobId)) {
+            this.committed.add(jobId);
+            this.working.add(jobId);
+        }
+        return this.committed.has(jobId);
+    }
+    /** The job's worker returned: whatever it sent has been answered. */
+    finished(jobId) {
+        this.held.delete(jobId);
+        this.working.delete(jobId);
+    }
+    /** After a stop: nothing is on its way any more that the runner's kill could cut off. */
+    idle() {
+        return this.unsettled === 0 && this.working.size === 0;
+    }
+    /** A committed job its worker failed after the stop: named with the stop's own failures. */
+    failedAfterStop(jobId, landed) {
+        if (!this.failures.has(jobId))
+            this.failures.set(jobId, landed);
+    }
+    /** Whether the stop's failure of a job reached CodePipeline; undefined for a job the stop did not take. */
+    failureOf(jobId) {
+        return this.failures.get(jobId);
+    }
+    /** The jobs the stop failed (or tried to), in the order it took them. */
+    failedJobs() {
+        return [...this.failures.keys()];
+    }
+    /** Every failure the stop has sent so far, settled. */
+    async settled() {
+        await Promise.all(this.failures.values());
+    }
+    failOnce(plan) {
+        let failure = this.failures.get(plan.jobId);
+        if (!failure) {
+            this.unsettled++;
+            failure = this.fail(plan, this.signal).finally(() => this.unsettled--);
+            this.failures.set(plan.jobId, failure);
+        }
+        return failure;
+    }
+}
+/** Routes SIGINT and SIGTERM to the gate while a batch runs; returns the function that stops listening. */
+function watchStopSignals(gate, onStop) {
+    const onSignal = (signal) => {
+        if (gate.stoppedBy)
+            return;
+        gate.stop(signal);
+        onStop(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/poll/stop-signal.ts
+
+
+
+
+
+// What a stop signal does to a poll run: the gate (stop-gate.ts) decides which jobs are failed from here; this
+// sends those failures and, should calls already in flight hang, ends the process before the runner kills it.
+/**
+ * How long calls in flight may take after a stop before the process exits anyway. The runner sends SIGINT, then
+ * SIGTERM 7.5 s later, then kills the process 2.5 s after that: the exit must come before the kill.
+ */
+const EXIT_WITHIN_MS = { SIGINT: 6000, SIGTERM: 2000 };
+/** Once nothing is on its way, the run's own ending (outputs, summary) gets this long before the process exits. */
+const IDLE_GRACE_MS = 300;
+/** Listens for SIGINT and SIGTERM for the rest of the run. */
+function watchForStop(codepipeline) {
+    const gate = new StopGate((plan, signal) => failStopped(codepipeline, plan, signal));
+    let timer;
+    const unwatch = watchStopSignals(gate, signal => {
+        warning(`The poll action was stopped (${signal}): it takes no new job and starts no workflow; acknowledged jobs ` +
+            'that were not started yet are failed as SystemUnavailable.');
+        const deadline = Date.now() + (EXIT_WITHIN_MS[signal] ?? EXIT_WITHIN_MS.SIGTERM);
+        let idleSince;
+        // Workers the stop took may still wait on GitHub; once every answer is in, they need not be waited for.
+        timer = setInterval(() => {
+            idleSince = gate.idle() ? (idleSince ?? Date.now()) : undefined;
+            const idleLongEnough = idleSince !== undefined && Date.now() - idleSince >= IDLE_GRACE_MS;
+            if (!idleLongEnough && Date.now() < deadline)
+                return;
+            const left = idleLongEnough ? '' : ' Calls still in flight were abandoned at exit.';
+            setFailed(`${stopMessage(gate)}${left}`);
+            process.exit(1);
+        }, 50);
+    });
+    return {
+        gate,
+        release: () => {
+            unwatch();
+            clearInterval(timer);
+        }
+    };
+}
+/** The step's error after a stop: names every job the stop failed. Pure. */
+function stopMessage(gate) {
+    const failed = gate.failedJobs();
+    const head = `The poll action was stopped (${gate.stoppedBy}: its GitHub job was cancelled or timed out).`;
+    if (!failed.length)
+        return `${head} No acknowledged job was waiting to be started.`;
+    return (`${head} ${failed.length} acknowledged job(s) not yet started were failed as SystemUnavailable, so that ` +
+        `their pipelines do not wait: ${failed.join(', ')}. Jobs whose workflow had already been asked to start ` +
+        'were left to it.');
+}
+async function failStopped(codepipeline, plan, signal) {
+    const message = `The poll action was stopped (${signal}: its GitHub job was cancelled or timed out) after acknowledging this ` +
+        'job and before its workflow was started. Retry the stage.';
+    try {
+        await codepipeline.putJobResult(failure(plan.jobId, 'SystemUnavailable', message));
+        warning(`Job ${plan.jobId}: failed as SystemUnavailable, since the poller was stopped (${signal}).`);
+        return true;
+    }
+    catch (error) {
+        if (error instanceof CodePipelineError && error.code === 'InvalidJobStateException') {
+            warning(`Job ${plan.jobId}: already had a result when the poller was stopped (${signal}).`);
+            return true;
+        }
+        core_error(`Job ${plan.jobId} could not be answered and waits until CodePipeline times it out: ${errorMessage(error)}`);
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/poll/decision.ts
+
+function failedWith(problem, plan, runId) {
+    return {
+        handled: 'failed',
+        result: failure(plan.jobId, problem.type, problem.message, runId ? String(runId) : undefined)
     };
 }
 
@@ -32422,17 +33115,25 @@ async function handleJob(plan, deps) {
         // Left queued, not acknowledged: the next poll (with a fresh session) takes it.
         return { ...record, detail: 'left for the next poll: the role session ends too soon to take it' };
     }
+    if (!deps.gate.mayAcknowledge()) {
+        return {
+            ...record,
+            detail: `left queued for the next poll: the poller was stopped (${deps.gate.stoppedBy})`
+        };
+    }
     const taken = await acknowledge(plan, deps.codepipeline);
     if (taken)
         return { ...record, ...taken };
-    deps.held?.set(jobId, plan);
+    if (!(await deps.gate.hold(plan)))
+        return stopped(record, deps.gate);
     try {
         return await answer(plan, record, deps);
     }
     finally {
-        deps.held?.delete(jobId);
+        deps.gate.finished(jobId);
     }
 }
+/** The job is ours: start or follow its workflow, then tell CodePipeline what came of it. */
 async function answer(plan, record, deps) {
     let decision;
     try {
@@ -32442,7 +33143,23 @@ async function answer(plan, record, deps) {
         // Only a bug gets here; the job is still answered rather than left to time out.
         decision = failedWith({ type: 'JobFailed', message: `The poll action failed: ${errorMessage(error)}` }, plan);
     }
-    return deliver(record, decision, deps.codepipeline);
+    // Anything goes out only while the job is the worker's: after a stop, the gate has already failed it.
+    if (!deps.gate.commit(plan.jobId))
+        return stopped(record, deps.gate);
+    const delivered = deliver(record, decision, deps.codepipeline);
+    // A dispatch cut short by the stop (it was waiting out a rate limit) fails its job here, after the stop.
+    if (deps.gate.stoppedBy && decision.result?.kind === 'failure') {
+        deps.gate.failedAfterStop(plan.jobId, delivered.then(r => r.result !== 'unreported'));
+    }
+    return delivered;
+}
+/** A job the stop took from its worker: the gate sent its failure; the record says whether it landed. */
+async function stopped(record, gate) {
+    const landed = await gate.failureOf(record.jobId);
+    const before = `the poller was stopped (${gate.stoppedBy}) before starting it`;
+    return landed
+        ? { ...record, result: 'failed', detail: `${before}: failed as SystemUnavailable` }
+        : { ...record, result: 'unreported', detail: `${before}, and its failure could not be sent` };
 }
 /** Undefined when this worker now owns the job; otherwise why it leaves the job alone. */
 async function acknowledge(plan, codepipeline) {
@@ -32496,9 +33213,12 @@ async function start(plan, target, record, deps) {
     if (!isAllowed(deps.allowedTargets, { ...target, ref })) {
         return failedWith({ type: 'ConfigurationError', message: notAllowed({ ...target, ref }) }, plan);
     }
+    // The last moment a stop can still keep this workflow from starting (the worker then returns at once).
+    if (!deps.gate.commit(plan.jobId))
+        return { handled: 'failed' };
     let run;
     try {
-        run = await dispatchWorkflow(github, { ...target, ref });
+        run = await dispatchWorkflow(github, { ...target, ref }, deps.gate.abortSignal);
     }
     catch (error) {
         return failedWith(startProblem(error, 'dispatch', { ...target, ref }, deps.jobIdInput), plan);
@@ -32540,7 +33260,7 @@ async function deliver(record, decision, codepipeline) {
     return { ...record, result: decision.handled, detail: told };
 }
 
-;// CONCATENATED MODULE: ./src/poll/main.ts
+;// CONCATENATED MODULE: ./src/poll/poll-run.ts
 
 
 
@@ -32553,80 +33273,54 @@ async function deliver(record, decision, codepipeline) {
 
 
 
-
-
-
-
-
-
-
-/** Poll once (or for wait-seconds), answer every job, publish what happened; fail only for a job left waiting. */
-async function run(env = process.env, clock = { now: Date.now, sleep: retry_sleep }) {
-    for (const secret of proxySecrets())
-        setSecret(secret);
-    try {
-        const settings = parsePollSettings(actionInput, env, runContext(env));
-        setSecret(settings.githubToken);
-        if (settings.dryRun) {
-            info(`Dry run: would call PollForJobs with\n${JSON.stringify(pollRequest(settings), null, 2)}`);
-        }
-        const records = settings.dryRun ? [] : await pollAndAnswer(settings, clock);
-        for (const [name, value] of Object.entries(pollOutputs(records)))
-            setOutput(name, value);
-        await appendSummary(pollSummary(records, actionTypeName(settings.actionType), settings.dryRun));
-        const unreported = unreportedMessage(records);
-        if (unreported)
-            throw new DeliveryError(unreported);
-    }
-    catch (error) {
-        setFailed(errorMessage(error));
-    }
-}
 // Acknowledging takes a job for good: only do it while the session can still answer it without renewing.
 const ACKNOWLEDGE_MARGIN_MS = 60_000;
-async function pollAndAnswer(settings, clock) {
+async function pollRun(settings, clock) {
     const session = await resolveCredentials(settings.aws);
     // The SDK asks again when the session is within minutes of its end: a slow batch re-assumes the role.
     const codepipeline = await connectCodePipeline(settings.aws, renewing(settings.aws, session));
-    const held = new Map();
-    const stopWatching = failHeldJobsOnStop(held, codepipeline);
+    const { gate, release } = watchForStop(codepipeline);
+    // Connected on first use, so a poll without jobs or runs to look at never loads Octokit.
+    const github = once(() => connectGitHub(settings.githubToken, settings.apiUrl, settings.aws.maxAttempts, clock.sleep));
     try {
-        const jobs = await pollForJobs(codepipeline, settings, clock);
-        if (!jobs.length) {
-            info(`No CodePipeline jobs were waiting for ${actionTypeName(settings.actionType)}.`);
-            return [];
-        }
-        info(`Polled ${jobs.length} job(s) for ${actionTypeName(settings.actionType)}.`);
-        const deps = {
-            codepipeline,
-            github: once(() => connectGitHub(settings.githubToken, settings.apiUrl, settings.aws.maxAttempts, clock.sleep)),
-            defaultBranch: cachedDefaultBranch(),
-            mode: settings.mode,
-            jobIdInput: settings.jobIdInput,
-            allowedTargets: settings.allowedTargets,
-            acknowledgeUntil: session.expiration && session.expiration.getTime() - ACKNOWLEDGE_MARGIN_MS,
-            now: clock.now,
-            held
-        };
-        return await mapLimited(jobs, settings.maxConcurrency, async (job) => {
-            const record = await handleJob(planJob(job, settings), deps);
-            log(record);
-            return record;
-        });
+        // A run the stop rule woke is about the stop: it polls once, without waiting for jobs.
+        const waitSeconds = settings.reconcile.stopped ? 0 : settings.waitSeconds;
+        const jobs = await pollForJobs(codepipeline, { ...settings, waitSeconds }, clock, gate);
+        const type = actionTypeName(settings.actionType);
+        if (jobs.length)
+            info(`Polled ${jobs.length} job(s) for ${type}.`);
+        else
+            info(`No CodePipeline jobs were waiting for ${type}.`);
+        const records = jobs.length
+            ? await answerJobs(jobs, settings, { codepipeline, github, session, clock, gate })
+            : [];
+        const reconciled = await reconcile({ codepipeline, github, settings, gate, now: clock.now }, records);
+        await gate.settled();
+        return { records, reconciled, ...(gate.stoppedBy ? { stopped: stopMessage(gate) } : {}) };
     }
     finally {
-        stopWatching();
+        release();
         codepipeline.destroy();
     }
 }
-function log(record) {
-    const line = logLine(record);
-    if (record.result === 'unreported')
-        core_error(line);
-    else if (record.result === 'failed' || record.result === 'already-reported')
-        warning(line);
-    else
-        info(neutralize(line));
+/** Each polled job acknowledged, started (or followed) and answered, max-concurrency at a time. */
+async function answerJobs(jobs, settings, c) {
+    const deps = {
+        codepipeline: c.codepipeline,
+        github: c.github,
+        defaultBranch: cachedDefaultBranch(),
+        mode: settings.mode,
+        jobIdInput: settings.jobIdInput,
+        allowedTargets: settings.allowedTargets,
+        acknowledgeUntil: c.session.expiration && c.session.expiration.getTime() - ACKNOWLEDGE_MARGIN_MS,
+        now: c.clock.now,
+        gate: c.gate
+    };
+    return mapLimited(jobs, settings.maxConcurrency, async (job) => {
+        const record = await handleJob(planJob(job, settings), deps);
+        logRecord(record);
+        return record;
+    });
 }
 function once(make) {
     let made;
@@ -32641,6 +33335,46 @@ function cachedDefaultBranch() {
             branches.set(key, (branch = defaultBranch(github, repository)));
         return branch;
     };
+}
+
+;// CONCATENATED MODULE: ./src/poll/main.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Poll once (or for wait-seconds), answer every job, look after the runs earlier polls started, publish what
+ * happened; fail for a job left waiting, or when a stop signal cut the run short.
+ */
+async function run(env = process.env, clock = { now: Date.now, sleep: sleep_sleep }) {
+    for (const secret of proxySecrets())
+        setSecret(secret);
+    try {
+        const settings = parsePollSettings(actionInput, env, runContext(env));
+        setSecret(settings.githubToken);
+        if (settings.dryRun) {
+            info(`Dry run: would call PollForJobs with\n${JSON.stringify(pollRequest(settings), null, 2)}`);
+        }
+        const done = settings.dryRun
+            ? { records: [], reconciled: { records: [], repositories: [], runs: 0, githubCalls: 0 } }
+            : await pollRun(settings, clock);
+        for (const [name, value] of Object.entries(pollOutputs(done)))
+            setOutput(name, value);
+        await appendSummary(pollSummary(done, actionTypeName(settings.actionType), settings.dryRun));
+        const problems = [done.stopped, unreportedMessage([...done.records, ...done.reconciled.records])];
+        if (problems.some(Boolean))
+            throw new DeliveryError(problems.filter(Boolean).join('\n'));
+    }
+    catch (error) {
+        setFailed(errorMessage(error));
+    }
 }
 
 

@@ -28858,6 +28858,7 @@ function formatBytes(bytes) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   VE: () => (/* binding */ DeliveryError),
+/* harmony export */   Xk: () => (/* binding */ PipelineGaveUpError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   yc: () => (/* binding */ ForeignJobError),
 /* harmony export */   yo: () => (/* binding */ UserError)
@@ -28871,6 +28872,10 @@ class UserError extends Error {
 /** A job that is not this workflow's to answer: nothing was sent, and no job of ours is left waiting. */
 class ForeignJobError extends UserError {
     name = 'ForeignJobError';
+}
+/** The pipeline gave up on the job (its execution was stopped, the job timed out): nothing waits for this run. */
+class PipelineGaveUpError extends UserError {
+    name = 'PipelineGaveUpError';
 }
 /** A result that could not be delivered: the named job waits until CodePipeline times it out. */
 class DeliveryError extends Error {
@@ -28932,7 +28937,7 @@ function proxySecrets(env = process.env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6945);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9715);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28941,7 +28946,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6945:
+/***/ 9715:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28958,6 +28963,61 @@ var errors = __nccwpck_require__(3916);
 var proxy_env = __nccwpck_require__(5049);
 // EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
 var artifact_error = __nccwpck_require__(7102);
+;// CONCATENATED MODULE: ./src/limits.ts
+// Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
+// client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
+const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Job IDs as they appear inside other text, such as a run's name. */
+const JOB_ID_IN_TEXT = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
+const FAILURE_TYPES = [
+    'JobFailed',
+    'ConfigurationError',
+    'PermissionError',
+    'RevisionOutOfSync',
+    'RevisionUnavailable',
+    'SystemUnavailable'
+];
+const codepipeline = {
+    failureMessage: { min: 1, max: 5000 },
+    summary: { min: 1, max: 2048 },
+    externalExecutionId: { min: 1, max: 1500 },
+    continuationToken: { min: 1, max: 2048 },
+    percentComplete: { min: 0, max: 100 },
+    outputVariableName: /^[A-Za-z0-9@\-_]+$/,
+    outputVariablesBytes: 122880,
+    maxBatchSize: { min: 1, max: 100 },
+    queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
+    artifactName: /^[a-zA-Z0-9_-]{1,100}$/,
+    queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
+    provider: /^[0-9A-Za-z_-]{1,35}$/,
+    /** Pipeline, stage and action names share one pattern; pipeline execution IDs are job-ID-shaped UUIDs. */
+    pipelineName: /^[A-Za-z0-9.@_-]{1,100}$/,
+    stageOrActionName: /^[A-Za-z0-9.@_-]{1,100}$/,
+    /** ListActionExecutions: most results a page. */
+    actionExecutionsPage: 100,
+    actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
+    categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']
+};
+const sts = {
+    roleSessionName: /^[\w+=,.@-]{2,64}$/,
+    roleSessionNameMax: 64,
+    durationSeconds: { min: 900, max: 43200 },
+    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+};
+const retry = { maxAttempts: { min: 1, max: 20 } };
+// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
+// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
+const github = {
+    /** Inputs on one workflow_dispatch event. */
+    maxDispatchInputs: 25,
+    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
+    dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
+    /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
+    concurrentRequests: { min: 1, max: 100 },
+    /** List endpoints: most results a page. */
+    perPage: 100
+};
+
 // EXTERNAL MODULE: ./src/aws/attempts.ts
 var aws_attempts = __nccwpck_require__(8603);
 // EXTERNAL MODULE: ./src/aws/clients.ts
@@ -29136,6 +29196,9 @@ function assumeRoleError(error, roleArn, claims, region) {
 
 
 
+
+// 500 action executions: far more than one pipeline execution has (a stage holds at most 50 actions).
+const MAX_EXECUTION_PAGES = 5;
 /** A CodePipeline call that failed; `code` is the service's error name, e.g. InvalidJobStateException. */
 class CodePipelineError extends Error {
     name = 'CodePipelineError';
@@ -29186,6 +29249,24 @@ class CodePipeline {
     async acknowledgeJob(jobId, nonce) {
         const output = await this.call('AcknowledgeJob', jobId, () => this.client.send(new this.sdk.AcknowledgeJobCommand({ jobId, nonce })));
         return output.status ?? '';
+    }
+    /** The action executions of one pipeline execution (an execution has a handful; at most a few pages). */
+    async listActionExecutions(pipelineName, pipelineExecutionId) {
+        const details = [];
+        let nextToken;
+        for (let page = 0; page < MAX_EXECUTION_PAGES; page++) {
+            const output = await this.call('ListActionExecutions', undefined, () => this.client.send(new this.sdk.ListActionExecutionsCommand({
+                pipelineName,
+                filter: { pipelineExecutionId },
+                maxResults: codepipeline.actionExecutionsPage,
+                ...(nextToken ? { nextToken } : {})
+            })));
+            details.push(...(output.actionExecutionDetails ?? []));
+            nextToken = output.nextToken;
+            if (!nextToken)
+                break;
+        }
+        return details;
     }
     destroy() {
         this.client.destroy();
@@ -29398,52 +29479,6 @@ function bounded(input, name, range) {
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/limits.ts
-// Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
-// client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
-const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const FAILURE_TYPES = [
-    'JobFailed',
-    'ConfigurationError',
-    'PermissionError',
-    'RevisionOutOfSync',
-    'RevisionUnavailable',
-    'SystemUnavailable'
-];
-const codepipeline = {
-    failureMessage: { min: 1, max: 5000 },
-    summary: { min: 1, max: 2048 },
-    externalExecutionId: { min: 1, max: 1500 },
-    continuationToken: { min: 1, max: 2048 },
-    percentComplete: { min: 0, max: 100 },
-    outputVariableName: /^[A-Za-z0-9@\-_]+$/,
-    outputVariablesBytes: 122880,
-    maxBatchSize: { min: 1, max: 100 },
-    queryParamValue: /^[a-zA-Z0-9_-]{1,50}$/,
-    artifactName: /^[a-zA-Z0-9_-]{1,100}$/,
-    queryParamKey: /^[a-zA-Z0-9_-]{1,50}$/,
-    provider: /^[0-9A-Za-z_-]{1,35}$/,
-    actionVersion: /^[0-9A-Za-z_-]{1,9}$/,
-    categories: ['Source', 'Build', 'Deploy', 'Test', 'Invoke', 'Approval', 'Compute']
-};
-const sts = {
-    roleSessionName: /^[\w+=,.@-]{2,64}$/,
-    roleSessionNameMax: 64,
-    durationSeconds: { min: 900, max: 43200 },
-    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
-};
-const retry = { maxAttempts: { min: 1, max: 20 } };
-// GitHub's rules for what the poll action sends it. The poll action's other ranges are our policy, not API
-// limits, and stay in src/poll/settings.ts: wait-seconds (0–3600, bounded by the role session and runner minutes).
-const github = {
-    /** Inputs on one workflow_dispatch event. */
-    maxDispatchInputs: 25,
-    /** workflow_dispatch input names (job-id-input): a letter or _, then letters, digits, - and _. */
-    dispatchInputName: /^[A-Za-z_][A-Za-z0-9_-]*$/,
-    /** max-concurrency: GitHub's secondary rate limit allows at most 100 concurrent requests per token. */
-    concurrentRequests: { min: 1, max: 100 }
-};
-
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/messages.ts
@@ -29828,6 +29863,48 @@ async function extractInputs(settings, data) {
     core/* setOutput */.uH('input-artifact-digests', JSON.stringify(digests));
 }
 
+;// CONCATENATED MODULE: ./src/report/job-fate.ts
+
+
+/** Pure: what the job's action execution says, and whether the answer it holds is this run's. */
+function fateOf(detail, externalExecutionId) {
+    if (!detail)
+        return { kind: 'unknown', why: "CodePipeline did not list the job's action execution" };
+    const at = detail.lastUpdateTime;
+    if (detail.status === 'Abandoned')
+        return { kind: 'abandoned', at };
+    if (detail.status === 'InProgress')
+        return { kind: 'in-progress' };
+    const result = detail.output?.executionResult;
+    if (result?.externalExecutionId === externalExecutionId)
+        return { kind: 'ours' };
+    // A worker's answer carries a summary or an ID; a job CodePipeline gave up on (failed) carries neither.
+    const answered = result?.externalExecutionId || result?.externalExecutionSummary;
+    if (detail.status === 'Failed' && !answered)
+        return { kind: 'timed-out', at };
+    return { kind: 'other', at };
+}
+/** Reads the job's action execution (codepipeline:ListActionExecutions); never throws. */
+async function lookUpFate(codepipeline, data, externalExecutionId) {
+    const context = data.pipelineContext;
+    if (!context?.pipelineName || !context.pipelineExecutionId || !context.action?.actionExecutionId) {
+        return { kind: 'unknown', why: "the job's details do not name its action execution" };
+    }
+    try {
+        const details = await codepipeline.listActionExecutions(context.pipelineName, context.pipelineExecutionId);
+        const detail = details.find(d => d.actionExecutionId === context.action?.actionExecutionId);
+        return fateOf(detail, externalExecutionId);
+    }
+    catch (error) {
+        core/* debug */.Yz(`Could not read the job's action execution: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return { kind: 'unknown', why: (0,errors/* errorMessage */.gJ)(error) };
+    }
+}
+/** "at 2026-12-06T13:45:02Z", or nothing when the time is unknown. */
+function when(at) {
+    return at ? ` at ${at.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : '';
+}
+
 ;// CONCATENATED MODULE: ./src/job-summary.ts
 
 /** Appends Markdown to the job summary page; outside a runner (no GITHUB_STEP_SUMMARY) there is no page. */
@@ -29882,6 +29959,49 @@ function uncheckable(repository, workflow, run) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/report/refused.ts
+
+
+
+function refusal(error, fate, jobId, request, runAttempt, pipeline) {
+    const job = `CodePipeline job ${jobId}`;
+    const place = describePlace(pipeline);
+    const named = `${job}${place ? ` (${place})` : ''}`;
+    const notRecorded = `this run's ${request.kind} was not recorded`;
+    const rerun = {
+        result: 'already-reported',
+        warning: `${job} already has a result (a re-run, or the job timed out); ${notRecorded}.`
+    };
+    if (fate.kind === 'abandoned' || fate.kind === 'timed-out') {
+        if (runAttempt > 1)
+            return rerun;
+        const why = fate.kind === 'abandoned'
+            ? `${named} was abandoned${when(fate.at)}: its pipeline execution ${pipeline.pipelineExecutionId ?? ''} was ` +
+                'stopped (Stop and abandon), or CodePipeline cancelled the action, so the pipeline gave up on this job. ' +
+                `Nothing was reported: ${notRecorded}.`
+            : `CodePipeline timed out job ${jobId}${place ? ` (${place})` : ''}${when(fate.at)}, before this run reported: the pipeline gave up on this ` +
+                `job, and ${notRecorded}. A custom action's job times out after an hour unless it is answered or renewed ` +
+                'with a continuation token: start the run sooner (the wake-up), or report from a job that ends sooner.';
+        return { result: fate.kind, error: new errors/* PipelineGaveUpError */.Xk(why) };
+    }
+    if (fate.kind === 'ours' || (fate.kind === 'unknown' && error.unanswered)) {
+        return {
+            result: 'already-reported',
+            warning: `${job} already has a result: most likely this ${request.kind} itself, delivered by an earlier attempt ` +
+                'whose answer was lost.'
+        };
+    }
+    if (request.kind === 'failure' && runAttempt === 1) {
+        return {
+            result: 'already-reported',
+            error: new errors/* UserError */.yo(`Another party answered ${job} first (or CodePipeline timed it out): this run's failure was not recorded, ` +
+                'and the pipeline may have gone on with a result this workflow did not send. Check who else can report ' +
+                "on this job: the reporter role's trust policy, and every step of this job if it has `id-token: write`.")
+        };
+    }
+    return rerun;
+}
+
 ;// CONCATENATED MODULE: ./src/markdown.ts
 // Job summary Markdown: values from users and APIs must not break the table they sit in.
 /** Text safe inside a table cell: pipes escaped, line breaks kept as <br>. */
@@ -29914,12 +30034,16 @@ const HEADLINE = {
     succeeded: '✅ Reported success to CodePipeline',
     failed: '❌ Reported failure to CodePipeline',
     'already-reported': '⚠️ CodePipeline job already had a result; nothing was changed',
+    abandoned: '🛑 The pipeline execution was stopped: nothing was reported',
+    'timed-out': '⏱️ CodePipeline timed the job out: nothing was reported',
     'dry-run': '🔎 Dry run: nothing was sent to CodePipeline'
 };
 /** Markdown for the job summary page. */
 function reportSummary(record) {
     const { request, pipeline } = record;
     const link = consoleUrl(record.region, pipeline);
+    const recorded = record.result === 'succeeded' || record.result === 'failed' || record.result === 'dry-run';
+    const sent = recorded ? 'Reported' : 'Sent, not recorded';
     const rows = [
         ['Job ID', code(record.jobId)],
         [
@@ -29930,7 +30054,7 @@ function reportSummary(record) {
         ['Action', cell(pipeline.actionName ?? '—')]
     ];
     if (request.kind === 'success') {
-        rows.push(['Reported', 'PutJobSuccessResult'], ['Summary', cell(request.input.executionDetails?.summary ?? '')]);
+        rows.push([sent, 'PutJobSuccessResult'], ['Summary', cell(request.input.executionDetails?.summary ?? '')]);
         if (request.input.continuationToken)
             rows.push(['Continuation token', 'sent (the action keeps running)']);
         const names = Object.keys(request.input.outputVariables ?? {});
@@ -29946,7 +30070,7 @@ function reportSummary(record) {
     }
     else {
         const details = request.input.failureDetails;
-        rows.push(['Reported', `PutJobFailureResult (${details?.type})`], ['Message', cell(details?.message ?? '')]);
+        rows.push([sent, `PutJobFailureResult (${details?.type})`], ['Message', cell(details?.message ?? '')]);
     }
     if (record.requestId)
         rows.push(['AWS request ID', code(record.requestId)]);
@@ -29955,6 +30079,8 @@ function reportSummary(record) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/deliver.ts
+
+
 
 
 
@@ -30012,18 +30138,21 @@ async function deliver(settings, run, outcome, known) {
                 record.requestId = await codepipeline.putJobResult(record.request);
             }
             catch (error) {
-                if (!(error instanceof CodePipelineError && error.code === 'InvalidJobStateException')) {
+                if (!isRefusal(error))
                     throw undelivered(settings.jobId, record.request, error);
-                }
-                record.result = 'already-reported';
-                preempted = alreadyAnswered(error, settings.jobId, record.request, run.runAttempt);
+                const fate = await lookUpFate(codepipeline, job.data, externalIdOf(record.request));
+                const refused = refusal(error, fate, settings.jobId, record.request, run.runAttempt, job.pipeline);
+                record.result = refused.result;
+                if (refused.warning)
+                    core/* warning */.$e((0,src_text/* neutralize */.YI)(refused.warning));
+                preempted = refused.error;
             }
         }
         finally {
             if (!known?.codepipeline)
                 codepipeline.destroy();
         }
-        if (record.result !== 'already-reported')
+        if (record.result === 'succeeded' || record.result === 'failed')
             core/* info */.pq((0,src_text/* neutralize */.YI)(describe(record)));
     }
     for (const [name, value] of Object.entries(reportOutputs(record)))
@@ -30064,25 +30193,14 @@ async function verifiedJob(codepipeline, settings, run) {
         core/* warning */.$e(ownership.reason);
     return { pipeline: pipelineContext(data), data };
 }
-/**
- * The job already had a result. Our own earlier attempt, a re-run or a timeout only warn; but a first attempt
- * whose failure finds a result it did not send means someone else answered this job: that fails the step.
- */
-function alreadyAnswered(error, jobId, request, runAttempt) {
-    if (error.unanswered) {
-        core/* warning */.$e(`CodePipeline job ${jobId} already has a result: most likely this ${request.kind} itself, delivered by an ` +
-            'earlier attempt whose answer was lost.');
-        return undefined;
-    }
-    if (request.kind === 'failure' && runAttempt === 1) {
-        return new errors/* UserError */.yo(`Another party answered CodePipeline job ${jobId} first (or CodePipeline timed it out): this run's failure ` +
-            'was not recorded, and the pipeline may have gone on with a result this workflow did not send. Check who ' +
-            "else can report on this job: the reporter role's trust policy, and every step of this job if it has " +
-            '`id-token: write`.');
-    }
-    core/* warning */.$e(`CodePipeline job ${jobId} already has a result (a re-run, or the job timed out); this ${request.kind} was ` +
-        'not recorded.');
-    return undefined;
+/** The job already has a result, or is gone (an abandoned job may be): CodePipeline will take nothing more. */
+function isRefusal(error) {
+    return (error instanceof CodePipelineError &&
+        (error.code === 'InvalidJobStateException' || error.code === 'JobNotFoundException'));
+}
+function externalIdOf(request) {
+    const input = request.input;
+    return input.executionDetails?.externalExecutionId ?? input.failureDetails?.externalExecutionId ?? '';
 }
 const REPORT_AGAIN = 're-run this workflow job to report again';
 async function connect(settings) {
@@ -30106,32 +30224,26 @@ function describe(record) {
         : `Reported failure (${request.input.failureDetails?.type}) of ${where}: ${request.input.failureDetails?.message}`;
 }
 
-;// CONCATENATED MODULE: ./src/github/retry.ts
-// GitHub REST calls' retries (the AWS SDK and @actions/core retry their own calls). Octokit's retry and
-// throttling plugins are not bundled with @actions/github, and a dispatch needs a rule of its own (retry only what
-// GitHub surely did not act on), so this small loop stays. Only transient failures are retried; a permanent error
-// is thrown at once so the user sees it without delay.
-const retry_sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-/** Backoff ceilings: the first, doubled after each attempt, and the most any wait may be. */
-const BASE_DELAY_MS = 500;
-const MAX_DELAY_MS = 10_000;
-async function withRetry(call, options) {
-    const { attempts, isTransient } = options;
-    const wait = options.sleep ?? retry_sleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await call();
-        }
-        catch (error) {
-            if (attempt >= attempts || !isTransient(error))
-                throw error;
-            // Full jitter, like the AWS SDK, so many runners throttled together do not retry in lockstep.
-            await wait(Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)));
-        }
+;// CONCATENATED MODULE: ./src/sleep.ts
+const sleep_sleep = (ms, until) => new Promise(resolve => {
+    if (until?.aborted)
+        return resolve();
+    // Cleared on abort: a pending timer would keep a finished process alive for the rest of the wait.
+    const timer = setTimeout(done, ms);
+    until?.addEventListener('abort', done, { once: true });
+    function done() {
+        clearTimeout(timer);
+        until?.removeEventListener('abort', done);
+        resolve();
     }
-}
+});
 
 ;// CONCATENATED MODULE: ./src/github/client.ts
+// GitHub REST calls. Octokit's plugins own the retries: plugin-retry retries 5xx and dropped connections with its
+// backoff, plugin-throttling retries rate limits after the wait GitHub asks for (retry-after, x-ratelimit-reset).
+// What stays ours is the policy: how many attempts, how long a call may wait in all, and that a call that must not
+// run twice is retried only when GitHub refused it for a rate limit.
+
 
 
 /**
@@ -30145,8 +30257,11 @@ const RATE_LIMIT_WAIT_MAX_MS = 60_000;
  * a hung connection would hold the jobs of a poll past their deadline (undici alone waits 300 s).
  */
 const REQUEST_TIMEOUT_MS = 30_000;
+const PACE = { backoffUnitMs: 250, requestTimeoutMs: REQUEST_TIMEOUT_MS };
+/** Every 4xx is permanent, except a rate limit, which plugin-throttling recognises and retries itself. */
+const NOT_RETRIED = Array.from({ length: 100 }, (_, i) => 400 + i);
 /** A GitHub API call that failed; `status` is the HTTP status (undefined when no response came back). */
-class GitHubError extends Error {
+class client_GitHubError extends Error {
     name = 'GitHubError';
     status;
     /** Refused for a rate limit (429, or 403 for a used-up limit): GitHub did nothing with the request. */
@@ -30158,58 +30273,85 @@ class GitHubError extends Error {
     }
 }
 /** Octokit is loaded only by the paths that talk to GitHub. Its base URL follows GITHUB_API_URL (GHES, tests). */
-async function connectGitHub(token, apiUrl, attempts, sleep = retry_sleep) {
-    const [{ getOctokit }, { defaults }] = await Promise.all([
-        Promise.all(/* import() */[__nccwpck_require__.e(665), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1351)),
-        __nccwpck_require__.e(/* import() */ 665).then(__nccwpck_require__.bind(__nccwpck_require__, 8665))
+async function connectGitHub(token, apiUrl, attempts, sleep = sleep_sleep, pace = PACE) {
+    const [{ getOctokit }, { defaults }, { retry }, { throttling }, { default: Bottleneck }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(555), __nccwpck_require__.e(351)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1351)),
+        __nccwpck_require__.e(/* import() */ 555).then(__nccwpck_require__.bind(__nccwpck_require__, 5555)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
+        __nccwpck_require__.e(/* import() */ 251).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3251, 23))
     ]);
     // @actions/github's own fetch (it follows the runner's proxy settings), given a fresh timeout per request and
-    // per page: a timed-out read is then retried like a dropped connection.
+    // per page: a timed-out request then fails like a dropped connection (status 500), and is retried like one.
     const proxyFetch = defaults.request?.fetch;
     const fetchWithTimeout = (url, init) => {
-        const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        const timeout = AbortSignal.timeout(pace.requestTimeoutMs);
         return proxyFetch(url, {
             ...init,
             signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
         });
     };
-    const octokit = getOctokit(token, {
+    // plugin-throttling spaces writes a second apart, one at a time, in all clients of the process. Dispatches and
+    // cancellations keep the concurrency max-concurrency gives them instead; a secondary limit they meet is retried.
+    const writes = new Bottleneck.Group();
+    // One Octokit per call (about 50 µs to make): the rate-limit handlers then count that call's waits.
+    const connect = (limits, unsent) => getOctokit(token, {
         baseUrl: apiUrl,
-        request: { ...defaults.request, fetch: fetchWithTimeout }
-    });
+        request: { ...defaults.request, fetch: fetchWithTimeout },
+        // A 5xx or a dropped connection may come after GitHub acted: an unsent-only call never retries them.
+        retry: unsent
+            ? { enabled: false }
+            : { retries: attempts - 1, doNotRetry: NOT_RETRIED, retryAfterBaseValue: pace.backoffUnitMs },
+        // The handlers wait themselves (on `sleep`), so Bottleneck retries at once when they return true.
+        throttle: {
+            retryAfterBaseValue: 0,
+            write: writes,
+            onRateLimit: limits.retry,
+            onSecondaryRateLimit: limits.retry
+        }
+    }, retry, throttling);
     return {
-        octokit,
+        octokit: connect(rateLimitWaits('GitHub API call', attempts, sleep), false),
         async call(what, send, options) {
-            const retryable = options?.retry === 'unsent' ? isUnsent : isTransient;
-            // What GitHub asked to wait before the next attempt, and how much of the budget is spent.
-            let pause = 0;
-            let waited = 0;
+            const limits = rateLimitWaits(what, attempts, sleep, options?.until);
             try {
-                return await withRetry(async () => {
-                    try {
-                        return await send(octokit);
-                    }
-                    catch (error) {
-                        pause = waitAsked(error);
-                        throw error;
-                    }
-                }, {
-                    attempts,
-                    isTransient: error => retryable(error) && waited + pause <= RATE_LIMIT_WAIT_MAX_MS,
-                    sleep: ms => {
-                        const wait = Math.max(ms, pause);
-                        waited += pause;
-                        return sleep(wait);
-                    }
-                });
+                return await send(connect(limits, options?.retry === 'unsent'));
             }
             catch (error) {
                 const status = statusOf(error);
-                const later = pause > 0 && waited + pause > RATE_LIMIT_WAIT_MAX_MS
-                    ? ` (GitHub asked to wait ${Math.ceil(pause / 1000)} s)`
-                    : '';
-                throw new GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(0,errors/* errorMessage */.gJ)(error)}${later}`, status, { cause: error, rateLimited: isRateLimited(error) });
+                const later = limits.refused ? ` (GitHub asked to wait ${limits.refused} s)` : '';
+                const cut = limits.cutShort ? ' (not tried again: the poll action was stopped during the wait)' : '';
+                throw new client_GitHubError(`GitHub API ${what} failed${status ? ` (HTTP ${status})` : ''}: ${(0,errors/* errorMessage */.gJ)(error)}${later}${cut}`, status, { cause: error, rateLimited: isRateLimited(error) });
             }
+        }
+    };
+}
+/** The rate-limit waits of one call: at most `attempts` attempts, and RATE_LIMIT_WAIT_MAX_MS of waiting in all. */
+function rateLimitWaits(what, attempts, sleep, until) {
+    let waited = 0;
+    let refused;
+    let cutShort = false;
+    return {
+        async retry(seconds, _options, _octokit, retryCount) {
+            if (until?.aborted)
+                cutShort = true;
+            if (cutShort || retryCount + 1 >= attempts)
+                return false;
+            if (waited + seconds * 1000 > RATE_LIMIT_WAIT_MAX_MS) {
+                refused = seconds;
+                return false;
+            }
+            waited += seconds * 1000;
+            core/* info */.pq(`GitHub rate limit on ${what}: waiting ${seconds} s, as GitHub asks, before trying again.`);
+            await sleep(seconds * 1000, until);
+            cutShort = until?.aborted ?? false;
+            return !cutShort;
+        },
+        get refused() {
+            return refused;
+        },
+        get cutShort() {
+            return cutShort;
         }
     };
 }
@@ -30233,41 +30375,29 @@ function isRateLimited(error) {
     const message = error.message;
     return /rate limit/i.test(String(message ?? '')) || header(error, 'x-ratelimit-remaining') === '0';
 }
-/** Milliseconds GitHub asks to wait before trying again: retry-after, the reset of a used-up limit, or a minute. */
-function waitAsked(error) {
-    const retryAfter = header(error, 'retry-after');
-    if (retryAfter !== undefined) {
-        const seconds = Number(retryAfter);
-        const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-        return Number.isFinite(ms) ? Math.max(0, ms) : 0;
-    }
-    if (!isRateLimited(error))
-        return 0;
-    const reset = Number(header(error, 'x-ratelimit-reset'));
-    if (header(error, 'x-ratelimit-remaining') === '0' && reset > 0)
-        return Math.max(0, reset * 1000 - Date.now());
-    // A secondary limit without retry-after: GitHub's documentation asks to wait at least a minute.
-    return statusOf(error) === 403 ? SECONDARY_LIMIT_WAIT_MS : 0;
-}
-const SECONDARY_LIMIT_WAIT_MS = 60_000;
-/** Rate limited (GitHub did nothing) or the connection was refused (the request never arrived). */
-function isUnsent(error) {
-    if (isRateLimited(error))
-        return true;
-    for (let e = error; e; e = e.cause) {
-        if (e.code === 'ECONNREFUSED')
-            return true;
-    }
-    return false;
-}
-function isTransient(error) {
-    const status = statusOf(error);
-    // Octokit reports a dropped connection as status 500 with no response, so both land here.
-    return status === undefined || isRateLimited(error) || status >= 500;
-}
 
 ;// CONCATENATED MODULE: ./src/github/runs.ts
 
+
+
+function runOf(data) {
+    return {
+        id: data.id,
+        name: data.name ?? '',
+        title: data.display_title ?? '',
+        workflowFile: workflowFileOf(data.path) ?? '',
+        workflowId: data.workflow_id,
+        runNumber: data.run_number,
+        attempt: data.run_attempt ?? 1,
+        event: data.event,
+        headBranch: data.head_branch ?? '',
+        status: data.status ?? '',
+        conclusion: data.conclusion,
+        url: data.html_url,
+        createdAt: Date.parse(data.created_at),
+        updatedAt: Date.parse(data.updated_at)
+    };
+}
 /** All jobs of one attempt of a run (paginated, 100 a page), with their steps. */
 async function listAttemptJobs(github, repository, runId, attempt) {
     const jobs = await github.call(`list jobs of run ${runId} attempt ${attempt}`, octokit => octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, {
@@ -30293,17 +30423,43 @@ async function listAttemptJobs(github, repository, runId, attempt) {
 }
 async function getRun(github, repository, runId) {
     const { data } = await github.call(`get run ${runId}`, octokit => octokit.rest.actions.getWorkflowRun({ ...repository, run_id: Number(runId) }));
-    return {
-        id: data.id,
-        name: data.name ?? '',
-        workflowFile: workflowFileOf(data.path) ?? '',
-        workflowId: data.workflow_id,
-        runNumber: data.run_number,
-        attempt: data.run_attempt ?? 1,
-        status: data.status ?? '',
-        conclusion: data.conclusion,
-        url: data.html_url
-    };
+    return runOf(data);
+}
+/** A repository's workflow_dispatch runs created since `since`, newest first, at most `maxPages` pages of 100. */
+async function listDispatchedRuns(github, repository, since, maxPages) {
+    const created = `>=${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+    return github.call(`list workflow runs of ${repository.owner}/${repository.repo}`, async (octokit) => {
+        const runs = [];
+        let pages = 0;
+        let more = false;
+        const listing = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, {
+            ...repository,
+            event: 'workflow_dispatch',
+            created,
+            per_page: limits.perPage
+        });
+        for await (const page of listing) {
+            if (pages === maxPages) {
+                more = true;
+                break;
+            }
+            pages++;
+            runs.push(...page.data.map(runOf));
+        }
+        return { runs, pages, more };
+    });
+}
+/** Asks GitHub to cancel a run; false when it had already completed (GitHub answers 409). */
+async function cancelRun(github, repository, runId) {
+    try {
+        await github.call(`cancel run ${runId}`, octokit => octokit.rest.actions.cancelWorkflowRun({ ...repository, run_id: runId }));
+        return true;
+    }
+    catch (error) {
+        if (error instanceof GitHubError && error.status === 409)
+            return false;
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/outcome.ts
@@ -30373,7 +30529,7 @@ function badSteps(job) {
 // GitHub records step and job results a little after they happen; re-reading for a few seconds lets them land.
 const SETTLE_DELAYS_MS = [250, 500, 1000, 2000, 2000, 2000];
 /** Reads this run attempt's jobs until nothing is pending, or the settle time is over. */
-async function readSettled(settings, run, pending, sleep = retry_sleep) {
+async function readSettled(settings, run, pending, sleep = sleep_sleep) {
     const github = await connectGitHub(settings.githubToken, run.apiUrl, settings.aws.maxAttempts);
     for (let reads = 0;; reads++) {
         const jobs = await readJobs(settings, run, github);
@@ -30410,16 +30566,16 @@ async function readJobs(settings, run, github) {
 }
 /** The token may not read the run: a fix in the workflow. An exhausted rate limit is a 403 too, but passes. */
 function isPermissionProblem(error) {
-    return error instanceof GitHubError && !error.rateLimited && [401, 403, 404].includes(error.status ?? 0);
+    return error instanceof client_GitHubError && !error.rateLimited && [401, 403, 404].includes(error.status ?? 0);
 }
 function explainReadError(error) {
-    if (!(error instanceof GitHubError))
+    if (!(error instanceof client_GitHubError))
         return error;
     if (error.status === 401) {
-        return new GitHubError(`github-token was refused (HTTP 401): pass \${{ github.token }} or a valid token. ${error.message}`, 401, { cause: error });
+        return new client_GitHubError(`github-token was refused (HTTP 401): pass \${{ github.token }} or a valid token. ${error.message}`, 401, { cause: error });
     }
     if (!error.rateLimited && (error.status === 403 || error.status === 404)) {
-        return new GitHubError(`github-token may not read this run's jobs (HTTP ${error.status}): add \`permissions: actions: read\` ` +
+        return new client_GitHubError(`github-token may not read this run's jobs (HTTP ${error.status}): add \`permissions: actions: read\` ` +
             `to the workflow or job. ${error.message}`, error.status, { cause: error });
     }
     return error;
@@ -30542,6 +30698,7 @@ const isArmed = () => core/* getState */.Gu(keys.armed) === 'true';
 
 
 
+
 /** The main step: report now (explicit status, workflow) or check the set-up and leave the report to the post step. */
 async function runMainStep(env = process.env) {
     const settings = parseReportSettings(actionInput, env);
@@ -30602,6 +30759,7 @@ async function checkSetUp(settings, run) {
     try {
         codepipeline = await connectCodePipeline(settings.aws);
         job = await verifiedJob(codepipeline, settings, run);
+        await refuseAbandoned(codepipeline, job, settings.jobId);
         problem = (await gitHubReadProblem(settings, run)) ?? (await prepareArtifacts(settings, job.data));
         if (problem)
             record = await deliver(settings, run, problem, { codepipeline, job });
@@ -30618,6 +30776,16 @@ async function checkSetUp(settings, run) {
     armPostStep();
     const place = describePlace(job.pipeline);
     core/* info */.pq((0,src_text/* neutralize */.YI)(`Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`));
+}
+/** A job whose pipeline execution was already stopped is not worth building: the step ends before the build. */
+async function refuseAbandoned(codepipeline, job, jobId) {
+    const fate = await lookUpFate(codepipeline, job.data, '');
+    if (fate.kind !== 'abandoned')
+        return;
+    const place = describePlace(job.pipeline);
+    throw new errors/* PipelineGaveUpError */.Xk(`CodePipeline job ${jobId}${place ? ` (${place})` : ''} was abandoned${when(fate.at)}: its pipeline execution ` +
+        `${job.pipeline.pipelineExecutionId ?? ''} was stopped, so there is nothing to build or report. This job ` +
+        'stops here.');
 }
 /**
  * Why the post step could not judge this job, if that is already clear: a permission problem, or this job not
@@ -30637,7 +30805,9 @@ async function gitHubReadProblem(settings, run) {
 }
 /** Unless the job does not exist or the error already says so, say that the job is left waiting. */
 function waitingIfUnreported(error, jobId) {
-    if (error instanceof errors/* DeliveryError */.VE || error instanceof errors/* ForeignJobError */.yc)
+    if (error instanceof errors/* DeliveryError */.VE ||
+        error instanceof errors/* ForeignJobError */.yc ||
+        error instanceof errors/* PipelineGaveUpError */.Xk)
         return error;
     if (error instanceof CodePipelineError && error.code === 'JobNotFoundException')
         return error;

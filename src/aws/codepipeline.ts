@@ -1,4 +1,5 @@
 import type {
+  ActionExecutionDetail,
   CodePipelineClient,
   Job,
   JobData,
@@ -8,6 +9,7 @@ import type {
 } from '@aws-sdk/client-codepipeline'
 import * as core from '@actions/core'
 import type { JobResult } from '../job-result.ts'
+import { codepipeline as limits } from '../limits.ts'
 import { attemptsOf, mayHaveLanded } from './attempts.ts'
 import { createClient } from './clients.ts'
 import { resolveCredentials, type AwsCredentials } from './credentials.ts'
@@ -15,6 +17,9 @@ import type { AwsSettings } from './settings.ts'
 import { unresolvedHost } from './unresolved-host.ts'
 
 type Sdk = typeof import('@aws-sdk/client-codepipeline')
+
+// 500 action executions: far more than one pipeline execution has (a stage holds at most 50 actions).
+const MAX_EXECUTION_PAGES = 5
 
 /** A CodePipeline call that failed; `code` is the service's error name, e.g. InvalidJobStateException. */
 export class CodePipelineError extends Error {
@@ -82,6 +87,31 @@ export class CodePipeline {
       this.client.send(new this.sdk.AcknowledgeJobCommand({ jobId, nonce }))
     )
     return output.status ?? ''
+  }
+
+  /** The action executions of one pipeline execution (an execution has a handful; at most a few pages). */
+  async listActionExecutions(
+    pipelineName: string,
+    pipelineExecutionId: string
+  ): Promise<ActionExecutionDetail[]> {
+    const details: ActionExecutionDetail[] = []
+    let nextToken: string | undefined
+    for (let page = 0; page < MAX_EXECUTION_PAGES; page++) {
+      const output = await this.call('ListActionExecutions', undefined, () =>
+        this.client.send(
+          new this.sdk.ListActionExecutionsCommand({
+            pipelineName,
+            filter: { pipelineExecutionId },
+            maxResults: limits.actionExecutionsPage,
+            ...(nextToken ? { nextToken } : {})
+          })
+        )
+      )
+      details.push(...(output.actionExecutionDetails ?? []))
+      nextToken = output.nextToken
+      if (!nextToken) break
+    }
+    return details
   }
 
   destroy(): void {

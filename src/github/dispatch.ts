@@ -19,10 +19,11 @@ export interface StartedRun {
   url: string
 }
 
-/** Starts a workflow_dispatch run, asking GitHub for the new run's ID and URL. */
+/** Starts a workflow_dispatch run, asking GitHub for the new run's ID and URL; `until` ends rate-limit waits. */
 export async function dispatchWorkflow(
   github: GitHubClient,
-  dispatch: WorkflowDispatch
+  dispatch: WorkflowDispatch,
+  until?: AbortSignal
 ): Promise<StartedRun | undefined> {
   const { owner, repo, workflow, ref, inputs } = dispatch
   const response = await github.call(
@@ -37,7 +38,7 @@ export async function dispatchWorkflow(
         return_run_details: true
       }),
     // A 5xx or a dropped connection may come after GitHub started the run: retrying could start a second build.
-    { retry: 'unsent' }
+    { retry: 'unsent', until }
   )
   // Octokit's types know only the 204 of a dispatch without run details.
   const details = (response as { data?: { workflow_run_id?: number; html_url?: string } }).data

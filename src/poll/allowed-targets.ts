@@ -7,6 +7,8 @@ import { inputLines } from '../inputs.ts'
 /** One allowed-targets line: `owner/repo`, `owner/repo/workflow-file` or `owner/repo/workflow-file@ref`. */
 export interface TargetPattern {
   text: string
+  /** The repository, when the line names one without wildcards: one whose runs can be listed. */
+  repository?: { owner: string; repo: string }
   owner: RegExp
   repo: RegExp
   workflow?: RegExp
@@ -49,6 +51,7 @@ export function parseAllowedTargets(raw: string, ownRepository: string): TargetP
     const [, owner, repo, workflow, ref] = match
     return {
       text: line,
+      ...(owner.includes('*') || repo.includes('*') ? {} : { repository: { owner, repo } }),
       owner: part(owner, 'i'),
       repo: part(repo, 'i'),
       ...(workflow ? { workflow: part(workflow) } : {}),

@@ -1,8 +1,9 @@
 import type { Job, PollForJobsInput } from '@aws-sdk/client-codepipeline'
 import { CodePipelineError, type CodePipeline } from '../aws/codepipeline.ts'
 import { UserError } from '../errors.ts'
-import type { Sleep } from '../github/retry.ts'
+import type { Sleep } from '../sleep.ts'
 import type { ActionType, PollSettings } from './settings.ts'
+import type { StopGate } from './stop-gate.ts'
 
 export interface Clock {
   now: () => number
@@ -21,19 +22,24 @@ export function pollRequest(settings: Pick<PollSettings, 'actionType' | 'maxBatc
   } satisfies PollForJobsInput
 }
 
-/** Polls once, or until jobs arrive or wait-seconds are up; at least one poll always happens. */
+/**
+ * Polls once, or until jobs arrive, wait-seconds are up or the poller is stopped; at least one poll always
+ * happens. A stop ends the wait at once (the jobs of a poll already sent are then left queued by the worker).
+ */
 export async function pollForJobs(
   codepipeline: Pick<CodePipeline, 'pollForJobs'>,
   settings: Pick<PollSettings, 'actionType' | 'maxBatchSize' | 'queryParam' | 'waitSeconds' | 'aws'>,
-  clock: Clock
+  clock: Clock,
+  stop?: Pick<StopGate, 'stopped' | 'stoppedBy'>
 ): Promise<Job[]> {
   const input = pollRequest(settings)
   const deadline = clock.now() + settings.waitSeconds * 1000
   for (;;) {
     const jobs = await pollOnce(codepipeline, input, settings.aws.region)
     const left = deadline - clock.now()
-    if (jobs.length || left <= 0) return jobs
-    await clock.sleep(Math.min(POLL_INTERVAL_MS, left))
+    if (jobs.length || left <= 0 || stop?.stoppedBy) return jobs
+    await Promise.race([clock.sleep(Math.min(POLL_INTERVAL_MS, left)), stop?.stopped])
+    if (stop?.stoppedBy) return []
   }
 }
 

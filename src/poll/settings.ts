@@ -4,6 +4,7 @@ import type { RunContext } from '../github/context.ts'
 import { boolean, integer, matching, oneOf, required, type InputReader } from '../inputs.ts'
 import { codepipeline as limits, github as githubLimits } from '../limits.ts'
 import { parseAllowedTargets, type TargetPattern } from './allowed-targets.ts'
+import { parseReconcileSettings, type ReconcileSettings } from './reconcile-settings.ts'
 import { refNameProblem } from './ref-name.ts'
 
 export const MODES = ['dispatch', 'track'] as const
@@ -34,6 +35,8 @@ export interface PollSettings {
   allowedTargets: TargetPattern[]
   jobIdInput: string
   waitSeconds: number
+  /** Looking after the runs earlier polls started: their jobs, their stopped pipelines, their queues. */
+  reconcile: ReconcileSettings
   maxConcurrency: number
   dryRun: boolean
   githubToken: string
@@ -108,6 +111,7 @@ export function parsePollSettings(input: InputReader, env: NodeJS.ProcessEnv, ru
         'use a workflow input name: a letter or _ followed by letters, digits, - and _'
       ) ?? 'codepipeline-job-id',
     waitSeconds,
+    reconcile: parseReconcileSettings(input),
     maxConcurrency: integer(input, 'max-concurrency', githubLimits.concurrentRequests, 10) as number,
     dryRun: boolean(input, 'dry-run', false),
     githubToken,

@@ -1,12 +1,22 @@
 import { describePlace } from '../aws/pipeline-context.ts'
-import type { Handled, JobRecord } from './worker.ts'
 import { cell, code } from '../markdown.ts'
+import type { PollRun } from './poll-run.ts'
+import type { Handled, JobRecord } from './worker.ts'
 
 // What the user sees of a poll: one log line per job, the step's outputs and the job summary. Pure.
 
 /** The step's outputs; names are part of the action's contract (poll/action.yml). */
-export function pollOutputs(records: JobRecord[]): Record<string, string> {
-  const jobs = records.map(r => ({
+export function pollOutputs({ records, reconciled }: PollRun): Record<string, string> {
+  return {
+    jobs: JSON.stringify(records.map(entry)),
+    dispatched: String(count(records, 'dispatched')),
+    failed: String(count(records, 'failed', 'unreported')),
+    reconciled: JSON.stringify(reconciled.records.map(entry))
+  }
+}
+
+function entry(r: JobRecord) {
+  return {
     jobId: r.jobId,
     pipeline: r.pipeline.pipelineName ?? null,
     pipelineExecutionId: r.pipeline.pipelineExecutionId ?? null,
@@ -19,11 +29,6 @@ export function pollOutputs(records: JobRecord[]): Record<string, string> {
     runUrl: r.runUrl ?? null,
     result: r.result,
     detail: r.detail
-  }))
-  return {
-    jobs: JSON.stringify(jobs),
-    dispatched: String(count(records, 'dispatched')),
-    failed: String(count(records, 'failed', 'unreported'))
   }
 }
 
@@ -51,16 +56,28 @@ const HEADLINE: Record<Handled, string> = {
   failed: '❌ failed',
   skipped: '⏭️ skipped',
   'already-reported': '⚠️ already reported',
-  unreported: '🛑 left waiting'
+  unreported: '🛑 left waiting',
+  cancelled: '⏹️ run cancelled'
 }
 
-/** Markdown for the job summary page: the same facts as the log lines, as a table. */
-export function pollSummary(records: JobRecord[], actionType: string, dryRun: boolean): string {
+/** Markdown for the job summary page: the same facts as the log lines, as tables. */
+export function pollSummary({ records, reconciled }: PollRun, actionType: string, dryRun: boolean): string {
   if (dryRun) return `### 🔎 Dry run: nothing was polled for ${actionType}\n`
-  if (!records.length) return `### No CodePipeline jobs were waiting for ${actionType}\n`
-  const title =
-    `### CodePipeline jobs for ${actionType}: ${records.length} polled, ` +
-    `${count(records, 'dispatched')} dispatched, ${count(records, 'failed', 'unreported')} failed`
+  const polled = records.length
+    ? `### CodePipeline jobs for ${actionType}: ${records.length} polled, ` +
+      `${count(records, 'dispatched')} dispatched, ${count(records, 'failed', 'unreported')} failed\n\n${table(records)}`
+    : `### No CodePipeline jobs were waiting for ${actionType}\n`
+  if (!reconciled.repositories.length) return polled
+  const checked =
+    `Checked ${reconciled.runs} run(s) that name a job in ${reconciled.repositories.map(code).join(', ')} ` +
+    `with ${reconciled.githubCalls} GitHub call(s).`
+  const done = reconciled.records.length
+    ? `${checked}\n\n${table(reconciled.records)}`
+    : `${checked} None needed anything.\n`
+  return `${polled}\n### Runs started earlier\n\n${done}`
+}
+
+function table(records: JobRecord[]): string {
   const rows = records.map(r =>
     [
       code(r.jobId),
@@ -71,7 +88,7 @@ export function pollSummary(records: JobRecord[], actionType: string, dryRun: bo
       cell(r.detail)
     ].join(' | ')
   )
-  return `${title}\n\n| Job | Pipeline / stage / action | Workflow | Run | Result | Details |\n|---|---|---|---|---|---|\n${rows.map(r => `| ${r} |`).join('\n')}\n`
+  return `| Job | Pipeline / stage / action | Workflow | Run | Result | Details |\n|---|---|---|---|---|---|\n${rows.map(r => `| ${r} |`).join('\n')}\n`
 }
 
 function workflowAt(record: JobRecord): string {

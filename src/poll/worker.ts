@@ -10,11 +10,22 @@ import { followRun } from './follow-run.ts'
 import type { JobPlan, Target } from './job.ts'
 import { startProblem, untrackableProblem } from './problems.ts'
 import type { Mode } from './settings.ts'
+import type { StopGate } from './stop-gate.ts'
 import { startedResult } from './track.ts'
 
-/** What became of one job: `unreported` is the only one that fails the step (the job is left waiting). */
+/**
+ * What became of one job: `unreported` is the only one that fails the step (the job is left waiting);
+ * `cancelled` is a run stopped with its pipeline (reconciliation).
+ */
 export type Handled =
-  'dispatched' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'already-reported' | 'unreported'
+  | 'dispatched'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'already-reported'
+  | 'unreported'
+  | 'cancelled'
 
 /** One job's line in the logs, outputs and summary. Never holds job data beyond the pipeline's coordinates. */
 export interface JobRecord {
@@ -42,8 +53,8 @@ export interface WorkerDeps {
   /** After this time (ms since the epoch), no new job is acknowledged: the role session is about to end. */
   acknowledgeUntil?: number
   now?: () => number
-  /** Jobs acknowledged and not yet answered or handed to their workflow: what a stop signal must answer. */
-  held?: Map<string, JobPlan>
+  /** Decides, once the poller is told to stop, which jobs its workers may still start or answer. */
+  gate: StopGate
 }
 
 /** Acknowledge, then start or follow the workflow, then tell CodePipeline. Never throws: the batch goes on. */
@@ -55,16 +66,23 @@ export async function handleJob(plan: JobPlan, deps: WorkerDeps): Promise<JobRec
     // Left queued, not acknowledged: the next poll (with a fresh session) takes it.
     return { ...record, detail: 'left for the next poll: the role session ends too soon to take it' }
   }
+  if (!deps.gate.mayAcknowledge()) {
+    return {
+      ...record,
+      detail: `left queued for the next poll: the poller was stopped (${deps.gate.stoppedBy})`
+    }
+  }
   const taken = await acknowledge(plan, deps.codepipeline)
   if (taken) return { ...record, ...taken }
-  deps.held?.set(jobId, plan)
+  if (!(await deps.gate.hold(plan))) return stopped(record, deps.gate)
   try {
     return await answer(plan, record, deps)
   } finally {
-    deps.held?.delete(jobId)
+    deps.gate.finished(jobId)
   }
 }
 
+/** The job is ours: start or follow its workflow, then tell CodePipeline what came of it. */
 async function answer(plan: JobPlan, record: JobRecord, deps: WorkerDeps): Promise<JobRecord> {
   let decision: Decision
   try {
@@ -76,7 +94,26 @@ async function answer(plan: JobPlan, record: JobRecord, deps: WorkerDeps): Promi
       plan
     )
   }
-  return deliver(record, decision, deps.codepipeline)
+  // Anything goes out only while the job is the worker's: after a stop, the gate has already failed it.
+  if (!deps.gate.commit(plan.jobId)) return stopped(record, deps.gate)
+  const delivered = deliver(record, decision, deps.codepipeline)
+  // A dispatch cut short by the stop (it was waiting out a rate limit) fails its job here, after the stop.
+  if (deps.gate.stoppedBy && decision.result?.kind === 'failure') {
+    deps.gate.failedAfterStop(
+      plan.jobId,
+      delivered.then(r => r.result !== 'unreported')
+    )
+  }
+  return delivered
+}
+
+/** A job the stop took from its worker: the gate sent its failure; the record says whether it landed. */
+async function stopped(record: JobRecord, gate: StopGate): Promise<JobRecord> {
+  const landed = await gate.failureOf(record.jobId)
+  const before = `the poller was stopped (${gate.stoppedBy}) before starting it`
+  return landed
+    ? { ...record, result: 'failed', detail: `${before}: failed as SystemUnavailable` }
+    : { ...record, result: 'unreported', detail: `${before}, and its failure could not be sent` }
 }
 
 /** Undefined when this worker now owns the job; otherwise why it leaves the job alone. */
@@ -134,9 +171,11 @@ async function start(plan: JobPlan, target: Target, record: JobRecord, deps: Wor
   if (!isAllowed(deps.allowedTargets, { ...target, ref })) {
     return failedWith({ type: 'ConfigurationError', message: notAllowed({ ...target, ref }) }, plan)
   }
+  // The last moment a stop can still keep this workflow from starting (the worker then returns at once).
+  if (!deps.gate.commit(plan.jobId)) return { handled: 'failed' }
   let run
   try {
-    run = await dispatchWorkflow(github, { ...target, ref })
+    run = await dispatchWorkflow(github, { ...target, ref }, deps.gate.abortSignal)
   } catch (error) {
     return failedWith(startProblem(error, 'dispatch', { ...target, ref }, deps.jobIdInput), plan)
   }

@@ -10,7 +10,9 @@ import type { RunContext } from '../github/context.ts'
 import type { Outcome } from '../outcome.ts'
 import { neutralize } from '../text.ts'
 import { describeArtifacts, moveArtifacts } from './artifacts.ts'
+import { lookUpFate } from './job-fate.ts'
 import { checkOwnership } from './ownership.ts'
+import { refusal } from './refused.ts'
 import { buildRequest, withDigestVariables, type ReportRequest } from './request.ts'
 import type { ReportSettings } from './settings.ts'
 import { reportOutputs, reportSummary, type ReportRecord } from './summary.ts'
@@ -67,16 +69,17 @@ export async function deliver(
       try {
         record.requestId = await codepipeline.putJobResult(record.request)
       } catch (error) {
-        if (!(error instanceof CodePipelineError && error.code === 'InvalidJobStateException')) {
-          throw undelivered(settings.jobId, record.request, error)
-        }
-        record.result = 'already-reported'
-        preempted = alreadyAnswered(error, settings.jobId, record.request, run.runAttempt)
+        if (!isRefusal(error)) throw undelivered(settings.jobId, record.request, error)
+        const fate = await lookUpFate(codepipeline, job.data, externalIdOf(record.request))
+        const refused = refusal(error, fate, settings.jobId, record.request, run.runAttempt, job.pipeline)
+        record.result = refused.result
+        if (refused.warning) core.warning(neutralize(refused.warning))
+        preempted = refused.error
       }
     } finally {
       if (!known?.codepipeline) codepipeline.destroy()
     }
-    if (record.result !== 'already-reported') core.info(neutralize(describe(record)))
+    if (record.result === 'succeeded' || record.result === 'failed') core.info(neutralize(describe(record)))
   }
   for (const [name, value] of Object.entries(reportOutputs(record))) core.setOutput(name, value)
   await appendSummary(reportSummary(record))
@@ -122,36 +125,20 @@ export async function verifiedJob(
   return { pipeline: pipelineContext(data), data }
 }
 
-/**
- * The job already had a result. Our own earlier attempt, a re-run or a timeout only warn; but a first attempt
- * whose failure finds a result it did not send means someone else answered this job: that fails the step.
- */
-function alreadyAnswered(
-  error: CodePipelineError,
-  jobId: string,
-  request: ReportRequest,
-  runAttempt: number
-): Error | undefined {
-  if (error.unanswered) {
-    core.warning(
-      `CodePipeline job ${jobId} already has a result: most likely this ${request.kind} itself, delivered by an ` +
-        'earlier attempt whose answer was lost.'
-    )
-    return undefined
-  }
-  if (request.kind === 'failure' && runAttempt === 1) {
-    return new UserError(
-      `Another party answered CodePipeline job ${jobId} first (or CodePipeline timed it out): this run's failure ` +
-        'was not recorded, and the pipeline may have gone on with a result this workflow did not send. Check who ' +
-        "else can report on this job: the reporter role's trust policy, and every step of this job if it has " +
-        '`id-token: write`.'
-    )
-  }
-  core.warning(
-    `CodePipeline job ${jobId} already has a result (a re-run, or the job timed out); this ${request.kind} was ` +
-      'not recorded.'
+/** The job already has a result, or is gone (an abandoned job may be): CodePipeline will take nothing more. */
+function isRefusal(error: unknown): error is CodePipelineError {
+  return (
+    error instanceof CodePipelineError &&
+    (error.code === 'InvalidJobStateException' || error.code === 'JobNotFoundException')
   )
-  return undefined
+}
+
+function externalIdOf(request: ReportRequest): string {
+  const input = request.input as {
+    executionDetails?: { externalExecutionId?: string }
+    failureDetails?: { externalExecutionId?: string }
+  }
+  return input.executionDetails?.externalExecutionId ?? input.failureDetails?.externalExecutionId ?? ''
 }
 
 const REPORT_AGAIN = 're-run this workflow job to report again'

@@ -3,7 +3,7 @@ import { connectGitHub, GitHubError, type GitHubClient } from '../github/client.
 import { listAttemptJobs, type RunJob } from '../github/runs.ts'
 import { errorMessage } from '../errors.ts'
 import { findCurrentJob, notJudged, type Outcome } from '../outcome.ts'
-import { sleep as defaultSleep, type Sleep } from '../github/retry.ts'
+import { sleep as defaultSleep, type Sleep } from '../sleep.ts'
 import * as core from '@actions/core'
 import type { ReportSettings } from './settings.ts'
 

@@ -2,10 +2,11 @@ import * as core from '@actions/core'
 import { ArtifactError } from '../artifacts/artifact-error.ts'
 import { CodePipelineError, connectCodePipeline, type CodePipeline } from '../aws/codepipeline.ts'
 import { describePlace } from '../aws/pipeline-context.ts'
-import { DeliveryError, errorMessage, ForeignJobError } from '../errors.ts'
+import { DeliveryError, errorMessage, ForeignJobError, PipelineGaveUpError } from '../errors.ts'
 import { runContext, type RunContext } from '../github/context.ts'
 import { actionInput } from '../inputs.ts'
 import { prepareArtifacts } from './artifacts.ts'
+import { lookUpFate, when } from './job-fate.ts'
 import { deliver, reportedProblem, verifiedJob, type VerifiedJob } from './deliver.ts'
 import { isPermissionProblem, judgeRun, notFound, readJobs, readSettled } from './judge.ts'
 import {
@@ -94,6 +95,7 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
   try {
     codepipeline = await connectCodePipeline(settings.aws)
     job = await verifiedJob(codepipeline, settings, run)
+    await refuseAbandoned(codepipeline, job, settings.jobId)
     problem = (await gitHubReadProblem(settings, run)) ?? (await prepareArtifacts(settings, job.data))
     if (problem) record = await deliver(settings, run, problem, { codepipeline, job })
   } catch (error) {
@@ -109,6 +111,18 @@ async function checkSetUp(settings: ReportSettings, run: RunContext) {
     neutralize(
       `Set-up checked for CodePipeline job ${settings.jobId}${place ? ` (${place})` : ''}; the result is reported when this job ends.`
     )
+  )
+}
+
+/** A job whose pipeline execution was already stopped is not worth building: the step ends before the build. */
+async function refuseAbandoned(codepipeline: CodePipeline, job: VerifiedJob, jobId: string): Promise<void> {
+  const fate = await lookUpFate(codepipeline, job.data, '')
+  if (fate.kind !== 'abandoned') return
+  const place = describePlace(job.pipeline)
+  throw new PipelineGaveUpError(
+    `CodePipeline job ${jobId}${place ? ` (${place})` : ''} was abandoned${when(fate.at)}: its pipeline execution ` +
+      `${job.pipeline.pipelineExecutionId ?? ''} was stopped, so there is nothing to build or report. This job ` +
+      'stops here.'
   )
 }
 
@@ -131,7 +145,12 @@ async function gitHubReadProblem(settings: ReportSettings, run: RunContext): Pro
 
 /** Unless the job does not exist or the error already says so, say that the job is left waiting. */
 function waitingIfUnreported(error: unknown, jobId: string): unknown {
-  if (error instanceof DeliveryError || error instanceof ForeignJobError) return error
+  if (
+    error instanceof DeliveryError ||
+    error instanceof ForeignJobError ||
+    error instanceof PipelineGaveUpError
+  )
+    return error
   if (error instanceof CodePipelineError && error.code === 'JobNotFoundException') return error
   return DeliveryError.leftWaiting(errorMessage(error), jobId, 'fix the set-up and re-run this job', {
     cause: error

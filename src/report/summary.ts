@@ -4,7 +4,8 @@ import type { ReportRequest } from './request.ts'
 import { formatBytes } from '../bytes.ts'
 import { cell, code } from '../markdown.ts'
 
-export type ReportResult = 'succeeded' | 'failed' | 'already-reported' | 'dry-run'
+/** `abandoned`, `timed-out`: the pipeline gave up on the job before this run reported (nothing was recorded). */
+export type ReportResult = 'succeeded' | 'failed' | 'already-reported' | 'abandoned' | 'timed-out' | 'dry-run'
 
 export interface ReportRecord {
   jobId: string
@@ -37,6 +38,8 @@ const HEADLINE: Record<ReportResult, string> = {
   succeeded: '✅ Reported success to CodePipeline',
   failed: '❌ Reported failure to CodePipeline',
   'already-reported': '⚠️ CodePipeline job already had a result; nothing was changed',
+  abandoned: '🛑 The pipeline execution was stopped: nothing was reported',
+  'timed-out': '⏱️ CodePipeline timed the job out: nothing was reported',
   'dry-run': '🔎 Dry run: nothing was sent to CodePipeline'
 }
 
@@ -44,6 +47,8 @@ const HEADLINE: Record<ReportResult, string> = {
 export function reportSummary(record: ReportRecord): string {
   const { request, pipeline } = record
   const link = consoleUrl(record.region, pipeline)
+  const recorded = record.result === 'succeeded' || record.result === 'failed' || record.result === 'dry-run'
+  const sent = recorded ? 'Reported' : 'Sent, not recorded'
   const rows: [string, string][] = [
     ['Job ID', code(record.jobId)],
     [
@@ -54,10 +59,7 @@ export function reportSummary(record: ReportRecord): string {
     ['Action', cell(pipeline.actionName ?? '—')]
   ]
   if (request.kind === 'success') {
-    rows.push(
-      ['Reported', 'PutJobSuccessResult'],
-      ['Summary', cell(request.input.executionDetails?.summary ?? '')]
-    )
+    rows.push([sent, 'PutJobSuccessResult'], ['Summary', cell(request.input.executionDetails?.summary ?? '')])
     if (request.input.continuationToken) rows.push(['Continuation token', 'sent (the action keeps running)'])
     const names = Object.keys(request.input.outputVariables ?? {})
     if (names.length) rows.push(['Output variables', names.map(code).join(', ')])
@@ -70,10 +72,7 @@ export function reportSummary(record: ReportRecord): string {
     }
   } else {
     const details = request.input.failureDetails
-    rows.push(
-      ['Reported', `PutJobFailureResult (${details?.type})`],
-      ['Message', cell(details?.message ?? '')]
-    )
+    rows.push([sent, `PutJobFailureResult (${details?.type})`], ['Message', cell(details?.message ?? '')])
   }
   if (record.requestId) rows.push(['AWS request ID', code(record.requestId)])
   const table = rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')
