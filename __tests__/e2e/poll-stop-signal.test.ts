@@ -112,12 +112,6 @@ test('SIGTERM while a dispatch waits out a rate limit: it is not tried again, an
       }
     }
   )
-  console.log(
-    result.stdout,
-    result.stderr,
-    result.timedOut,
-    emu.requests.map(r => r.operation)
-  )
   await settle()
   expect(emu.requests.filter(r => r.operation === DISPATCH_ROUTE)).toHaveLength(1)
   expect(outcomes(job)).toEqual({ dispatches: 0, results: ['SystemUnavailable'] })
