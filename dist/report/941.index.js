@@ -19,8 +19,8 @@ var promises_ = __webpack_require__(1455);
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/aws/artifact-store.ts + 2 modules
-var artifact_store = __webpack_require__(8955);
+// EXTERNAL MODULE: ./src/aws/artifact-store.ts + 1 modules
+var artifact_store = __webpack_require__(1685);
 // EXTERNAL MODULE: ./src/bytes.ts
 var bytes = __webpack_require__(6136);
 // EXTERNAL MODULE: ./src/text.ts
@@ -340,28 +340,14 @@ const LOCAL = new Set([
 
 /***/ }),
 
-/***/ 8955:
+/***/ 220:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  rf: () => (/* binding */ COPY_MAX_BYTES),
-  cr: () => (/* binding */ connectArtifactStore),
-  hD: () => (/* binding */ locationOf)
-});
-
-// UNUSED EXPORTS: ArtifactStore, DIGEST_METADATA
-
-// EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
-var artifact_error = __webpack_require__(7102);
-// EXTERNAL MODULE: ./src/aws/clients.ts
-var clients = __webpack_require__(201);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __webpack_require__(5919);
-;// CONCATENATED MODULE: ./src/artifacts/sha256.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ Sha256)
+/* harmony export */ });
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
 
 // An artifact's SHA-256, computed on another core. Node hashes synchronously on the thread that calls update(),
 // and SHA-256 costs this machine's cores about 3.5 ns a byte (0.9 s for 256 MiB, as long as the transfer
@@ -400,7 +386,7 @@ parentPort.on('message', message => {
 })
 `;
 class Sha256 {
-    worker = new external_node_worker_threads_.Worker(WORKER, { eval: true });
+    worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(WORKER, { eval: true });
     batch = [];
     batched = 0;
     behind = 0;
@@ -417,6 +403,8 @@ class Sha256 {
         });
         this.worker.on('error', error => this.fail(error));
         this.worker.on('exit', () => this.fail(new Error('the SHA-256 worker stopped before it was done')));
+        // A transfer that fails never asks for its digest: the worker must not keep the step's process alive then.
+        this.worker.unref();
     }
     /** Hashes `chunk` next; when the worker is far behind, resolves once it has caught up. */
     async update(chunk) {
@@ -442,16 +430,13 @@ class Sha256 {
                 if (this.failure)
                     return reject(this.failure);
                 this.result = { resolve, reject };
+                this.worker.ref();
                 this.worker.postMessage({});
             });
         }
         finally {
             await this.worker.terminate();
         }
-    }
-    /** Stops the worker without a digest (the transfer failed). */
-    async abandon() {
-        await this.worker.terminate();
     }
     flush() {
         if (!this.batched)
@@ -473,6 +458,30 @@ class Sha256 {
     }
 }
 
+
+/***/ }),
+
+/***/ 1685:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  rf: () => (/* binding */ COPY_MAX_BYTES),
+  cr: () => (/* binding */ connectArtifactStore),
+  hD: () => (/* binding */ locationOf)
+});
+
+// UNUSED EXPORTS: ArtifactStore, DIGEST_METADATA
+
+// EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
+var artifact_error = __webpack_require__(7102);
+// EXTERNAL MODULE: ./src/aws/clients.ts
+var clients = __webpack_require__(201);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: ./src/artifacts/sha256.ts
+var sha256 = __webpack_require__(220);
 ;// CONCATENATED MODULE: ./src/aws/ranged-download.ts
 
 
@@ -490,7 +499,7 @@ const RANGES_AHEAD = 4;
  */
 async function downloadInRanges(get, file) {
     const out = await (0,promises_.open)(file, 'w');
-    const digest = new Sha256();
+    const digest = new sha256/* Sha256 */.I();
     try {
         const first = await get(0, RANGE_BYTES - 1);
         const size = first ? totalSize(first) : 0;
@@ -513,10 +522,6 @@ async function downloadInRanges(get, file) {
             digest.updateFromFile(file, range.start, range.end + 1);
         }
         return { bytes: size, sha256: await digest.digest(), metadata: first?.Metadata ?? {} };
-    }
-    catch (error) {
-        await digest.abandon();
-        throw error;
     }
     finally {
         await out.close();

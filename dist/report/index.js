@@ -30027,7 +30027,11 @@ function reportOutputs(record) {
         'pipeline-execution-id': record.pipeline.pipelineExecutionId ?? '',
         'stage-name': record.pipeline.stageName ?? '',
         'action-name': record.pipeline.actionName ?? '',
-        'output-artifact-digests': JSON.stringify(Object.fromEntries((record.artifacts ?? []).map(artifact => [artifact.name, artifact.sha256])))
+        ...(record.artifacts?.length
+            ? {
+                'output-artifact-digests': JSON.stringify(Object.fromEntries(record.artifacts.map(artifact => [artifact.name, artifact.sha256])))
+            }
+            : {})
     };
 }
 const HEADLINE = {

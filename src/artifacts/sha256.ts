@@ -56,6 +56,8 @@ export class Sha256 {
     })
     this.worker.on('error', error => this.fail(error))
     this.worker.on('exit', () => this.fail(new Error('the SHA-256 worker stopped before it was done')))
+    // A transfer that fails never asks for its digest: the worker must not keep the step's process alive then.
+    this.worker.unref()
   }
 
   /** Hashes `chunk` next; when the worker is far behind, resolves once it has caught up. */
@@ -80,16 +82,12 @@ export class Sha256 {
       return await new Promise<string>((resolve, reject) => {
         if (this.failure) return reject(this.failure)
         this.result = { resolve, reject }
+        this.worker.ref()
         this.worker.postMessage({})
       })
     } finally {
       await this.worker.terminate()
     }
-  }
-
-  /** Stops the worker without a digest (the transfer failed). */
-  async abandon(): Promise<void> {
-    await this.worker.terminate()
   }
 
   private flush(): void {

@@ -69,7 +69,7 @@ export async function uploadOutputArtifacts(
           })
         )
       }
-      const { bytes, sha256 } = zip.made()
+      const { bytes, sha256 } = await zip.made()
       const { entries, stored: kept, deflated } = zip.stats
       core.info(
         neutralize(

@@ -61,9 +61,6 @@ export async function downloadInRanges(get: GetRange, file: string): Promise<Ran
       digest.updateFromFile(file, range.start, range.end + 1)
     }
     return { bytes: size, sha256: await digest.digest(), metadata: first?.Metadata ?? {} }
-  } catch (error) {
-    await digest.abandon()
-    throw error
   } finally {
     await out.close()
   }

@@ -28,9 +28,13 @@ export function reportOutputs(record: ReportRecord): Record<string, string> {
     'pipeline-execution-id': record.pipeline.pipelineExecutionId ?? '',
     'stage-name': record.pipeline.stageName ?? '',
     'action-name': record.pipeline.actionName ?? '',
-    'output-artifact-digests': JSON.stringify(
-      Object.fromEntries((record.artifacts ?? []).map(artifact => [artifact.name, artifact.sha256]))
-    )
+    ...(record.artifacts?.length
+      ? {
+          'output-artifact-digests': JSON.stringify(
+            Object.fromEntries(record.artifacts.map(artifact => [artifact.name, artifact.sha256]))
+          )
+        }
+      : {})
   }
 }
 
