@@ -39,7 +39,10 @@ export interface ArtifactsBench {
   levels: DeflateLevel[]
 }
 
-export async function artifactsBench(runs = 3, data = DATA_SET): Promise<ArtifactsBench> {
+export async function artifactsBench(
+  runs = Number(process.env.BENCH_RUNS ?? 3),
+  data = DATA_SET
+): Promise<ArtifactsBench> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-artifacts-'))
   const emu = await startEmulator()
   try {

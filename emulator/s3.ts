@@ -648,7 +648,13 @@ export class S3 {
     this.authorizeAction(record, caller, ACTIONS[op], bucket, key)
   }
 
-  private authorizeAction(record: S3Request, caller: Caller, action: string, bucket: string, key: string): void {
+  private authorizeAction(
+    record: S3Request,
+    caller: Caller,
+    action: string,
+    bucket: string,
+    key: string
+  ): void {
     const write = WRITES.includes(action)
     const allowed = caller.jobs.some(j =>
       [...(write ? [] : j.data.inputArtifacts), ...j.data.outputArtifacts].some(
@@ -1044,23 +1050,34 @@ export class S3 {
     key: string
   ): Promise<Reply> {
     const raw = header(req, 'x-amz-copy-source') ?? ''
-    if (raw.includes('?')) throw new S3Error(501, 'NotImplemented', 'The emulator copies the latest version only.')
+    if (raw.includes('?'))
+      throw new S3Error(501, 'NotImplemented', 'The emulator copies the latest version only.')
     const [sourceBucket, ...rest] = decodePath(raw.replace(/^\//, '')).split('/')
     const sourceKey = rest.join('/')
     if (!sourceBucket || !sourceKey) {
-      throw new S3Error(400, 'InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', {
-        ArgumentName: 'x-amz-copy-source',
-        ArgumentValue: raw
-      })
+      throw new S3Error(
+        400,
+        'InvalidArgument',
+        'Copy Source must mention the source bucket and key: sourcebucket/sourcekey',
+        {
+          ArgumentName: 'x-amz-copy-source',
+          ArgumentValue: raw
+        }
+      )
     }
     this.authorizeAction(record, caller, 's3:GetObject', sourceBucket, sourceKey)
     const source = this.object(sourceBucket, sourceKey)
     if (!source) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: sourceKey })
     const ifMatch = header(req, 'x-amz-copy-source-if-match')
     if (ifMatch !== undefined && quoteEtag(ifMatch) !== source.etag) {
-      throw new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
-        Condition: 'x-amz-copy-source-If-Match'
-      })
+      throw new S3Error(
+        412,
+        'PreconditionFailed',
+        'At least one of the pre-conditions you specified did not hold',
+        {
+          Condition: 'x-amz-copy-source-If-Match'
+        }
+      )
     }
     const directive = (header(req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase()
     if (directive !== 'COPY' && directive !== 'REPLACE') {
@@ -1138,9 +1155,14 @@ export class S3 {
     if (!obj) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.')
     const ifMatch = header(req, 'if-match')
     if (ifMatch !== undefined && quoteEtag(ifMatch) !== obj.etag) {
-      throw new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
-        Condition: 'If-Match'
-      })
+      throw new S3Error(
+        412,
+        'PreconditionFailed',
+        'At least one of the pre-conditions you specified did not hold',
+        {
+          Condition: 'If-Match'
+        }
+      )
     }
     const headers: Record<string, string> = {
       'content-type': obj.contentType,

@@ -61,7 +61,9 @@ test('job mode: the main step extracts the input artifact, a later step builds f
     'input-artifacts-path': join(ws.dir, 'source'),
     'input-artifact-digests': JSON.stringify({ SourceArtifact: sourceDigest })
   })
-  expect(main.stdout).toContain(`Downloaded input artifact "SourceArtifact": ${source?.size} bytes, SHA-256 ${sourceDigest}`)
+  expect(main.stdout).toContain(
+    `Downloaded input artifact "SourceArtifact": ${source?.size} bytes, SHA-256 ${sourceDigest}`
+  )
   expect(main.stdout).toContain(
     `Extracted input artifact "SourceArtifact" into ${join(ws.dir, 'source')}: 2 files`
   )

@@ -73,7 +73,9 @@ test('one output artifact from a bare path: its files at the ZIP root, SSE-KMS, 
       `\`s3://${location.bucketName}/${location.objectKey}\`, SHA-256 \`${sha256}\` (also its x-amz-meta-sha256) |`
   )
   expect(step.outputs['output-artifact-digests']).toBe(JSON.stringify({ BuildOutput: sha256 }))
-  expect(resultOf(emu, job.id).request).toMatchObject({ outputVariables: { ARTIFACT_BuildOutput_SHA256: sha256 } })
+  expect(resultOf(emu, job.id).request).toMatchObject({
+    outputVariables: { ARTIFACT_BuildOutput_SHA256: sha256 }
+  })
   expect(step.stdout).toContain(
     `Uploading output artifact "BuildOutput" from build-output to s3://${location.bucketName}/`
   )

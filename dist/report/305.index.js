@@ -98,127 +98,6 @@ const LOCAL = new Set([
 
 /***/ }),
 
-/***/ 220:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ Sha256)
-/* harmony export */ });
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-
-// An artifact's SHA-256, computed on another core. Node hashes synchronously on the thread that calls update(),
-// and SHA-256 costs this machine's cores about 3.5 ns a byte (0.9 s for 256 MiB, as long as the transfer
-// itself): on the main thread it would hold up the sockets and the disk. A worker thread hashes behind them.
-/** Bytes handed over in one message: fewer, larger messages cost less than one per 64 KiB read. */
-const BATCH_BYTES = 1024 * 1024;
-/** Bytes handed over and not yet hashed before update() makes its caller wait: bounds the memory it holds. */
-const BEHIND_BYTES = 8 * 1024 * 1024;
-// CommonJS, evaluated: a worker that ncc need not bundle as a file of its own.
-const WORKER = `
-const { parentPort } = require('node:worker_threads')
-const { createHash } = require('node:crypto')
-const { openSync, readSync, closeSync } = require('node:fs')
-const hash = createHash('sha256')
-const buffer = Buffer.allocUnsafe(1024 * 1024)
-parentPort.on('message', message => {
-  if (message.chunks) {
-    for (const chunk of message.chunks) hash.update(chunk)
-  } else if (message.file) {
-    const fd = openSync(message.file, 'r')
-    try {
-      for (let at = message.start; at < message.end; ) {
-        const read = readSync(fd, buffer, 0, Math.min(buffer.length, message.end - at), at)
-        if (!read) throw new Error('the file ends at ' + at + ', before ' + message.end)
-        hash.update(buffer.subarray(0, read))
-        at += read
-      }
-    } finally {
-      closeSync(fd)
-    }
-  } else {
-    parentPort.postMessage({ digest: hash.digest('hex') })
-    return
-  }
-  parentPort.postMessage({ hashed: message.bytes })
-})
-`;
-class Sha256 {
-    worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(WORKER, { eval: true });
-    batch = [];
-    batched = 0;
-    behind = 0;
-    waiting;
-    failure;
-    result;
-    constructor() {
-        this.worker.on('message', (message) => {
-            if (message.digest !== undefined)
-                return this.result?.resolve(message.digest);
-            this.behind -= message.hashed ?? 0;
-            if (this.behind <= BEHIND_BYTES)
-                this.release();
-        });
-        this.worker.on('error', error => this.fail(error));
-        this.worker.on('exit', () => this.fail(new Error('the SHA-256 worker stopped before it was done')));
-        // A transfer that fails never asks for its digest: the worker must not keep the step's process alive then.
-        this.worker.unref();
-    }
-    /** Hashes `chunk` next; when the worker is far behind, resolves once it has caught up. */
-    async update(chunk) {
-        this.batch.push(chunk);
-        this.batched += chunk.length;
-        if (this.batched >= BATCH_BYTES)
-            this.flush();
-        if (this.behind > BEHIND_BYTES)
-            await new Promise(resolve => (this.waiting = resolve));
-        if (this.failure)
-            throw this.failure;
-    }
-    /** Hashes bytes [start, end) of a file next, read by the worker itself: nothing crosses between threads. */
-    updateFromFile(file, start, end) {
-        this.flush();
-        this.worker.postMessage({ file, start, end, bytes: 0 });
-    }
-    /** The digest of everything given, lowercase hex; the worker ends with it. */
-    async digest() {
-        this.flush();
-        try {
-            return await new Promise((resolve, reject) => {
-                if (this.failure)
-                    return reject(this.failure);
-                this.result = { resolve, reject };
-                this.worker.ref();
-                this.worker.postMessage({});
-            });
-        }
-        finally {
-            await this.worker.terminate();
-        }
-    }
-    flush() {
-        if (!this.batched)
-            return;
-        this.worker.postMessage({ chunks: this.batch, bytes: this.batched });
-        this.behind += this.batched;
-        this.batch = [];
-        this.batched = 0;
-    }
-    release() {
-        const waiting = this.waiting;
-        this.waiting = undefined;
-        waiting?.();
-    }
-    fail(error) {
-        this.failure ??= error;
-        this.result?.reject(this.failure);
-        this.release();
-    }
-}
-
-
-/***/ }),
-
 /***/ 8305:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -242,6 +121,8 @@ var src_text = __webpack_require__(8992);
 var artifact_error = __webpack_require__(7102);
 // EXTERNAL MODULE: ./src/artifacts/s3-errors.ts
 var s3_errors = __webpack_require__(7765);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:stream"
@@ -254,8 +135,6 @@ var external_node_util_ = __webpack_require__(7975);
 var external_node_zlib_ = __webpack_require__(8522);
 // EXTERNAL MODULE: ./src/artifacts/compression.ts
 var compression = __webpack_require__(149);
-// EXTERNAL MODULE: ./src/artifacts/sha256.ts
-var sha256 = __webpack_require__(220);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./src/artifacts/zip-entries.ts
@@ -350,20 +229,19 @@ const AHEAD = Math.max(2, Math.min(8, (0,external_node_os_.availableParallelism)
 /** The ZIP of a directory's contents, or of one file, deflated at `level` where it shrinks (0: all stored). */
 function zipStream(artifact, path, kind, level) {
     const stats = { entries: 0, stored: 0, deflated: 0 };
-    const digest = new sha256/* Sha256 */.I();
+    const digest = (0,external_node_crypto_.createHash)('sha256');
     let bytes = 0;
     let failure;
     const fail = (error) => {
         failure ??= error instanceof artifact_error/* ArtifactError */.nE ? error : unreadable(artifact, path, error);
         return failure;
     };
-    // Hashed here, as each piece is made, rather than by a stream in between: a layer less for every chunk. The
-    // hashing itself is on another core (sha256.ts), a few MiB behind.
+    // Hashed here, as each piece is made, rather than by a stream in between: a layer less for every chunk.
     async function* zip() {
         try {
             const sources = await zipSources(artifact, path, kind);
             for await (const chunk of zipBytes(artifact, path, sources, level, stats)) {
-                await digest.update(chunk);
+                digest.update(chunk);
                 bytes += chunk.length;
                 yield chunk;
             }
@@ -376,7 +254,7 @@ function zipStream(artifact, path, kind, level) {
         stream: external_node_stream_.Readable.from(zip(), { objectMode: false }),
         failed: () => failure,
         stats,
-        made: async () => ({ bytes, sha256: await digest.digest() })
+        made: () => ({ bytes, sha256: digest.digest('hex') })
     };
 }
 async function* zipBytes(artifact, root, sources, level, stats) {
@@ -438,7 +316,11 @@ async function prepare(source, level) {
     const base = { mtime: source.mtime, mode: source.mode, name: source.name, zip64: false };
     const none = () => undefined;
     if (!source.path) {
-        return { source, header: { ...base, method: zip_format/* STORED */.SD, known: { crc: 0, size: 0, compressedSize: 0 } }, close: none };
+        return {
+            source,
+            header: { ...base, method: zip_format/* STORED */.SD, known: { crc: 0, size: 0, compressedSize: 0 } },
+            close: none
+        };
     }
     const path = source.path;
     if (source.size <= WHOLE_BYTES) {
@@ -582,12 +464,20 @@ async function uploadOutputArtifacts(settings, data, outputs, level) {
                         kmsKeyId: data.encryptionKey?.id
                     }));
             }
-            const { bytes, sha256 } = await zip.made();
+            const { bytes, sha256 } = zip.made();
             const { entries, stored: kept, deflated } = zip.stats;
             core/* info */.pq((0,src_text/* neutralize */.YI)(`Uploaded output artifact "${name}": ${(0,src_bytes/* formatBytes */.z)(bytes)} ZIP of ${entries} entries (${deflated} ` +
                 `files deflated, ${kept} stored), SHA-256 ${sha256}`));
             const inMetadata = await recordDigest(store, target, etag, { name, bytes, sha256 }, settings.region, data);
-            stored.push({ name, path: path.given, ...target, bytes, sha256, digestInMetadata: inMetadata, zip: zip.stats });
+            stored.push({
+                name,
+                path: path.given,
+                ...target,
+                bytes,
+                sha256,
+                digestInMetadata: inMetadata,
+                zip: zip.stats
+            });
         }
         return stored;
     }
@@ -663,28 +553,28 @@ __webpack_require__.d(__webpack_exports__, {
 var artifact_error = __webpack_require__(7102);
 // EXTERNAL MODULE: ./src/aws/clients.ts
 var clients = __webpack_require__(201);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./src/artifacts/sha256.ts
-var sha256 = __webpack_require__(220);
 ;// CONCATENATED MODULE: ./src/aws/ranged-download.ts
 
 
 // An object downloaded into a file in ranges (S3's Range header), several at once, each written at its place as
 // it streams in: memory holds what is in flight on the sockets, whatever the object's size. The SHA-256 follows
-// in order on another core (sha256.ts), which reads each range back from the file (the page cache has it) while
-// the next ones still come.
+// in order, reading each range back from the file (the page cache has it) while the next ones still come. (On a
+// worker thread the hashing cost more memory, an isolate's worth, for no time the bench could measure.)
 /** 8 MiB ranges, as the AWS CLI's parts; four at once keep several connections busy. */
 const RANGE_BYTES = 8 * 1024 * 1024;
 const RANGES_AHEAD = 4;
+const HASH_CHUNK = 1024 * 1024;
 /**
  * Downloads through `get` into `file`. The first range tells the object's size and ETag; every later range asks
  * for that ETag, so an object replaced meanwhile fails (412) instead of mixing two versions. `get` answers
  * undefined for an empty object (S3's 416 to a range of nothing).
  */
 async function downloadInRanges(get, file) {
-    const out = await (0,promises_.open)(file, 'w');
-    const digest = new sha256/* Sha256 */.I();
+    const out = await (0,promises_.open)(file, 'w+');
     try {
         const first = await get(0, RANGE_BYTES - 1);
         const size = first ? totalSize(first) : 0;
@@ -693,6 +583,8 @@ async function downloadInRanges(get, file) {
         const ranges = [];
         for (let start = 0; start < size; start += step)
             ranges.push({ start, end: Math.min(size, start + step) - 1 });
+        const digest = (0,external_node_crypto_.createHash)('sha256');
+        const buffer = Buffer.allocUnsafe(HASH_CHUNK);
         const writes = [];
         const begin = (range) => {
             const answer = writes.length === 0 ? Promise.resolve(first) : get(range.start, range.end, first?.ETag);
@@ -704,9 +596,9 @@ async function downloadInRanges(get, file) {
             while (writes.length < Math.min(ranges.length, index + RANGES_AHEAD))
                 begin(ranges[writes.length]);
             await writes[index];
-            digest.updateFromFile(file, range.start, range.end + 1);
+            await hashRange(out, range, digest, buffer);
         }
-        return { bytes: size, sha256: await digest.digest(), metadata: first?.Metadata ?? {} };
+        return { bytes: size, sha256: digest.digest('hex'), metadata: first?.Metadata ?? {} };
     }
     finally {
         await out.close();
@@ -722,6 +614,15 @@ async function writeAt(out, answer, range) {
     }
     if (at !== range.end + 1)
         throw new Error(`S3 sent ${at - range.start} bytes of the ${range.end + 1 - range.start} asked for at ${range.start}`);
+}
+async function hashRange(out, range, digest, buffer) {
+    for (let at = range.start; at <= range.end;) {
+        const { bytesRead } = await out.read(buffer, 0, Math.min(buffer.length, range.end + 1 - at), at);
+        if (!bytesRead)
+            throw new Error(`the downloaded file ends at ${at}, before ${range.end + 1}`);
+        digest.update(buffer.subarray(0, bytesRead));
+        at += bytesRead;
+    }
 }
 /** The object's size from a ranged answer (`bytes 0-8388607/123456789`), or its length if S3 sent it whole. */
 function totalSize(answer) {

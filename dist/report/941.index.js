@@ -340,127 +340,6 @@ const LOCAL = new Set([
 
 /***/ }),
 
-/***/ 220:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ Sha256)
-/* harmony export */ });
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-
-// An artifact's SHA-256, computed on another core. Node hashes synchronously on the thread that calls update(),
-// and SHA-256 costs this machine's cores about 3.5 ns a byte (0.9 s for 256 MiB, as long as the transfer
-// itself): on the main thread it would hold up the sockets and the disk. A worker thread hashes behind them.
-/** Bytes handed over in one message: fewer, larger messages cost less than one per 64 KiB read. */
-const BATCH_BYTES = 1024 * 1024;
-/** Bytes handed over and not yet hashed before update() makes its caller wait: bounds the memory it holds. */
-const BEHIND_BYTES = 8 * 1024 * 1024;
-// CommonJS, evaluated: a worker that ncc need not bundle as a file of its own.
-const WORKER = `
-const { parentPort } = require('node:worker_threads')
-const { createHash } = require('node:crypto')
-const { openSync, readSync, closeSync } = require('node:fs')
-const hash = createHash('sha256')
-const buffer = Buffer.allocUnsafe(1024 * 1024)
-parentPort.on('message', message => {
-  if (message.chunks) {
-    for (const chunk of message.chunks) hash.update(chunk)
-  } else if (message.file) {
-    const fd = openSync(message.file, 'r')
-    try {
-      for (let at = message.start; at < message.end; ) {
-        const read = readSync(fd, buffer, 0, Math.min(buffer.length, message.end - at), at)
-        if (!read) throw new Error('the file ends at ' + at + ', before ' + message.end)
-        hash.update(buffer.subarray(0, read))
-        at += read
-      }
-    } finally {
-      closeSync(fd)
-    }
-  } else {
-    parentPort.postMessage({ digest: hash.digest('hex') })
-    return
-  }
-  parentPort.postMessage({ hashed: message.bytes })
-})
-`;
-class Sha256 {
-    worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(WORKER, { eval: true });
-    batch = [];
-    batched = 0;
-    behind = 0;
-    waiting;
-    failure;
-    result;
-    constructor() {
-        this.worker.on('message', (message) => {
-            if (message.digest !== undefined)
-                return this.result?.resolve(message.digest);
-            this.behind -= message.hashed ?? 0;
-            if (this.behind <= BEHIND_BYTES)
-                this.release();
-        });
-        this.worker.on('error', error => this.fail(error));
-        this.worker.on('exit', () => this.fail(new Error('the SHA-256 worker stopped before it was done')));
-        // A transfer that fails never asks for its digest: the worker must not keep the step's process alive then.
-        this.worker.unref();
-    }
-    /** Hashes `chunk` next; when the worker is far behind, resolves once it has caught up. */
-    async update(chunk) {
-        this.batch.push(chunk);
-        this.batched += chunk.length;
-        if (this.batched >= BATCH_BYTES)
-            this.flush();
-        if (this.behind > BEHIND_BYTES)
-            await new Promise(resolve => (this.waiting = resolve));
-        if (this.failure)
-            throw this.failure;
-    }
-    /** Hashes bytes [start, end) of a file next, read by the worker itself: nothing crosses between threads. */
-    updateFromFile(file, start, end) {
-        this.flush();
-        this.worker.postMessage({ file, start, end, bytes: 0 });
-    }
-    /** The digest of everything given, lowercase hex; the worker ends with it. */
-    async digest() {
-        this.flush();
-        try {
-            return await new Promise((resolve, reject) => {
-                if (this.failure)
-                    return reject(this.failure);
-                this.result = { resolve, reject };
-                this.worker.ref();
-                this.worker.postMessage({});
-            });
-        }
-        finally {
-            await this.worker.terminate();
-        }
-    }
-    flush() {
-        if (!this.batched)
-            return;
-        this.worker.postMessage({ chunks: this.batch, bytes: this.batched });
-        this.behind += this.batched;
-        this.batch = [];
-        this.batched = 0;
-    }
-    release() {
-        const waiting = this.waiting;
-        this.waiting = undefined;
-        waiting?.();
-    }
-    fail(error) {
-        this.failure ??= error;
-        this.result?.reject(this.failure);
-        this.release();
-    }
-}
-
-
-/***/ }),
-
 /***/ 1685:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -478,28 +357,28 @@ __webpack_require__.d(__webpack_exports__, {
 var artifact_error = __webpack_require__(7102);
 // EXTERNAL MODULE: ./src/aws/clients.ts
 var clients = __webpack_require__(201);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./src/artifacts/sha256.ts
-var sha256 = __webpack_require__(220);
 ;// CONCATENATED MODULE: ./src/aws/ranged-download.ts
 
 
 // An object downloaded into a file in ranges (S3's Range header), several at once, each written at its place as
 // it streams in: memory holds what is in flight on the sockets, whatever the object's size. The SHA-256 follows
-// in order on another core (sha256.ts), which reads each range back from the file (the page cache has it) while
-// the next ones still come.
+// in order, reading each range back from the file (the page cache has it) while the next ones still come. (On a
+// worker thread the hashing cost more memory, an isolate's worth, for no time the bench could measure.)
 /** 8 MiB ranges, as the AWS CLI's parts; four at once keep several connections busy. */
 const RANGE_BYTES = 8 * 1024 * 1024;
 const RANGES_AHEAD = 4;
+const HASH_CHUNK = 1024 * 1024;
 /**
  * Downloads through `get` into `file`. The first range tells the object's size and ETag; every later range asks
  * for that ETag, so an object replaced meanwhile fails (412) instead of mixing two versions. `get` answers
  * undefined for an empty object (S3's 416 to a range of nothing).
  */
 async function downloadInRanges(get, file) {
-    const out = await (0,promises_.open)(file, 'w');
-    const digest = new sha256/* Sha256 */.I();
+    const out = await (0,promises_.open)(file, 'w+');
     try {
         const first = await get(0, RANGE_BYTES - 1);
         const size = first ? totalSize(first) : 0;
@@ -508,6 +387,8 @@ async function downloadInRanges(get, file) {
         const ranges = [];
         for (let start = 0; start < size; start += step)
             ranges.push({ start, end: Math.min(size, start + step) - 1 });
+        const digest = (0,external_node_crypto_.createHash)('sha256');
+        const buffer = Buffer.allocUnsafe(HASH_CHUNK);
         const writes = [];
         const begin = (range) => {
             const answer = writes.length === 0 ? Promise.resolve(first) : get(range.start, range.end, first?.ETag);
@@ -519,9 +400,9 @@ async function downloadInRanges(get, file) {
             while (writes.length < Math.min(ranges.length, index + RANGES_AHEAD))
                 begin(ranges[writes.length]);
             await writes[index];
-            digest.updateFromFile(file, range.start, range.end + 1);
+            await hashRange(out, range, digest, buffer);
         }
-        return { bytes: size, sha256: await digest.digest(), metadata: first?.Metadata ?? {} };
+        return { bytes: size, sha256: digest.digest('hex'), metadata: first?.Metadata ?? {} };
     }
     finally {
         await out.close();
@@ -537,6 +418,15 @@ async function writeAt(out, answer, range) {
     }
     if (at !== range.end + 1)
         throw new Error(`S3 sent ${at - range.start} bytes of the ${range.end + 1 - range.start} asked for at ${range.start}`);
+}
+async function hashRange(out, range, digest, buffer) {
+    for (let at = range.start; at <= range.end;) {
+        const { bytesRead } = await out.read(buffer, 0, Math.min(buffer.length, range.end + 1 - at), at);
+        if (!bytesRead)
+            throw new Error(`the downloaded file ends at ${at}, before ${range.end + 1}`);
+        digest.update(buffer.subarray(0, bytesRead));
+        at += bytesRead;
+    }
 }
 /** The object's size from a ranged answer (`bytes 0-8388607/123456789`), or its length if S3 sent it whole. */
 function totalSize(answer) {

@@ -69,7 +69,7 @@ export async function uploadOutputArtifacts(
           })
         )
       }
-      const { bytes, sha256 } = await zip.made()
+      const { bytes, sha256 } = zip.made()
       const { entries, stored: kept, deflated } = zip.stats
       core.info(
         neutralize(
@@ -77,8 +77,23 @@ export async function uploadOutputArtifacts(
             `files deflated, ${kept} stored), SHA-256 ${sha256}`
         )
       )
-      const inMetadata = await recordDigest(store, target, etag, { name, bytes, sha256 }, settings.region, data)
-      stored.push({ name, path: path.given, ...target, bytes, sha256, digestInMetadata: inMetadata, zip: zip.stats })
+      const inMetadata = await recordDigest(
+        store,
+        target,
+        etag,
+        { name, bytes, sha256 },
+        settings.region,
+        data
+      )
+      stored.push({
+        name,
+        path: path.given,
+        ...target,
+        bytes,
+        sha256,
+        digestInMetadata: inMetadata,
+        zip: zip.stats
+      })
     }
     return stored
   } finally {

@@ -24,7 +24,8 @@ export async function zipSources(
   path: LocalPath,
   kind: 'file' | 'directory'
 ): Promise<ZipSource[]> {
-  if (kind === 'file') return [fileSource(artifact, path, path.absolute, basename(path.absolute), await stat(path.absolute))]
+  if (kind === 'file')
+    return [fileSource(artifact, path, path.absolute, basename(path.absolute), await stat(path.absolute))]
   const sources: ZipSource[] = []
   await addDirectory(sources, artifact, path, path.absolute, '', [])
   return sources

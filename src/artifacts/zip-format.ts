@@ -160,7 +160,8 @@ function timestampExtra(mtime: Date): Buffer {
 // MS-DOS date and time, in local time as zip and unzip use them; two-second steps, 1980 to 2107.
 function writeDosTime(buffer: Buffer, mtime: Date, at: number): void {
   const year = mtime.getFullYear()
-  const clamped = year < 1980 ? new Date(1980, 0, 1) : year > 2107 ? new Date(2107, 11, 31, 23, 59, 58) : mtime
+  const clamped =
+    year < 1980 ? new Date(1980, 0, 1) : year > 2107 ? new Date(2107, 11, 31, 23, 59, 58) : mtime
   const time = (clamped.getHours() << 11) | (clamped.getMinutes() << 5) | (clamped.getSeconds() >> 1)
   const date = ((clamped.getFullYear() - 1980) << 9) | ((clamped.getMonth() + 1) << 5) | clamped.getDate()
   buffer.writeUInt16LE(time, at)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { open, readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { PassThrough, Readable } from 'node:stream'
@@ -6,7 +7,6 @@ import { promisify } from 'node:util'
 import { crc32, createDeflateRaw, deflateRaw } from 'node:zlib'
 import { ArtifactError, misconfigured } from './artifact-error.ts'
 import { methodFor, PROBE_BYTES } from './compression.ts'
-import { Sha256 } from './sha256.ts'
 import type { LocalPath } from './output-entries.ts'
 import { zipSources, type ZipSource } from './zip-entries.ts'
 import {
@@ -50,7 +50,7 @@ export interface ZipStream {
   failed: () => Error | undefined
   stats: ZipStats
   /** Size and SHA-256 (lowercase hex) of the ZIP, once the stream has ended. */
-  made: () => Promise<{ bytes: number; sha256: string }>
+  made: () => { bytes: number; sha256: string }
 }
 
 /** The ZIP of a directory's contents, or of one file, deflated at `level` where it shrinks (0: all stored). */
@@ -61,20 +61,19 @@ export function zipStream(
   level: number
 ): ZipStream {
   const stats: ZipStats = { entries: 0, stored: 0, deflated: 0 }
-  const digest = new Sha256()
+  const digest = createHash('sha256')
   let bytes = 0
   let failure: Error | undefined
   const fail = (error: unknown) => {
     failure ??= error instanceof ArtifactError ? error : unreadable(artifact, path, error as Error)
     return failure
   }
-  // Hashed here, as each piece is made, rather than by a stream in between: a layer less for every chunk. The
-  // hashing itself is on another core (sha256.ts), a few MiB behind.
+  // Hashed here, as each piece is made, rather than by a stream in between: a layer less for every chunk.
   async function* zip(): AsyncGenerator<Buffer> {
     try {
       const sources = await zipSources(artifact, path, kind)
       for await (const chunk of zipBytes(artifact, path, sources, level, stats)) {
-        await digest.update(chunk)
+        digest.update(chunk)
         bytes += chunk.length
         yield chunk
       }
@@ -86,7 +85,7 @@ export function zipStream(
     stream: Readable.from(zip(), { objectMode: false }),
     failed: () => failure,
     stats,
-    made: async () => ({ bytes, sha256: await digest.digest() })
+    made: () => ({ bytes, sha256: digest.digest('hex') })
   }
 }
 
@@ -152,7 +151,11 @@ async function* zipBytes(
     }
     yield centralDirectory(records, offset)
   } finally {
-    for (const pending of ahead) pending.then(entry => entry.close(), () => undefined)
+    for (const pending of ahead)
+      pending.then(
+        entry => entry.close(),
+        () => undefined
+      )
   }
 }
 
@@ -163,7 +166,11 @@ async function prepare(source: ZipSource, level: number): Promise<Prepared> {
   const base = { mtime: source.mtime, mode: source.mode, name: source.name, zip64: false }
   const none = () => undefined
   if (!source.path) {
-    return { source, header: { ...base, method: STORED, known: { crc: 0, size: 0, compressedSize: 0 } }, close: none }
+    return {
+      source,
+      header: { ...base, method: STORED, known: { crc: 0, size: 0, compressedSize: 0 } },
+      close: none
+    }
   }
   const path = source.path
   if (source.size <= WHOLE_BYTES) {

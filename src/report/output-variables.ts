@@ -29,7 +29,8 @@ export function parseOutputVariables(raw: string): Record<string, string> | unde
 /** What output variables count against CodePipeline's limit: the bytes of every name and value. */
 export function variablesBytes(variables: Record<string, string>): number {
   let bytes = 0
-  for (const [name, value] of Object.entries(variables)) bytes += Buffer.byteLength(name) + Buffer.byteLength(value)
+  for (const [name, value] of Object.entries(variables))
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value)
   return bytes
 }
 

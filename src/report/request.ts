@@ -66,7 +66,9 @@ export function checkDigestVariables(settings: ReportSettings, artifacts: string
         'remove it from output-variables.'
     )
   }
-  const digests = Object.fromEntries(artifacts.map(name => [digestVariable(name), 'x'.repeat(DIGEST_HEX_BYTES)]))
+  const digests = Object.fromEntries(
+    artifacts.map(name => [digestVariable(name), 'x'.repeat(DIGEST_HEX_BYTES)])
+  )
   const bytes = variablesBytes({ ...mine, ...digests })
   if (bytes > limits.outputVariablesBytes) {
     throw misconfigured(
