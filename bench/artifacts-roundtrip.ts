@@ -5,33 +5,27 @@
 // The data is incompressible (deflate gains nothing on it), the worst case for time and for part buffering.
 import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { pathToFileURL } from 'node:url'
-import { openPromise } from 'yauzl'
 import { ZipFile } from 'yazl'
-import { startEmulator, type Emulator } from '../emulator/index.ts'
-import { reportEnv } from './runner-env.ts'
-import { timed } from './spawn-timed.ts'
+import { startEmulator } from '../emulator/index.ts'
+import { reportSuccess, type MeasuredRun } from './action-run.ts'
+import { MiB, zipEntries } from './artifacts-data.ts'
 
-const MiB = 1024 * 1024
-export const ARTIFACT_RSS_BUDGET_MIB = 200
-
-export interface ArtifactRun {
-  ms: number
-  peakRssMiB: number
-}
+/** Issue 16's budget for the 1 GiB round trip. */
+export const ROUND_TRIP_RSS_BUDGET_MIB = 200
 
 export interface ArtifactFigures {
   bytes: number
   files: number
   /** GetObject to a temporary file, then extraction (input-artifacts). */
-  download: ArtifactRun
+  download: MeasuredRun
   /** ZIP (deflate) streamed into a multipart upload (output-artifacts). */
-  upload: ArtifactRun
+  upload: MeasuredRun
 }
 
 /**
@@ -55,15 +49,15 @@ export async function artifactRoundTrip(bytes = 1024 * MiB, files = 1): Promise<
       inputArtifacts: [{ name: 'SourceArtifact', zip: { path: source } }]
     })
     await rm(source)
-    const download = await measure(emu, dir, input.id, workspace, { 'INPUT_INPUT-ARTIFACTS': 'in' })
+    const download = await reportSuccess(emu, dir, input.id, workspace, { 'input-artifacts': 'in' })
 
     const output = await emu.artifacts.addJob({ outputArtifacts: ['BuildOutput'] })
-    const upload = await measure(emu, dir, output.id, workspace, {
-      'INPUT_OUTPUT-ARTIFACTS': 'BuildOutput=in'
+    const upload = await reportSuccess(emu, dir, output.id, workspace, {
+      'output-artifacts': 'BuildOutput=in'
     })
     const stored = emu.artifacts.output(output.id, 'BuildOutput')
     if (!stored) throw new Error('bench: nothing was uploaded to BuildOutput')
-    const arrived = await entries(stored.path)
+    const arrived = await zipEntries(stored.path)
     if (JSON.stringify(arrived) !== JSON.stringify(expected)) {
       throw new Error(
         `bench: the uploaded ZIP holds ${JSON.stringify(arrived)}, not ${JSON.stringify(expected)}`
@@ -89,7 +83,7 @@ async function sourceZip(zipPath: string, dataDir: string, bytes: number, files:
   }
   zip.end()
   await pipeline(zip.outputStream, createWriteStream(zipPath))
-  const made = await entries(zipPath)
+  const made = await zipEntries(zipPath)
   await rm(dataDir, { recursive: true })
   return made
 }
@@ -100,58 +94,10 @@ function* blocks(block: Buffer, size: number): Generator<Buffer> {
   }
 }
 
-/** Name, size and CRC-32 of every entry, read from the central directory (no data is loaded). */
-async function entries(zipPath: string): Promise<string[]> {
-  const zip = await openPromise(zipPath, { lazyEntries: true })
-  const found: string[] = []
-  for await (const entry of zip.eachEntry())
-    found.push(`${entry.fileName} ${entry.uncompressedSize} ${entry.crc32}`)
-  zip.close()
-  return found.sort()
-}
-
-const RSS_HOOK = pathToFileURL(resolve('bench/peak-rss.mjs')).href
-
-/** One successful report with these inputs, timed, with its peak RSS. */
-async function measure(
-  emu: Emulator,
-  dir: string,
-  jobId: string,
-  workspace: string,
-  inputs: Record<string, string>
-): Promise<ArtifactRun> {
-  const rssFile = join(dir, 'rss')
-  const runnerTemp = join(dir, 'runner-temp')
-  await mkdir(runnerTemp, { recursive: true })
-  const env = {
-    ...reportEnv(emu, dir, jobId),
-    INPUT_STATUS: 'success',
-    INPUT_MESSAGE: '',
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: runnerTemp,
-    BENCH_RSS_FILE: rssFile,
-    ...inputs
-  }
-  const ms = await timed({
-    command: process.execPath,
-    args: ['--import', RSS_HOOK, resolve('dist/report/index.js')],
-    env,
-    exitCode: 0,
-    verify: () => {
-      const result = emu.codepipeline.job(jobId)?.results
-      if (result?.length !== 1 || result[0].kind !== 'success')
-        throw new Error('the success was not recorded')
-    }
-  })
-  const peakRssMiB = Number(await readFile(rssFile, 'utf8')) / 1024
-  await writeFile(rssFile, '')
-  return { ms, peakRssMiB }
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const mib = Number(process.argv[2] ?? 1024)
   const figures = await artifactRoundTrip(mib * MiB)
-  const line = (label: string, run: ArtifactRun) =>
+  const line = (label: string, run: MeasuredRun) =>
     console.log(
       `  ${label.padEnd(40)} ${(run.ms / 1000).toFixed(1).padStart(6)} s  ${((mib / run.ms) * 1000).toFixed(0).padStart(4)} MiB/s   peak RSS ${run.peakRssMiB.toFixed(1)} MiB`
     )
@@ -159,9 +105,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   line('input-artifacts: download and extract', figures.download)
   line('output-artifacts: zip and upload', figures.upload)
   const peak = Math.max(figures.download.peakRssMiB, figures.upload.peakRssMiB)
-  const ok = peak < ARTIFACT_RSS_BUDGET_MIB
+  const ok = peak < ROUND_TRIP_RSS_BUDGET_MIB
   console.log(
-    `  peak RSS ${peak.toFixed(1)} MiB (budget < ${ARTIFACT_RSS_BUDGET_MIB} MiB): ${ok ? 'within budget' : 'OVER BUDGET'}`
+    `  peak RSS ${peak.toFixed(1)} MiB (budget < ${ROUND_TRIP_RSS_BUDGET_MIB} MiB): ${ok ? 'within budget' : 'OVER BUDGET'}`
   )
   if (!ok) process.exitCode = 1
 }

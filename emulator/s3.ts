@@ -29,11 +29,14 @@ export const SUPPORTED_OPERATIONS = [
   'CompleteMultipartUpload',
   'AbortMultipartUpload',
   'GetObject',
-  'HeadObject'
+  'HeadObject',
+  'CopyObject'
 ] as const
 export type S3Operation = (typeof SUPPORTED_OPERATIONS)[number]
 
 const MIN_PART_BYTES = 5 * 1024 * 1024
+/** CopyObject's limit: larger objects are copied in parts (UploadPartCopy), which the emulator does not serve. */
+const MAX_COPY_BYTES = 5 * 1024 ** 3
 const SSE_ALGORITHMS = ['AES256', 'aws:kms', 'aws:kms:dsse']
 
 /** The encryption headers of an upload exactly as the client sent them (CreateMultipartUpload for multipart). */
@@ -159,7 +162,8 @@ const ACTIONS: Record<S3Operation, string> = {
   CompleteMultipartUpload: 's3:PutObject',
   AbortMultipartUpload: 's3:AbortMultipartUpload',
   GetObject: 's3:GetObject',
-  HeadObject: 's3:GetObject'
+  HeadObject: 's3:GetObject',
+  CopyObject: 's3:PutObject'
 }
 const WRITES: readonly string[] = ['s3:PutObject', 's3:AbortMultipartUpload']
 
@@ -553,6 +557,8 @@ export class S3 {
         return this.completeMultipartUpload(req, record, caller, query)
       case 'AbortMultipartUpload':
         return this.abortMultipartUpload(record, query)
+      case 'CopyObject':
+        return this.copyObject(req, record, caller, bucket, key)
       default:
         return this.getObject(req, bucket, key)
     }
@@ -639,7 +645,17 @@ export class S3 {
 
   /** A job's artifact credentials reach that job's artifacts: read its inputs and outputs, write its outputs. */
   private authorize(record: S3Request, caller: Caller, op: S3Operation, bucket: string, key: string): void {
-    const write = WRITES.includes(ACTIONS[op])
+    this.authorizeAction(record, caller, ACTIONS[op], bucket, key)
+  }
+
+  private authorizeAction(
+    record: S3Request,
+    caller: Caller,
+    action: string,
+    bucket: string,
+    key: string
+  ): void {
+    const write = WRITES.includes(action)
     const allowed = caller.jobs.some(j =>
       [...(write ? [] : j.data.inputArtifacts), ...j.data.outputArtifacts].some(
         a => a.location.s3Location.bucketName === bucket && a.location.s3Location.objectKey === key
@@ -653,7 +669,7 @@ export class S3 {
         new S3Error(
           403,
           'AccessDenied',
-          `User: ${this.artifactRoleArn(jobId)} is not authorized to perform: ${ACTIONS[op]} on resource: "arn:aws:s3:::${bucket}/${key}" because no session policy allows the ${ACTIONS[op]} action`
+          `User: ${this.artifactRoleArn(jobId)} is not authorized to perform: ${action} on resource: "arn:aws:s3:::${bucket}/${key}" because no session policy allows the ${action} action`
         ),
         { jobId }
       )
@@ -1021,6 +1037,102 @@ export class S3 {
     return { status: 204, headers: {} }
   }
 
+  /**
+   * CopyObject within the emulator's buckets: the source must be readable and the target writable by the caller;
+   * metadata and content type are the source's (COPY, the default) or the request's (REPLACE); encryption is what
+   * the request asks for, else the bucket default, as S3 does. A copy onto itself must change something.
+   */
+  private async copyObject(
+    req: IncomingMessage,
+    record: S3Request,
+    caller: Caller,
+    bucket: string,
+    key: string
+  ): Promise<Reply> {
+    const raw = header(req, 'x-amz-copy-source') ?? ''
+    if (raw.includes('?'))
+      throw new S3Error(501, 'NotImplemented', 'The emulator copies the latest version only.')
+    const [sourceBucket, ...rest] = decodePath(raw.replace(/^\//, '')).split('/')
+    const sourceKey = rest.join('/')
+    if (!sourceBucket || !sourceKey) {
+      throw new S3Error(
+        400,
+        'InvalidArgument',
+        'Copy Source must mention the source bucket and key: sourcebucket/sourcekey',
+        {
+          ArgumentName: 'x-amz-copy-source',
+          ArgumentValue: raw
+        }
+      )
+    }
+    this.authorizeAction(record, caller, 's3:GetObject', sourceBucket, sourceKey)
+    const source = this.object(sourceBucket, sourceKey)
+    if (!source) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: sourceKey })
+    const ifMatch = header(req, 'x-amz-copy-source-if-match')
+    if (ifMatch !== undefined && quoteEtag(ifMatch) !== source.etag) {
+      throw new S3Error(
+        412,
+        'PreconditionFailed',
+        'At least one of the pre-conditions you specified did not hold',
+        {
+          Condition: 'x-amz-copy-source-If-Match'
+        }
+      )
+    }
+    const directive = (header(req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase()
+    if (directive !== 'COPY' && directive !== 'REPLACE') {
+      throw new S3Error(400, 'InvalidArgument', 'Unknown metadata directive.', {
+        ArgumentName: 'x-amz-metadata-directive',
+        ArgumentValue: directive
+      })
+    }
+    const sse = this.sseOf(req, record, caller, bucket)
+    if (sourceBucket === bucket && sourceKey === key && directive === 'COPY' && !sse.serverSideEncryption) {
+      throw new S3Error(
+        400,
+        'InvalidRequest',
+        "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes."
+      )
+    }
+    if (source.size > MAX_COPY_BYTES) {
+      throw new S3Error(
+        400,
+        'InvalidRequest',
+        `The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_COPY_BYTES}`
+      )
+    }
+    await receiveBody(req, caller.context, { maxMemoryBytes: 1024 * 1024, requireLength: false })
+    const path = this.newPath('objects')
+    // A copy inside S3 costs the client nothing: the kernel copies the file, and the MD5 for the ETag is read
+    // alongside it in large chunks, so the emulator sharing the client's machine takes as little of it as it can.
+    const md5 = createHash('md5')
+    await Promise.all([
+      copyFile(source.path, path),
+      pipeline(createReadStream(source.path, { highWaterMark: 1024 * 1024 }), md5)
+    ])
+    const replace = directive === 'REPLACE'
+    const obj: StoredObject = {
+      bucket,
+      key,
+      size: source.size,
+      etag: `"${md5.digest('hex')}"`,
+      contentType: replace ? (header(req, 'content-type') ?? 'binary/octet-stream') : source.contentType,
+      contentEncoding: replace ? this.contentEncodingOf(req) : source.contentEncoding,
+      metadata: replace ? this.metadataOf(req) : { ...source.metadata },
+      sse,
+      checksum: source.checksum?.type === 'FULL_OBJECT' ? { ...source.checksum } : undefined,
+      path,
+      lastModified: new Date(),
+      uploadedBy: { accessKeyId: caller.accessKeyId, jobId: record.jobId, requestId: record.requestId }
+    }
+    await this.store(obj)
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/xml', ...this.sseReply(sse) },
+      body: resultXml('CopyObjectResult', { ETag: obj.etag, LastModified: obj.lastModified.toISOString() })
+    }
+  }
+
   /** Multipart uploads still open (neither completed nor aborted), for tests that check nothing is left behind. */
   openUploads(): Array<{
     uploadId: string
@@ -1041,6 +1153,17 @@ export class S3 {
   private getObject(req: IncomingMessage, bucket: string, key: string): Reply {
     const obj = this.object(bucket, key)
     if (!obj) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.')
+    const ifMatch = header(req, 'if-match')
+    if (ifMatch !== undefined && quoteEtag(ifMatch) !== obj.etag) {
+      throw new S3Error(
+        412,
+        'PreconditionFailed',
+        'At least one of the pre-conditions you specified did not hold',
+        {
+          Condition: 'If-Match'
+        }
+      )
+    }
     const headers: Record<string, string> = {
       'content-type': obj.contentType,
       etag: obj.etag,

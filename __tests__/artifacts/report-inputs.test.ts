@@ -41,11 +41,33 @@ test('the summary lists each stored output artifact: name, size, path and key', 
     pipeline: {},
     request: { kind: 'success', input: { jobId: JOB, executionDetails: { summary: 'ok' } } },
     artifacts: [
-      { name: 'BuildOutput', path: 'dist|x', bucket: 'b', key: 'p/BuildOutpu/k', bytes: 3 * 1024 * 1024 }
+      {
+        name: 'BuildOutput',
+        path: 'dist|x',
+        bucket: 'b',
+        key: 'p/BuildOutpu/k',
+        bytes: 3 * 1024 * 1024,
+        sha256: 'ab'.repeat(32),
+        digestInMetadata: true,
+        zip: { entries: 2, stored: 1, deflated: 1 }
+      },
+      {
+        name: 'Big',
+        path: 'big',
+        bucket: 'b',
+        key: 'p/Big/k',
+        bytes: 6 * 1024 ** 3,
+        sha256: 'cd'.repeat(32),
+        digestInMetadata: false,
+        zip: { entries: 1, stored: 1, deflated: 0 }
+      }
     ]
   })
   expect(md).toContain(
-    '| Output artifact `BuildOutput` | 3.0 MiB ZIP of dist\\|x in `s3://b/p/BuildOutpu/k` |'
+    `| Output artifact \`BuildOutput\` | 3.0 MiB ZIP of dist\\|x in \`s3://b/p/BuildOutpu/k\`, SHA-256 \`${'ab'.repeat(32)}\` (also its x-amz-meta-sha256) |`
+  )
+  expect(md).toContain(
+    `| Output artifact \`Big\` | 6.0 GiB ZIP of big in \`s3://b/p/Big/k\`, SHA-256 \`${'cd'.repeat(32)}\` |`
   )
 })
 

@@ -20,7 +20,7 @@ afterEach(() => rm(temp, { recursive: true, force: true }))
 
 async function zipTo(path: string, kind: 'file' | 'directory'): Promise<string> {
   const file = join(temp, 'out.zip')
-  await pipeline(zipStream('BuildOutput', localPath(path, temp), kind).stream, createWriteStream(file))
+  await pipeline(zipStream('BuildOutput', localPath(path, temp), kind, 6).stream, createWriteStream(file))
   return file
 }
 

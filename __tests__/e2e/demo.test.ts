@@ -110,7 +110,7 @@ describe('npm run demo', () => {
     expect(artifacts).toMatch(
       new RegExp(
         `→ S3 +GetObject s3://${bucket}/web-app/SourceArti/\\w+, \\d+ bytes, stored SSE-KMS key/[\\w-]+, ` +
-          "signed with job \\w+'s artifactCredentials ← 200"
+          "signed with job \\w+'s artifactCredentials ← 20[06]"
       )
     )
     expect(artifacts).toContain('Extracted input artifact "SourceArtifact"')

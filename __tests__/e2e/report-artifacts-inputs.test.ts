@@ -2,6 +2,7 @@
 // the steps that follow and its post step uploads what they built; a ZIP that would write outside the
 // directory, a wrong output name or a missing input stop the pipeline before the build.
 import { afterEach, beforeEach, expect, test } from '@jest/globals'
+import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Emulator } from '../../emulator/index.ts'
@@ -52,7 +53,17 @@ test('job mode: the main step extracts the input artifact, a later step builds f
 
   const main = await reportStep(emu, ws.dir, inputs)
   expect(main.exitCode).toBe(0)
-  expect(main.outputs).toEqual({ 'input-artifacts-path': join(ws.dir, 'source') })
+  const source = emu.artifacts.input(job.id, 'SourceArtifact')
+  const sourceDigest = createHash('sha256')
+    .update(await readFile(source?.path ?? ''))
+    .digest('hex')
+  expect(main.outputs).toEqual({
+    'input-artifacts-path': join(ws.dir, 'source'),
+    'input-artifact-digests': JSON.stringify({ SourceArtifact: sourceDigest })
+  })
+  expect(main.stdout).toContain(
+    `Downloaded input artifact "SourceArtifact": ${source?.size} bytes, SHA-256 ${sourceDigest}`
+  )
   expect(main.stdout).toContain(
     `Extracted input artifact "SourceArtifact" into ${join(ws.dir, 'source')}: 2 files`
   )
@@ -81,6 +92,7 @@ test('job mode: the main step extracts the input artifact, a later step builds f
     'GetObject',
     'GetJobDetails',
     'PutObject',
+    'CopyObject',
     'PutJobSuccessResult'
   ])
   expect(resultOf(emu, job.id).kind).toBe('success')

@@ -2,7 +2,7 @@
 // later stages find in the artifact store, how it was encrypted and signed, and what CodePipeline is told when
 // an artifact cannot be stored.
 import { afterEach, beforeEach, expect, test } from '@jest/globals'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Emulator } from '../../emulator/index.ts'
@@ -59,14 +59,23 @@ test('one output artifact from a bare path: its files at the ZIP root, SSE-KMS, 
   })
   // No encryptionKey on the job: aws:kms with the account's AWS managed key, no key ID.
   expect(emu.artifacts.output(job.id, 'BuildOutput')?.sse).toEqual({ serverSideEncryption: 'aws:kms' })
-  expect(timeline(emu)).toEqual(['GetJobDetails', 'PutObject', 'PutJobSuccessResult'])
+  expect(timeline(emu)).toEqual(['GetJobDetails', 'PutObject', 'CopyObject', 'PutJobSuccessResult'])
   expect(resultOf(emu, job.id).kind).toBe('success')
   const stored = emu.artifacts.output(job.id, 'BuildOutput')
   const location = job.data.outputArtifacts[0].location.s3Location
+  // The digest is the SHA-256 of the bytes stored, wherever it is told.
+  const sha256 = createHash('sha256')
+    .update(await emu.artifacts.outputBytes(job.id, 'BuildOutput'))
+    .digest('hex')
+  expect(stored?.metadata).toEqual({ sha256 })
   expect(step.summary).toContain(
     `| Output artifact \`BuildOutput\` | ${stored?.size} bytes ZIP of build-output in ` +
-      `\`s3://${location.bucketName}/${location.objectKey}\` |`
+      `\`s3://${location.bucketName}/${location.objectKey}\`, SHA-256 \`${sha256}\` (also its x-amz-meta-sha256) |`
   )
+  expect(step.outputs['output-artifact-digests']).toBe(JSON.stringify({ BuildOutput: sha256 }))
+  expect(resultOf(emu, job.id).request).toMatchObject({
+    outputVariables: { ARTIFACT_BuildOutput_SHA256: sha256 }
+  })
   expect(step.stdout).toContain(
     `Uploading output artifact "BuildOutput" from build-output to s3://${location.bucketName}/`
   )
@@ -104,7 +113,6 @@ test("several output artifacts by name, with the job's KMS key; a large one goes
       kmsKeyId: KEY
     })
   }
-  expect(emu.artifacts.output(job.id, 'BuildOutput')?.parts).toBe(3)
   // In the job's order, each complete before the success.
   expect(timeline(emu)).toEqual([
     'GetJobDetails',
@@ -113,7 +121,9 @@ test("several output artifacts by name, with the job's KMS key; a large one goes
     'UploadPart',
     'UploadPart',
     'CompleteMultipartUpload',
+    'CopyObject',
     'PutObject',
+    'CopyObject',
     'PutJobSuccessResult'
   ])
   onlyArtifactCredentials(emu, job)

@@ -18,6 +18,7 @@ const settings = (over: Partial<ReportSettings> = {}): ReportSettings => ({
   status: 'job',
   failureType: 'JobFailed',
   githubToken: 't',
+  artifactCompression: { setting: 'auto', level: 6 },
   dryRun: false,
   aws: { region: 'eu-west-1', maxAttempts: 5 },
   ...over

@@ -19,8 +19,10 @@ var promises_ = __webpack_require__(1455);
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/aws/artifact-store.ts
-var artifact_store = __webpack_require__(9475);
+// EXTERNAL MODULE: ./src/aws/artifact-store.ts + 1 modules
+var artifact_store = __webpack_require__(1685);
+// EXTERNAL MODULE: ./src/bytes.ts
+var bytes = __webpack_require__(6136);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __webpack_require__(8992);
 // EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
@@ -83,72 +85,81 @@ var errors = __webpack_require__(3916);
 
 
 
+
 // An existing file is replaced, but a symbolic link at an entry's path is never followed.
 const WRITE_NO_FOLLOW = external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | (external_node_fs_.constants.O_NOFOLLOW ?? 0);
+/** Entries written at once: the kernel's copies and zlib's inflating spread over the runner's cores. */
+const WRITERS = Math.max(2, Math.min(8, (0,external_node_os_.availableParallelism)() * 2));
 /**
  * Extracts the ZIP file at `zipPath` into `dir`. Every entry is checked before the first is written, so a ZIP
  * with an entry that would escape `dir` (or a symbolic link, or data this action cannot decode) extracts nothing.
  */
 async function extractZip(zipPath, dir, artifact) {
-    await eachEntry(zipPath, artifact, async (entry) => {
-        entryTarget(dir, entry.fileName, artifact);
-        if (isSymlink(entry.externalFileAttributes)) {
-            throw (0,artifact_error/* misconfigured */.o7)(`Input artifact "${artifact}": refusing its ZIP entry "${entry.fileName}", a symbolic link (it could ` +
-                'point anywhere). Nothing was extracted; store the file itself in the artifact instead.');
-        }
-        if (!entry.fileName.endsWith('/') && !entry.canDecodeFileData()) {
-            throw (0,artifact_error/* misconfigured */.o7)(`Input artifact "${artifact}": its ZIP entry "${entry.fileName}" is ` +
-                `${entry.isEncrypted() ? 'encrypted' : `compressed with method ${entry.compressionMethod}`}; this ` +
-                'action extracts stored and deflated entries only. Nothing was extracted.');
-        }
-    });
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const root = await (0,promises_.realpath)(dir);
-    const extracted = { files: 0, bytes: 0 };
-    await eachEntry(zipPath, artifact, async (entry, zip) => {
-        const target = entryTarget(root, entry.fileName, artifact);
-        if (entry.fileName.endsWith('/')) {
-            await (0,promises_.mkdir)(target, { recursive: true });
-            return;
-        }
-        await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
-        // A symbolic link already in the directory (not from this ZIP) must not carry files out of it either.
-        if (!isInside(root, await (0,promises_.realpath)((0,external_node_path_.dirname)(target))))
-            throw escapes(artifact, entry.fileName, root);
-        let file;
-        try {
-            file = await (0,promises_.open)(target, WRITE_NO_FOLLOW, fileMode(entry.externalFileAttributes));
-        }
-        catch (error) {
-            if (error.code === 'ELOOP')
-                throw escapes(artifact, entry.fileName, root);
-            throw error;
-        }
-        const out = file.createWriteStream();
-        try {
-            await (0,external_node_stream_promises_.pipeline)(await zip.openReadStreamPromise(entry), out);
-        }
-        finally {
-            out.destroy(); // closes the file if the entry could not be read
-        }
-        extracted.files += 1;
-        extracted.bytes += entry.uncompressedSize;
-    });
-    return extracted;
-}
-/** Runs `visit` on each entry in order, with yauzl's own checks (names, sizes); errors name the artifact. */
-async function eachEntry(zipPath, artifact, visit) {
     let zip;
     try {
         zip = await (0,yauzl/* openPromise */.sO)(zipPath, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
-        for await (const entry of zip.eachEntry())
-            await visit(entry, zip);
+        const entries = new Map();
+        for await (const entry of zip.eachEntry()) {
+            check(entry, dir, artifact);
+            entries.delete(entry.fileName); // a name given twice: the later entry wins, as it would written in order
+            entries.set(entry.fileName, entry);
+        }
+        await (0,promises_.mkdir)(dir, { recursive: true });
+        const root = await (0,promises_.realpath)(dir);
+        const files = [...entries.values()].filter(entry => !entry.fileName.endsWith('/'));
+        for (const entry of entries.values())
+            if (entry.fileName.endsWith('/'))
+                await (0,promises_.mkdir)(entryTarget(root, entry.fileName, artifact), { recursive: true });
+        const open = zip;
+        let next = 0;
+        const writer = async () => {
+            while (next < files.length)
+                await write(open, files[next++], root, artifact);
+        };
+        await Promise.all(Array.from({ length: Math.min(WRITERS, files.length) }, writer));
+        return { files: files.length, bytes: files.reduce((n, entry) => n + entry.uncompressedSize, 0) };
     }
     catch (error) {
         throw explain(error, artifact);
     }
     finally {
         zip?.close();
+    }
+}
+/** What is refused before anything is written: names that escape, symbolic links, data that cannot be decoded. */
+function check(entry, dir, artifact) {
+    entryTarget(dir, entry.fileName, artifact);
+    if (isSymlink(entry.externalFileAttributes)) {
+        throw (0,artifact_error/* misconfigured */.o7)(`Input artifact "${artifact}": refusing its ZIP entry "${entry.fileName}", a symbolic link (it could ` +
+            'point anywhere). Nothing was extracted; store the file itself in the artifact instead.');
+    }
+    if (!entry.fileName.endsWith('/') && !entry.canDecodeFileData()) {
+        throw (0,artifact_error/* misconfigured */.o7)(`Input artifact "${artifact}": its ZIP entry "${entry.fileName}" is ` +
+            `${entry.isEncrypted() ? 'encrypted' : `compressed with method ${entry.compressionMethod}`}; this ` +
+            'action extracts stored and deflated entries only. Nothing was extracted.');
+    }
+}
+async function write(zip, entry, root, artifact) {
+    const target = entryTarget(root, entry.fileName, artifact);
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+    // A symbolic link already in the directory (not from this ZIP) must not carry files out of it either.
+    if (!isInside(root, await (0,promises_.realpath)((0,external_node_path_.dirname)(target))))
+        throw escapes(artifact, entry.fileName, root);
+    let file;
+    try {
+        file = await (0,promises_.open)(target, WRITE_NO_FOLLOW, fileMode(entry.externalFileAttributes));
+    }
+    catch (error) {
+        if (error.code === 'ELOOP')
+            throw escapes(artifact, entry.fileName, root);
+        throw error;
+    }
+    const out = file.createWriteStream();
+    try {
+        await (0,external_node_stream_promises_.pipeline)(await zip.openReadStreamPromise(entry), out);
+    }
+    finally {
+        out.destroy(); // closes the file if the entry could not be read
     }
 }
 // yauzl's refusals of an entry's name: an absolute path, a drive letter, a `..` segment.
@@ -180,9 +191,12 @@ function explain(error, artifact) {
 
 
 
+
+
 /**
  * Downloads each input artifact of the job into a temporary file (yauzl needs to seek: the central directory
- * is at the end of a ZIP) and extracts it: straight into `dir` when there is one, into `dir/<name>` for several.
+ * is at the end of a ZIP) and extracts it straight after: into `dir` when there is one, into `dir/<name>` for
+ * several. A ZIP whose SHA-256 is not the one its metadata records (set by this action's upload) is refused.
  */
 async function extractInputArtifacts(settings, data, dir, temp = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)()) {
     const inputs = data.inputArtifacts ?? [];
@@ -195,8 +209,9 @@ async function extractInputArtifacts(settings, data, dir, temp = process.env.RUN
             const location = (0,artifact_store/* locationOf */.hD)(inputs[index], 'Input');
             const file = (0,external_node_path_.join)(scratch, `${index}.zip`);
             core/* info */.pq((0,src_text/* neutralize */.YI)(`Downloading input artifact "${name}" from s3://${location.bucket}/${location.key}`));
+            let downloaded;
             try {
-                await store.download(location, file);
+                downloaded = await store.download(location, file);
             }
             catch (error) {
                 throw (0,s3_errors/* explainS3Error */.y)(error, {
@@ -207,7 +222,15 @@ async function extractInputArtifacts(settings, data, dir, temp = process.env.RUN
                     kmsKeyId: data.encryptionKey?.id
                 });
             }
-            extracted.push({ name, dir: destination, ...(await extractZip(file, destination, name)) });
+            const { sha256, recorded } = downloaded;
+            if (recorded !== undefined && recorded.toLowerCase() !== sha256) {
+                throw new artifact_error/* ArtifactError */.nE((0,src_text/* neutralize */.YI)(`Input artifact "${name}" from s3://${location.bucket}/${location.key} has the SHA-256 ${sha256}, but ` +
+                    `its x-amz-meta-sha256 says ${recorded}: the object changed after the action that stored it hashed ` +
+                    'it, or was damaged. Nothing was extracted; release the change again, and check who else can write ' +
+                    'to the artifact store.'), 'RevisionOutOfSync');
+            }
+            core/* info */.pq(`Downloaded input artifact "${name}": ${(0,bytes/* formatBytes */.z)(downloaded.bytes)}, SHA-256 ${sha256}`);
+            extracted.push({ name, dir: destination, sha256, ...(await extractZip(file, destination, name)) });
             await (0,promises_.rm)(file);
         }
         return extracted;
@@ -284,6 +307,9 @@ function explainS3Error(error, context) {
     if (code.startsWith('KMS.')) {
         return fail('ConfigurationError', `S3 could not use ${kms}: check that the key exists, is enabled and is in ${context.region}.`);
     }
+    if (code === 'PreconditionFailed' || status === 412) {
+        return fail('SystemUnavailable', 'The object was replaced in the artifact store while this action read or copied it; re-run the job.');
+    }
     if (code === 'NoSuchBucket') {
         return fail('ConfigurationError', `The artifact bucket ${context.bucket} does not exist in ${context.region}.`);
     }
@@ -314,30 +340,114 @@ const LOCAL = new Set([
 
 /***/ }),
 
-/***/ 9475:
+/***/ 1685:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   cr: () => (/* binding */ connectArtifactStore),
-/* harmony export */   hD: () => (/* binding */ locationOf)
-/* harmony export */ });
-/* unused harmony export ArtifactStore */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6466);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _artifacts_artifact_error_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7102);
-/* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(201);
 
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  rf: () => (/* binding */ COPY_MAX_BYTES),
+  cr: () => (/* binding */ connectArtifactStore),
+  hD: () => (/* binding */ locationOf)
+});
+
+// UNUSED EXPORTS: ArtifactStore, DIGEST_METADATA
+
+// EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
+var artifact_error = __webpack_require__(7102);
+// EXTERNAL MODULE: ./src/aws/clients.ts
+var clients = __webpack_require__(201);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+;// CONCATENATED MODULE: ./src/aws/ranged-download.ts
+
+
+// An object downloaded into a file in ranges (S3's Range header), several at once, each written at its place as
+// it streams in: memory holds what is in flight on the sockets, whatever the object's size. The SHA-256 follows
+// in order, reading each range back from the file (the page cache has it) while the next ones still come. (On a
+// worker thread the hashing cost more memory, an isolate's worth, for no time the bench could measure.)
+/** 8 MiB ranges, as the AWS CLI's parts; four at once keep several connections busy. */
+const RANGE_BYTES = 8 * 1024 * 1024;
+const RANGES_AHEAD = 4;
+const HASH_CHUNK = 1024 * 1024;
+/**
+ * Downloads through `get` into `file`. The first range tells the object's size and ETag; every later range asks
+ * for that ETag, so an object replaced meanwhile fails (412) instead of mixing two versions. `get` answers
+ * undefined for an empty object (S3's 416 to a range of nothing).
+ */
+async function downloadInRanges(get, file) {
+    const out = await (0,promises_.open)(file, 'w+');
+    try {
+        const first = await get(0, RANGE_BYTES - 1);
+        const size = first ? totalSize(first) : 0;
+        // A store that ignores Range (some S3-compatible ones) sent it whole: one range, then.
+        const step = first?.ContentRange ? RANGE_BYTES : size;
+        const ranges = [];
+        for (let start = 0; start < size; start += step)
+            ranges.push({ start, end: Math.min(size, start + step) - 1 });
+        const digest = (0,external_node_crypto_.createHash)('sha256');
+        const buffer = Buffer.allocUnsafe(HASH_CHUNK);
+        const writes = [];
+        const begin = (range) => {
+            const answer = writes.length === 0 ? Promise.resolve(first) : get(range.start, range.end, first?.ETag);
+            const write = answer.then(body => writeAt(out, body, range));
+            write.catch(() => undefined); // awaited in its turn; until then its failure must not go unhandled
+            writes.push(write);
+        };
+        for (const [index, range] of ranges.entries()) {
+            while (writes.length < Math.min(ranges.length, index + RANGES_AHEAD))
+                begin(ranges[writes.length]);
+            await writes[index];
+            await hashRange(out, range, digest, buffer);
+        }
+        return { bytes: size, sha256: digest.digest('hex'), metadata: first?.Metadata ?? {} };
+    }
+    finally {
+        await out.close();
+    }
+}
+/** Streams one answer's body to its place in the file, and checks that it brought the whole range. */
+async function writeAt(out, answer, range) {
+    let at = range.start;
+    for await (const chunk of answer?.Body ?? []) {
+        const bytes = chunk;
+        await out.write(bytes, 0, bytes.length, at);
+        at += bytes.length;
+    }
+    if (at !== range.end + 1)
+        throw new Error(`S3 sent ${at - range.start} bytes of the ${range.end + 1 - range.start} asked for at ${range.start}`);
+}
+async function hashRange(out, range, digest, buffer) {
+    for (let at = range.start; at <= range.end;) {
+        const { bytesRead } = await out.read(buffer, 0, Math.min(buffer.length, range.end + 1 - at), at);
+        if (!bytesRead)
+            throw new Error(`the downloaded file ends at ${at}, before ${range.end + 1}`);
+        digest.update(buffer.subarray(0, bytesRead));
+        at += bytesRead;
+    }
+}
+/** The object's size from a ranged answer (`bytes 0-8388607/123456789`), or its length if S3 sent it whole. */
+function totalSize(answer) {
+    const total = /\/(\d+)$/.exec(answer.ContentRange ?? '');
+    return total ? Number(total[1]) : (answer.ContentLength ?? 0);
+}
+
+;// CONCATENATED MODULE: ./src/aws/artifact-store.ts
 
 
 
 // lib-storage holds each part in memory until S3 has it: 5 MiB parts (S3's minimum), four in flight, keep an
-// upload near 30 MiB whatever the artifact's size (a 1 GiB round trip peaks under 200 MiB RSS, see
-// bench/artifacts-roundtrip.ts), and 10,000 parts allow artifacts up to 48 GiB. Each part is a buffer, so the
-// SDK retries a failed part itself (it cannot replay a stream).
+// upload near 30 MiB whatever the artifact's size (bench/artifacts-roundtrip.ts), and 10,000 parts allow
+// artifacts up to 48 GiB. Each part is a buffer, so the SDK retries a failed part itself (it cannot replay a stream).
 const PART_BYTES = 5 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 4;
+// Downloads: lib-storage has no download, hence ranged-download.ts.
+/** The largest object CopyObject takes, so the largest whose metadata can be set after the upload. */
+const COPY_MAX_BYTES = 5 * 1024 ** 3;
+/** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
+const DIGEST_METADATA = 'sha256';
 class ArtifactStore {
     sdk;
     storage;
@@ -350,7 +460,7 @@ class ArtifactStore {
     /**
      * Uploads a stream of unknown length (one PutObject when it is small, else a multipart upload that is
      * aborted if a part fails), encrypted with SSE-KMS: the job's customer-managed key when it has one,
-     * otherwise the account's AWS managed key.
+     * otherwise the account's AWS managed key. Returns the stored object's ETag.
      */
     async upload(target, body, kmsKeyId) {
         const upload = new this.storage.Upload({
@@ -361,27 +471,63 @@ class ArtifactStore {
                 Bucket: target.bucket,
                 Key: target.key,
                 Body: body,
-                ContentType: 'application/zip',
-                ServerSideEncryption: 'aws:kms',
-                ...(kmsKeyId ? { SSEKMSKeyId: kmsKeyId } : {})
+                ...encryption(kmsKeyId)
             }
         });
-        await upload.done();
+        return (await upload.done()).ETag;
     }
-    /** Streams an object into a file. */
+    /**
+     * Sets the ZIP's SHA-256 as user metadata once the upload has told it. S3 takes metadata only with the data,
+     * so the object is copied onto itself (a copy inside S3, the same encryption), and only if it is still the
+     * object just uploaded (its ETag).
+     */
+    async recordDigest(target, etag, sha256, kmsKeyId) {
+        await this.client.send(new this.sdk.CopyObjectCommand({
+            Bucket: target.bucket,
+            Key: target.key,
+            CopySource: `${target.bucket}/${target.key.split('/').map(encodeURIComponent).join('/')}`,
+            ...(etag ? { CopySourceIfMatch: etag } : {}),
+            MetadataDirective: 'REPLACE',
+            Metadata: { [DIGEST_METADATA]: sha256 },
+            ...encryption(kmsKeyId)
+        }));
+    }
+    /** Downloads an object into a file in parallel ranges (ranged-download.ts), hashing it on the way. */
     async download(source, file) {
-        const { Body } = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: source.bucket, Key: source.key }));
-        await (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_1__.pipeline)(Body, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createWriteStream)(file));
+        const get = (start, end, etag) => this.client
+            .send(new this.sdk.GetObjectCommand({
+            Bucket: source.bucket,
+            Key: source.key,
+            Range: `bytes=${start}-${end}`,
+            ...(etag ? { IfMatch: etag } : {})
+        }))
+            .catch((error) => {
+            // S3 answers a range of an empty object with 416: there is nothing to read.
+            if (start === 0 &&
+                error.$metadata?.httpStatusCode === 416)
+                return undefined;
+            throw error;
+        });
+        const { bytes, sha256, metadata } = await downloadInRanges(get, file);
+        const recorded = metadata[DIGEST_METADATA];
+        return { bytes, sha256, ...(recorded ? { recorded } : {}) };
     }
     destroy() {
         this.client.destroy();
     }
 }
+function encryption(kmsKeyId) {
+    return {
+        ContentType: 'application/zip',
+        ServerSideEncryption: 'aws:kms',
+        ...(kmsKeyId ? { SSEKMSKeyId: kmsKeyId } : {})
+    };
+}
 /** Where CodePipeline keeps an artifact of the job. */
 function locationOf(artifact, kind) {
     const s3 = artifact.location?.s3Location;
     if (artifact.location?.type !== 'S3' || !s3?.bucketName || !s3.objectKey) {
-        throw new _artifacts_artifact_error_js__WEBPACK_IMPORTED_MODULE_2__/* .ArtifactError */ .nE(`${kind} artifact "${artifact.name}" has no S3 location in the job's details (type ` +
+        throw new artifact_error/* ArtifactError */.nE(`${kind} artifact "${artifact.name}" has no S3 location in the job's details (type ` +
             `${artifact.location?.type ?? 'none'}); this action moves artifacts of an S3 artifact store only.`, 'ConfigurationError');
     }
     return { bucket: s3.bucketName, key: s3.objectKey };
@@ -393,11 +539,11 @@ function locationOf(artifact, kind) {
 async function connectArtifactStore(settings, data, env = process.env) {
     const c = data.artifactCredentials;
     if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken) {
-        throw new _artifacts_artifact_error_js__WEBPACK_IMPORTED_MODULE_2__/* .ArtifactError */ .nE("CodePipeline's job details carry no artifact credentials, which are the only credentials for the " +
+        throw new artifact_error/* ArtifactError */.nE("CodePipeline's job details carry no artifact credentials, which are the only credentials for the " +
             "job's artifacts; re-run the job.", 'SystemUnavailable');
     }
     const [sdk, storage] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19)), Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19))]);
-    const client = await (0,_clients_js__WEBPACK_IMPORTED_MODULE_3__/* .createClient */ .U)(sdk.S3Client, settings, {
+    const client = await (0,clients/* createClient */.U)(sdk.S3Client, settings, {
         credentials: {
             accessKeyId: c.accessKeyId,
             secretAccessKey: c.secretAccessKey,

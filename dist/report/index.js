@@ -28406,6 +28406,242 @@ function asArtifactError(error) {
 
 /***/ }),
 
+/***/ 149:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gd: () => (/* binding */ parseCompression),
+/* harmony export */   Z8: () => (/* binding */ PROBE_BYTES),
+/* harmony export */   rY: () => (/* binding */ methodFor)
+/* harmony export */ });
+/* unused harmony exports AUTO_LEVEL, knownCompressed */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _zip_format_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3134);
+
+
+
+
+
+/**
+ * Level 6, zlib's default (and zip's), measured on the bench data against 1 and 9 (docs/artifacts.md): 1 is 30 %
+ * faster on JSON logs for 4 % more bytes (12 % more on JavaScript), 9 takes 3.6 times as long for 12 % fewer.
+ */
+const AUTO_LEVEL = 6;
+function parseCompression(raw) {
+    const setting = raw.trim().toLowerCase() || 'auto';
+    if (setting === 'auto')
+        return { setting, level: AUTO_LEVEL };
+    if (setting === 'store')
+        return { setting, level: 0 };
+    if (/^[1-9]$/.test(setting))
+        return { setting, level: Number(setting) };
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`Input artifact-compression is "${raw.trim()}"; use auto (the default: deflate what shrinks), store (no ` +
+        'compression, the fastest) or a deflate level from 1 (fastest) to 9 (smallest).');
+}
+/** How much of an entry is tried: deflate's window is 32 KiB, so 64 KiB shows what it makes of the data. */
+const PROBE_BYTES = 64 * 1024;
+// Formats that are compressed already, by extension: archives and packages, media, fonts.
+const COMPRESSED_EXTENSIONS = new Set(('7z aab aar apk br bz2 docx ear epub gz jar jpeg jpg lz lz4 lzma m4a m4v mkv mov mp3 mp4 nupkg odp ods odt ' +
+    'ogg opus png pptx rar tbz2 tgz txz tzst vsix war webm webp whl woff woff2 xlsx xz zip zst gif avif heic flac').split(' '));
+// The same, by their first bytes: ZIP (and every format built on it), gzip, bzip2, xz, zstd, 7z, RAR, LZ4, PNG,
+// JPEG, GIF, WOFF and WOFF2.
+const MAGIC = [
+    [0x50, 0x4b, 0x03, 0x04],
+    [0x1f, 0x8b],
+    [0x42, 0x5a, 0x68],
+    [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
+    [0x28, 0xb5, 0x2f, 0xfd],
+    [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c],
+    [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07],
+    [0x04, 0x22, 0x4d, 0x18],
+    [0x89, 0x50, 0x4e, 0x47],
+    [0xff, 0xd8, 0xff],
+    [0x47, 0x49, 0x46, 0x38],
+    [0x77, 0x4f, 0x46, 0x46],
+    [0x77, 0x4f, 0x46, 0x32]
+].map(bytes => Buffer.from(bytes));
+/** Whether a name or the first bytes of a file say it is compressed already. */
+function knownCompressed(name, head) {
+    if (COMPRESSED_EXTENSIONS.has((0,node_path__WEBPACK_IMPORTED_MODULE_0__.extname)(name).slice(1).toLowerCase()))
+        return true;
+    return MAGIC.some(magic => head.length >= magic.length && head.subarray(0, magic.length).equals(magic));
+}
+const deflate = (0,node_util__WEBPACK_IMPORTED_MODULE_1__.promisify)(node_zlib__WEBPACK_IMPORTED_MODULE_2__.deflateRaw);
+/**
+ * Stored or deflated: stored when the level is 0, the format is a compressed one, or the first block does not
+ * shrink by a twentieth at level 1 (what deflate saves on such data is not worth a core). The trial runs on
+ * zlib's thread pool, like the deflating itself.
+ */
+async function methodFor(name, head, level) {
+    if (level === 0 || head.length === 0 || knownCompressed(name, head))
+        return _zip_format_js__WEBPACK_IMPORTED_MODULE_3__/* .STORED */ .SD;
+    const tried = await deflate(head, { level: 1 });
+    return tried.length <= head.length * 0.95 ? _zip_format_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFLATED */ .aE : _zip_format_js__WEBPACK_IMPORTED_MODULE_3__/* .STORED */ .SD;
+}
+
+
+/***/ }),
+
+/***/ 3134:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $B: () => (/* binding */ localHeader),
+/* harmony export */   $i: () => (/* binding */ zip64Needed),
+/* harmony export */   E7: () => (/* binding */ dataDescriptor),
+/* harmony export */   H$: () => (/* binding */ centralDirectory),
+/* harmony export */   SD: () => (/* binding */ STORED),
+/* harmony export */   aE: () => (/* binding */ DEFLATED)
+/* harmony export */ });
+// The ZIP container of an output artifact (PKWARE's APPNOTE 6.3): local headers, data descriptors, the central
+// directory and its end records, with ZIP64 only where a size, an offset or the number of entries needs it. Pure:
+// entry facts in, bytes out. Why not a library's: see docs/artifacts.md ("How the ZIP is made").
+const STORED = 0;
+const DEFLATED = 8;
+const MAX32 = 0xffffffff;
+const MAX16 = 0xffff;
+const UTF8_NAME = 1 << 11;
+const DESCRIPTOR = 1 << 3;
+// Made by Unix (3) to version 4.5 of the specification: readers take the mode from the external attributes.
+const MADE_BY = (3 << 8) | 45;
+const NEEDS = { plain: 20, zip64: 45 };
+/**
+ * Whether an entry needs ZIP64 sizes in its local header: its size, or what deflate can make of it (stored blocks
+ * add 5 bytes per 64 KiB when the data does not compress), passes what 32 bits hold. Decided before the data, as
+ * the local header comes first; readers take a data descriptor's sizes as 8 bytes when the local header has them.
+ */
+function zip64Needed(size, method) {
+    const worst = method === DEFLATED ? size + Math.ceil(size / 65535) * 5 + 64 : size;
+    return worst >= MAX32;
+}
+function localHeader(entry) {
+    const name = Buffer.from(entry.name);
+    const known = entry.known;
+    const extra = [timestampExtra(entry.mtime)];
+    if (entry.zip64)
+        extra.push(zip64Extra([known?.size ?? 0, known?.compressedSize ?? 0]));
+    const extras = Buffer.concat(extra);
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(entry.zip64 ? NEEDS.zip64 : NEEDS.plain, 4);
+    header.writeUInt16LE(UTF8_NAME | (known ? 0 : DESCRIPTOR), 6);
+    header.writeUInt16LE(entry.method, 8);
+    writeDosTime(header, entry.mtime, 10);
+    header.writeUInt32LE(known?.crc ?? 0, 14);
+    header.writeUInt32LE(entry.zip64 ? MAX32 : (known?.compressedSize ?? 0), 18);
+    header.writeUInt32LE(entry.zip64 ? MAX32 : (known?.size ?? 0), 22);
+    header.writeUInt16LE(name.length, 26);
+    header.writeUInt16LE(extras.length, 28);
+    return Buffer.concat([header, name, extras]);
+}
+/** The CRC and sizes after a streamed entry's data, with the optional signature most readers expect. */
+function dataDescriptor(entry) {
+    const descriptor = Buffer.alloc(entry.zip64 ? 24 : 16);
+    descriptor.writeUInt32LE(0x08074b50, 0);
+    descriptor.writeUInt32LE(entry.crc, 4);
+    if (entry.zip64) {
+        descriptor.writeBigUInt64LE(BigInt(entry.compressedSize), 8);
+        descriptor.writeBigUInt64LE(BigInt(entry.size), 16);
+    }
+    else {
+        if (entry.compressedSize > MAX32 || entry.size > MAX32)
+            throw new Error(`ZIP entry ${entry.name} outgrew the 32-bit sizes chosen for it before its data`);
+        descriptor.writeUInt32LE(entry.compressedSize, 8);
+        descriptor.writeUInt32LE(entry.size, 12);
+    }
+    return descriptor;
+}
+/** The central directory and the end records, for entries written from offset 0 up to `offset`. */
+function centralDirectory(entries, offset) {
+    const records = Buffer.concat(entries.map(centralRecord));
+    const zip64 = entries.length >= MAX16 || offset >= MAX32 || records.length >= MAX32;
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(Math.min(entries.length, MAX16), 8);
+    end.writeUInt16LE(Math.min(entries.length, MAX16), 10);
+    end.writeUInt32LE(Math.min(records.length, MAX32), 12);
+    end.writeUInt32LE(Math.min(offset, MAX32), 16);
+    if (!zip64)
+        return Buffer.concat([records, end]);
+    const record = Buffer.alloc(56);
+    record.writeUInt32LE(0x06064b50, 0);
+    record.writeBigUInt64LE(44n, 4); // the size of the rest of this record
+    record.writeUInt16LE(MADE_BY, 12);
+    record.writeUInt16LE(NEEDS.zip64, 14);
+    record.writeBigUInt64LE(BigInt(entries.length), 24);
+    record.writeBigUInt64LE(BigInt(entries.length), 32);
+    record.writeBigUInt64LE(BigInt(records.length), 40);
+    record.writeBigUInt64LE(BigInt(offset), 48);
+    const locator = Buffer.alloc(20);
+    locator.writeUInt32LE(0x07064b50, 0);
+    locator.writeBigUInt64LE(BigInt(offset + records.length), 8);
+    locator.writeUInt32LE(1, 16); // one disk
+    return Buffer.concat([records, record, locator, end]);
+}
+function centralRecord(entry) {
+    const name = Buffer.from(entry.name);
+    // Only the fields that do not fit go to the ZIP64 extra field, in this order; both sizes when the local header
+    // had them, so that the two agree.
+    const big = [
+        entry.zip64 || entry.size >= MAX32 ? entry.size : undefined,
+        entry.zip64 || entry.compressedSize >= MAX32 ? entry.compressedSize : undefined,
+        entry.offset >= MAX32 ? entry.offset : undefined
+    ];
+    const wide = big.filter((value) => value !== undefined);
+    const extras = Buffer.concat([timestampExtra(entry.mtime), ...(wide.length ? [zip64Extra(wide)] : [])]);
+    const record = Buffer.alloc(46);
+    record.writeUInt32LE(0x02014b50, 0);
+    record.writeUInt16LE(MADE_BY, 4);
+    record.writeUInt16LE(wide.length ? NEEDS.zip64 : NEEDS.plain, 6);
+    record.writeUInt16LE(UTF8_NAME | (entry.known ? 0 : DESCRIPTOR), 8);
+    record.writeUInt16LE(entry.method, 10);
+    writeDosTime(record, entry.mtime, 12);
+    record.writeUInt32LE(entry.crc, 16);
+    record.writeUInt32LE(big[1] === undefined ? entry.compressedSize : MAX32, 20);
+    record.writeUInt32LE(big[0] === undefined ? entry.size : MAX32, 24);
+    record.writeUInt16LE(name.length, 28);
+    record.writeUInt16LE(extras.length, 30);
+    // The MS-DOS directory bit as well as the Unix mode, for readers that look only at the former.
+    const dosDirectory = (entry.mode & 0o170000) === 0o040000 ? 0x10 : 0;
+    record.writeUInt32LE(((entry.mode & 0xffff) * 0x10000 + dosDirectory) >>> 0, 38);
+    record.writeUInt32LE(big[2] === undefined ? entry.offset : MAX32, 42);
+    return Buffer.concat([record, name, extras]);
+}
+function zip64Extra(values) {
+    const extra = Buffer.alloc(4 + values.length * 8);
+    extra.writeUInt16LE(0x0001, 0);
+    extra.writeUInt16LE(values.length * 8, 2);
+    values.forEach((value, i) => extra.writeBigUInt64LE(BigInt(value), 4 + i * 8));
+    return extra;
+}
+// Info-ZIP's extended timestamp ("UT"): the modification time in UTC seconds, which MS-DOS times cannot say.
+function timestampExtra(mtime) {
+    const extra = Buffer.alloc(9);
+    extra.writeUInt16LE(0x5455, 0);
+    extra.writeUInt16LE(5, 2);
+    extra.writeUInt8(1, 4); // the modification time is present
+    extra.writeUInt32LE(Math.max(0, Math.min(MAX32, Math.floor(mtime.getTime() / 1000))), 5);
+    return extra;
+}
+// MS-DOS date and time, in local time as zip and unzip use them; two-second steps, 1980 to 2107.
+function writeDosTime(buffer, mtime, at) {
+    const year = mtime.getFullYear();
+    const clamped = year < 1980 ? new Date(1980, 0, 1) : year > 2107 ? new Date(2107, 11, 31, 23, 59, 58) : mtime;
+    const time = (clamped.getHours() << 11) | (clamped.getMinutes() << 5) | (clamped.getSeconds() >> 1);
+    const date = ((clamped.getFullYear() - 1980) << 9) | ((clamped.getMonth() + 1) << 5) | clamped.getDate();
+    buffer.writeUInt16LE(time, at);
+    buffer.writeUInt16LE(date, at + 2);
+}
+
+
+/***/ }),
+
 /***/ 8603:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29363,7 +29599,187 @@ function describeOutputArtifacts(input) {
 
 // EXTERNAL MODULE: ./src/bytes.ts
 var bytes = __nccwpck_require__(6136);
+;// CONCATENATED MODULE: ./src/job-result.ts
+
+
+function success(jobId, details, continuationToken, outputVariables) {
+    return {
+        kind: 'success',
+        input: {
+            jobId,
+            executionDetails: {
+                summary: (0,src_text/* truncate */.xv)(details.summary, codepipeline.summary.max),
+                ...externalId(details.externalExecutionId),
+                ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
+            },
+            ...(continuationToken ? { continuationToken } : {}),
+            ...(outputVariables ? { outputVariables } : {})
+        }
+    };
+}
+function failure(jobId, type, message, externalExecutionId) {
+    return {
+        kind: 'failure',
+        input: {
+            jobId,
+            failureDetails: {
+                type,
+                message: (0,src_text/* truncate */.xv)(message, codepipeline.failureMessage.max),
+                ...externalId(externalExecutionId)
+            }
+        }
+    };
+}
+function externalId(id) {
+    return id ? { externalExecutionId: (0,src_text/* truncate */.xv)(id, codepipeline.externalExecutionId.max) } : {};
+}
+function operationOf(result) {
+    return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
+}
+
+;// CONCATENATED MODULE: ./src/json.ts
+/**
+ * Parses JSON from an input or a pipeline property. On a syntax error, the reason is returned without the
+ * excerpt V8 quotes ("Unexpected token 's', "{"TOKEN": s3cr…" is not valid JSON"): the text may hold secrets
+ * or resolved pipeline variables, and must not reach a log or a failure message.
+ */
+function parseJson(raw, reviver) {
+    try {
+        return { value: JSON.parse(raw, reviver) };
+    }
+    catch (error) {
+        const reason = error.message.replace(/,? (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
+        return { reason };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/output-variables.ts
+
+
+
+/**
+ * `KEY=value` lines (or a JSON object of strings) → CodePipeline output variables, checked against the
+ * service's name pattern and total size so a bad value fails here, not after the build has run.
+ */
+function parseOutputVariables(raw) {
+    if (!raw.trim())
+        return undefined;
+    const variables = /^[[{]/.test(raw.trim()) ? fromJson(raw) : fromLines(raw);
+    for (const name of Object.keys(variables)) {
+        if (!codepipeline.outputVariableName.test(name)) {
+            throw new errors/* UserError */.yo(`output-variables: "${name}" is not a valid variable name; use letters, digits and @ - _ only.`);
+        }
+    }
+    const bytes = variablesBytes(variables);
+    if (bytes > codepipeline.outputVariablesBytes) {
+        throw new errors/* UserError */.yo(`output-variables total ${bytes} bytes; CodePipeline allows ${codepipeline.outputVariablesBytes} bytes for all of an ` +
+            "action's variables together. Pass fewer or shorter values (store large data as an artifact).");
+    }
+    return variables;
+}
+/** What output variables count against CodePipeline's limit: the bytes of every name and value. */
+function variablesBytes(variables) {
+    let bytes = 0;
+    for (const [name, value] of Object.entries(variables))
+        bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+    return bytes;
+}
+function fromLines(raw) {
+    const variables = {};
+    for (const [index, line] of raw.split(/\r?\n/).entries()) {
+        if (!line.trim())
+            continue;
+        const eq = line.indexOf('=');
+        if (eq <= 0) {
+            throw new errors/* UserError */.yo(`output-variables line ${index + 1} is "${line}"; write one KEY=value per line.`);
+        }
+        add(variables, line.slice(0, eq).trim(), line.slice(eq + 1));
+    }
+    return variables;
+}
+function fromJson(raw) {
+    const result = parseJson(raw);
+    if ('reason' in result)
+        throw new errors/* UserError */.yo(`output-variables looks like JSON but does not parse: ${result.reason}`);
+    const parsed = result.value;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new errors/* UserError */.yo('output-variables as JSON must be an object of names to values, e.g. {"IMAGE_TAG": "v1"}.');
+    }
+    const variables = {};
+    for (const [name, value] of Object.entries(parsed)) {
+        if (value !== null && typeof value === 'object') {
+            throw new errors/* UserError */.yo(`output-variables: the value of "${name}" is not a string, number or boolean.`);
+        }
+        add(variables, name, String(value));
+    }
+    return variables;
+}
+function add(variables, name, value) {
+    if (Object.hasOwn(variables, name))
+        throw new errors/* UserError */.yo(`output-variables sets "${name}" twice; keep one.`);
+    variables[name] = value;
+}
+
+;// CONCATENATED MODULE: ./src/report/request.ts
+
+
+
+
+
+
+/**
+ * The exact request CodePipeline will receive, within every limit of its API. An artifact that could not be
+ * moved is a failure whatever the run did, and says so over a custom message: it is what needs fixing.
+ */
+function buildRequest(settings, outcome, run) {
+    const externalExecutionId = settings.externalExecutionId ?? run.runId;
+    if (outcome instanceof artifact_error/* ArtifactError */.nE) {
+        const message = (0,src_text/* fit */.Uj)(`${runLabel(run)}: `, outcome.message, ` Run: ${run.runUrl}`, codepipeline.failureMessage.max);
+        return failure(settings.jobId, outcome.failureType, message, externalExecutionId);
+    }
+    if (outcome.ok) {
+        const { summary = successSummary(run), percentComplete, continuationToken, outputVariables } = settings;
+        return success(settings.jobId, { summary, externalExecutionId, percentComplete }, continuationToken, outputVariables);
+    }
+    // A run that could not be judged explains why, even over a custom message: that is what needs fixing.
+    const message = settings.message && !outcome.unknown ? settings.message : failureMessage(outcome, run);
+    return failure(settings.jobId, outcome.unknown?.failureType ?? settings.failureType, message, externalExecutionId);
+}
+/** The output variable that carries an output artifact's SHA-256 to later stages (64 hex digits). */
+const digestVariable = (artifact) => `ARTIFACT_${artifact}_SHA256`;
+const DIGEST_HEX_BYTES = 64;
+/**
+ * Before anything is uploaded: the digest variables of these output artifacts fit with output-variables in
+ * CodePipeline's limit and take no name the user set. Throws an ArtifactError (ConfigurationError).
+ */
+function checkDigestVariables(settings, artifacts) {
+    const mine = settings.outputVariables ?? {};
+    const taken = artifacts.map(digestVariable).filter(name => Object.hasOwn(mine, name));
+    if (taken.length) {
+        throw (0,artifact_error/* misconfigured */.o7)(`output-variables sets ${taken.join(', ')}, which this action sets to the SHA-256 of the output artifact; ` +
+            'remove it from output-variables.');
+    }
+    const digests = Object.fromEntries(artifacts.map(name => [digestVariable(name), 'x'.repeat(DIGEST_HEX_BYTES)]));
+    const bytes = variablesBytes({ ...mine, ...digests });
+    if (bytes > codepipeline.outputVariablesBytes) {
+        throw (0,artifact_error/* misconfigured */.o7)(`output-variables and the SHA-256 variables of the output artifacts (${Object.keys(digests).join(', ')}) ` +
+            `total ${bytes} bytes; CodePipeline allows ${codepipeline.outputVariablesBytes} bytes for all of an action's ` +
+            'variables together. Pass fewer or shorter output-variables.');
+    }
+}
+/** A success with the stored artifacts' digests among its output variables (the request is otherwise unchanged). */
+function withDigestVariables(request, artifacts = []) {
+    if (request.kind !== 'success' || !artifacts.length)
+        return request;
+    const digests = Object.fromEntries(artifacts.map(a => [digestVariable(a.name), a.sha256]));
+    return {
+        ...request,
+        input: { ...request.input, outputVariables: { ...request.input.outputVariables, ...digests } }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/artifacts.ts
+
 
 
 
@@ -29372,9 +29788,14 @@ var bytes = __nccwpck_require__(6136);
 
 // The report's side of a job's artifacts: which step moves which, and when. Moving them (S3, yazl, yauzl) is
 // loaded only here, on demand, so a report without artifacts never loads it.
-/** The uploads output-artifacts asks for, checked against the artifacts the job declares. */
+/**
+ * The uploads output-artifacts asks for, checked against the artifacts the job declares, and their digests'
+ * output variables against output-variables.
+ */
 function plannedOutputs(settings, data) {
-    return matchOutputArtifacts(settings.outputArtifacts, (data.outputArtifacts ?? []).map(artifact => artifact.name ?? ''));
+    const planned = matchOutputArtifacts(settings.outputArtifacts, (data.outputArtifacts ?? []).map(artifact => artifact.name ?? ''));
+    checkDigestVariables(settings, planned.map(output => output.name));
+    return planned;
 }
 /**
  * Job mode's main step, before the build: output-artifacts is checked against the job's declarations (a wrong
@@ -29402,28 +29823,36 @@ async function moveArtifacts(settings, data, success) {
     const outputs = plannedOutputs(settings, data);
     if (!outputs.length)
         return [];
-    const { uploadOutputArtifacts } = await __nccwpck_require__.e(/* import() */ 271).then(__nccwpck_require__.bind(__nccwpck_require__, 9271));
-    return uploadOutputArtifacts(settings.aws, data, outputs);
+    const { uploadOutputArtifacts } = await __nccwpck_require__.e(/* import() */ 305).then(__nccwpck_require__.bind(__nccwpck_require__, 8305));
+    return uploadOutputArtifacts(settings.aws, data, outputs, settings.artifactCompression.level);
 }
 /** What a dry run would do with artifacts (it does not read the job, so the names are not checked). */
 function describeArtifacts(settings) {
     return [
         ...(settings.inputArtifacts ? [`extract the job's input artifacts into ${settings.inputArtifacts}`] : []),
         ...(settings.outputArtifacts
-            ? [`upload ${describeOutputArtifacts(settings.outputArtifacts)} before a success`]
+            ? [
+                `upload ${describeOutputArtifacts(settings.outputArtifacts)} before a success (artifact-compression: ` +
+                    `${settings.artifactCompression.setting})`
+            ]
             : [])
     ];
 }
-/** Extracts the job's input artifacts into input-artifacts, when it is set, and writes input-artifacts-path. */
+/**
+ * Extracts the job's input artifacts into input-artifacts, when it is set, and writes input-artifacts-path and
+ * input-artifact-digests.
+ */
 async function extractInputs(settings, data) {
     const dir = settings.inputArtifacts;
     if (!dir)
         return;
+    const digests = {};
     if (data.inputArtifacts?.length) {
         const { extractInputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(663), __nccwpck_require__.e(941)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3941));
         for (const artifact of await extractInputArtifacts(settings.aws, data, dir)) {
             core/* info */.pq((0,src_text/* neutralize */.YI)(`Extracted input artifact "${artifact.name}" into ${artifact.dir}: ${artifact.files} files, ` +
                 (0,bytes/* formatBytes */.z)(artifact.bytes)));
+            digests[artifact.name] = artifact.sha256;
         }
     }
     else {
@@ -29431,6 +29860,7 @@ async function extractInputs(settings, data) {
         await (0,promises_.mkdir)(dir, { recursive: true });
     }
     core/* setOutput */.uH('input-artifacts-path', dir);
+    core/* setOutput */.uH('input-artifact-digests', JSON.stringify(digests));
 }
 
 ;// CONCATENATED MODULE: ./src/report/job-fate.ts
@@ -29473,44 +29903,6 @@ async function lookUpFate(codepipeline, data, externalExecutionId) {
 /** "at 2026-12-06T13:45:02Z", or nothing when the time is unknown. */
 function when(at) {
     return at ? ` at ${at.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : '';
-}
-
-;// CONCATENATED MODULE: ./src/job-result.ts
-
-
-function success(jobId, details, continuationToken, outputVariables) {
-    return {
-        kind: 'success',
-        input: {
-            jobId,
-            executionDetails: {
-                summary: (0,src_text/* truncate */.xv)(details.summary, codepipeline.summary.max),
-                ...externalId(details.externalExecutionId),
-                ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
-            },
-            ...(continuationToken ? { continuationToken } : {}),
-            ...(outputVariables ? { outputVariables } : {})
-        }
-    };
-}
-function failure(jobId, type, message, externalExecutionId) {
-    return {
-        kind: 'failure',
-        input: {
-            jobId,
-            failureDetails: {
-                type,
-                message: (0,src_text/* truncate */.xv)(message, codepipeline.failureMessage.max),
-                ...externalId(externalExecutionId)
-            }
-        }
-    };
-}
-function externalId(id) {
-    return id ? { externalExecutionId: (0,src_text/* truncate */.xv)(id, codepipeline.externalExecutionId.max) } : {};
-}
-function operationOf(result) {
-    return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
 }
 
 ;// CONCATENATED MODULE: ./src/job-summary.ts
@@ -29610,31 +30002,6 @@ function refusal(error, fate, jobId, request, runAttempt, pipeline) {
     return rerun;
 }
 
-;// CONCATENATED MODULE: ./src/report/request.ts
-
-
-
-
-
-/**
- * The exact request CodePipeline will receive, within every limit of its API. An artifact that could not be
- * moved is a failure whatever the run did, and says so over a custom message: it is what needs fixing.
- */
-function buildRequest(settings, outcome, run) {
-    const externalExecutionId = settings.externalExecutionId ?? run.runId;
-    if (outcome instanceof artifact_error/* ArtifactError */.nE) {
-        const message = (0,src_text/* fit */.Uj)(`${runLabel(run)}: `, outcome.message, ` Run: ${run.runUrl}`, codepipeline.failureMessage.max);
-        return failure(settings.jobId, outcome.failureType, message, externalExecutionId);
-    }
-    if (outcome.ok) {
-        const { summary = successSummary(run), percentComplete, continuationToken, outputVariables } = settings;
-        return success(settings.jobId, { summary, externalExecutionId, percentComplete }, continuationToken, outputVariables);
-    }
-    // A run that could not be judged explains why, even over a custom message: that is what needs fixing.
-    const message = settings.message && !outcome.unknown ? settings.message : failureMessage(outcome, run);
-    return failure(settings.jobId, outcome.unknown?.failureType ?? settings.failureType, message, externalExecutionId);
-}
-
 ;// CONCATENATED MODULE: ./src/markdown.ts
 // Job summary Markdown: values from users and APIs must not break the table they sit in.
 /** Text safe inside a table cell: pipes escaped, line breaks kept as <br>. */
@@ -29659,7 +30026,12 @@ function reportOutputs(record) {
         'pipeline-name': record.pipeline.pipelineName ?? '',
         'pipeline-execution-id': record.pipeline.pipelineExecutionId ?? '',
         'stage-name': record.pipeline.stageName ?? '',
-        'action-name': record.pipeline.actionName ?? ''
+        'action-name': record.pipeline.actionName ?? '',
+        ...(record.artifacts?.length
+            ? {
+                'output-artifact-digests': JSON.stringify(Object.fromEntries(record.artifacts.map(artifact => [artifact.name, artifact.sha256])))
+            }
+            : {})
     };
 }
 const HEADLINE = {
@@ -29695,7 +30067,8 @@ function reportSummary(record) {
         for (const artifact of record.artifacts ?? []) {
             rows.push([
                 `Output artifact ${code(artifact.name)}`,
-                `${(0,bytes/* formatBytes */.z)(artifact.bytes)} ZIP of ${cell(artifact.path)} in ${code(`s3://${artifact.bucket}/${artifact.key}`)}`
+                `${(0,bytes/* formatBytes */.z)(artifact.bytes)} ZIP of ${cell(artifact.path)} in ${code(`s3://${artifact.bucket}/${artifact.key}`)}, ` +
+                    `SHA-256 ${code(artifact.sha256)}${artifact.digestInMetadata ? ' (also its x-amz-meta-sha256)' : ''}`
             ]);
         }
     }
@@ -29756,6 +30129,7 @@ async function deliver(settings, run, outcome, known) {
             record.pipeline = job.pipeline;
             try {
                 record.artifacts = await moveArtifacts(settings, job.data, request.kind === 'success');
+                record.request = withDigestVariables(record.request, record.artifacts);
             }
             catch (error) {
                 unmoved = (0,artifact_error/* asArtifactError */.Nd)(error);
@@ -30243,84 +30617,10 @@ function defaultSessionName(runId) {
     return `github-actions-run-${runId}`.slice(0, sts.roleSessionNameMax);
 }
 
-;// CONCATENATED MODULE: ./src/json.ts
-/**
- * Parses JSON from an input or a pipeline property. On a syntax error, the reason is returned without the
- * excerpt V8 quotes ("Unexpected token 's', "{"TOKEN": s3cr…" is not valid JSON"): the text may hold secrets
- * or resolved pipeline variables, and must not reach a log or a failure message.
- */
-function parseJson(raw, reviver) {
-    try {
-        return { value: JSON.parse(raw, reviver) };
-    }
-    catch (error) {
-        const reason = error.message.replace(/,? (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
-        return { reason };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/output-variables.ts
-
-
-
-/**
- * `KEY=value` lines (or a JSON object of strings) → CodePipeline output variables, checked against the
- * service's name pattern and total size so a bad value fails here, not after the build has run.
- */
-function parseOutputVariables(raw) {
-    if (!raw.trim())
-        return undefined;
-    const variables = /^[[{]/.test(raw.trim()) ? fromJson(raw) : fromLines(raw);
-    let bytes = 0;
-    for (const [name, value] of Object.entries(variables)) {
-        if (!codepipeline.outputVariableName.test(name)) {
-            throw new errors/* UserError */.yo(`output-variables: "${name}" is not a valid variable name; use letters, digits and @ - _ only.`);
-        }
-        bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
-    }
-    if (bytes > codepipeline.outputVariablesBytes) {
-        throw new errors/* UserError */.yo(`output-variables total ${bytes} bytes; CodePipeline allows ${codepipeline.outputVariablesBytes} bytes for all of an ` +
-            "action's variables together. Pass fewer or shorter values (store large data as an artifact).");
-    }
-    return variables;
-}
-function fromLines(raw) {
-    const variables = {};
-    for (const [index, line] of raw.split(/\r?\n/).entries()) {
-        if (!line.trim())
-            continue;
-        const eq = line.indexOf('=');
-        if (eq <= 0) {
-            throw new errors/* UserError */.yo(`output-variables line ${index + 1} is "${line}"; write one KEY=value per line.`);
-        }
-        add(variables, line.slice(0, eq).trim(), line.slice(eq + 1));
-    }
-    return variables;
-}
-function fromJson(raw) {
-    const result = parseJson(raw);
-    if ('reason' in result)
-        throw new errors/* UserError */.yo(`output-variables looks like JSON but does not parse: ${result.reason}`);
-    const parsed = result.value;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new errors/* UserError */.yo('output-variables as JSON must be an object of names to values, e.g. {"IMAGE_TAG": "v1"}.');
-    }
-    const variables = {};
-    for (const [name, value] of Object.entries(parsed)) {
-        if (value !== null && typeof value === 'object') {
-            throw new errors/* UserError */.yo(`output-variables: the value of "${name}" is not a string, number or boolean.`);
-        }
-        add(variables, name, String(value));
-    }
-    return variables;
-}
-function add(variables, name, value) {
-    if (Object.hasOwn(variables, name))
-        throw new errors/* UserError */.yo(`output-variables sets "${name}" twice; keep one.`);
-    variables[name] = value;
-}
-
+// EXTERNAL MODULE: ./src/artifacts/compression.ts
+var compression = __nccwpck_require__(149);
 ;// CONCATENATED MODULE: ./src/report/settings.ts
+
 
 
 
@@ -30367,6 +30667,7 @@ function parseReportSettings(input, env) {
             ? localPath(input('input-artifacts'), workspace).absolute
             : undefined,
         outputArtifacts,
+        artifactCompression: (0,compression/* parseCompression */.Gd)(input('artifact-compression')),
         githubToken,
         dryRun: inputs_boolean(input, 'dry-run', false),
         aws: parseAwsSettings(input, env, env.GITHUB_RUN_ID ?? '')

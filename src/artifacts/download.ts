@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connectArtifactStore, locationOf } from '../aws/artifact-store.ts'
 import type { AwsSettings } from '../aws/settings.ts'
+import { formatBytes } from '../bytes.ts'
 import { neutralize } from '../text.ts'
+import { ArtifactError } from './artifact-error.ts'
 import { inputDestinations } from './layout.ts'
 import { explainS3Error } from './s3-errors.ts'
 import { extractZip, type Extracted } from './unzip.ts'
@@ -13,11 +15,14 @@ import { extractZip, type Extracted } from './unzip.ts'
 export interface ExtractedArtifact extends Extracted {
   name: string
   dir: string
+  /** SHA-256 of the ZIP as downloaded, lowercase hex. */
+  sha256: string
 }
 
 /**
  * Downloads each input artifact of the job into a temporary file (yauzl needs to seek: the central directory
- * is at the end of a ZIP) and extracts it: straight into `dir` when there is one, into `dir/<name>` for several.
+ * is at the end of a ZIP) and extracts it straight after: into `dir` when there is one, into `dir/<name>` for
+ * several. A ZIP whose SHA-256 is not the one its metadata records (set by this action's upload) is refused.
  */
 export async function extractInputArtifacts(
   settings: AwsSettings,
@@ -40,8 +45,9 @@ export async function extractInputArtifacts(
       core.info(
         neutralize(`Downloading input artifact "${name}" from s3://${location.bucket}/${location.key}`)
       )
+      let downloaded
       try {
-        await store.download(location, file)
+        downloaded = await store.download(location, file)
       } catch (error) {
         throw explainS3Error(error, {
           action: 'download',
@@ -51,7 +57,20 @@ export async function extractInputArtifacts(
           kmsKeyId: data.encryptionKey?.id
         })
       }
-      extracted.push({ name, dir: destination, ...(await extractZip(file, destination, name)) })
+      const { sha256, recorded } = downloaded
+      if (recorded !== undefined && recorded.toLowerCase() !== sha256) {
+        throw new ArtifactError(
+          neutralize(
+            `Input artifact "${name}" from s3://${location.bucket}/${location.key} has the SHA-256 ${sha256}, but ` +
+              `its x-amz-meta-sha256 says ${recorded}: the object changed after the action that stored it hashed ` +
+              'it, or was damaged. Nothing was extracted; release the change again, and check who else can write ' +
+              'to the artifact store.'
+          ),
+          'RevisionOutOfSync'
+        )
+      }
+      core.info(`Downloaded input artifact "${name}": ${formatBytes(downloaded.bytes)}, SHA-256 ${sha256}`)
+      extracted.push({ name, dir: destination, sha256, ...(await extractZip(file, destination, name)) })
       await rm(file)
     }
     return extracted

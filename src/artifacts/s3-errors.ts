@@ -89,6 +89,12 @@ export function explainS3Error(error: unknown, context: S3Context): ArtifactErro
       `S3 could not use ${kms}: check that the key exists, is enabled and is in ${context.region}.`
     )
   }
+  if (code === 'PreconditionFailed' || status === 412) {
+    return fail(
+      'SystemUnavailable',
+      'The object was replaced in the artifact store while this action read or copied it; re-run the job.'
+    )
+  }
   if (code === 'NoSuchBucket') {
     return fail(
       'ConfigurationError',

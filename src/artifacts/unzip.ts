@@ -1,5 +1,6 @@
 import { constants } from 'node:fs'
 import { mkdir, open, realpath } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { dirname } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { openPromise, type Entry, type ZipFile } from 'yauzl'
@@ -7,8 +8,8 @@ import { errorMessage } from '../errors.ts'
 import { ArtifactError, misconfigured } from './artifact-error.ts'
 import { entryTarget, escapes, fileMode, isInside, isSymlink } from './layout.ts'
 
-// Extraction of an input artifact, streamed: yauzl reads the ZIP file's central directory and inflates one
-// entry at a time into its file, so memory does not grow with the archive (ZIP64 included).
+// Extraction of an input artifact, streamed: yauzl reads the ZIP file's central directory, then a few entries at a
+// time are inflated or copied into their files, so memory does not grow with the archive (ZIP64 included).
 
 export interface Extracted {
   files: number
@@ -19,72 +20,78 @@ export interface Extracted {
 const WRITE_NO_FOLLOW =
   constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0)
 
+/** Entries written at once: the kernel's copies and zlib's inflating spread over the runner's cores. */
+const WRITERS = Math.max(2, Math.min(8, availableParallelism() * 2))
+
 /**
  * Extracts the ZIP file at `zipPath` into `dir`. Every entry is checked before the first is written, so a ZIP
  * with an entry that would escape `dir` (or a symbolic link, or data this action cannot decode) extracts nothing.
  */
 export async function extractZip(zipPath: string, dir: string, artifact: string): Promise<Extracted> {
-  await eachEntry(zipPath, artifact, async entry => {
-    entryTarget(dir, entry.fileName, artifact)
-    if (isSymlink(entry.externalFileAttributes)) {
-      throw misconfigured(
-        `Input artifact "${artifact}": refusing its ZIP entry "${entry.fileName}", a symbolic link (it could ` +
-          'point anywhere). Nothing was extracted; store the file itself in the artifact instead.'
-      )
-    }
-    if (!entry.fileName.endsWith('/') && !entry.canDecodeFileData()) {
-      throw misconfigured(
-        `Input artifact "${artifact}": its ZIP entry "${entry.fileName}" is ` +
-          `${entry.isEncrypted() ? 'encrypted' : `compressed with method ${entry.compressionMethod}`}; this ` +
-          'action extracts stored and deflated entries only. Nothing was extracted.'
-      )
-    }
-  })
-  await mkdir(dir, { recursive: true })
-  const root = await realpath(dir)
-  const extracted: Extracted = { files: 0, bytes: 0 }
-  await eachEntry(zipPath, artifact, async (entry, zip) => {
-    const target = entryTarget(root, entry.fileName, artifact)
-    if (entry.fileName.endsWith('/')) {
-      await mkdir(target, { recursive: true })
-      return
-    }
-    await mkdir(dirname(target), { recursive: true })
-    // A symbolic link already in the directory (not from this ZIP) must not carry files out of it either.
-    if (!isInside(root, await realpath(dirname(target)))) throw escapes(artifact, entry.fileName, root)
-    let file
-    try {
-      file = await open(target, WRITE_NO_FOLLOW, fileMode(entry.externalFileAttributes))
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw escapes(artifact, entry.fileName, root)
-      throw error
-    }
-    const out = file.createWriteStream()
-    try {
-      await pipeline(await zip.openReadStreamPromise(entry), out)
-    } finally {
-      out.destroy() // closes the file if the entry could not be read
-    }
-    extracted.files += 1
-    extracted.bytes += entry.uncompressedSize
-  })
-  return extracted
-}
-
-/** Runs `visit` on each entry in order, with yauzl's own checks (names, sizes); errors name the artifact. */
-async function eachEntry(
-  zipPath: string,
-  artifact: string,
-  visit: (entry: Entry, zip: ZipFile) => Promise<void>
-): Promise<void> {
   let zip: ZipFile | undefined
   try {
     zip = await openPromise(zipPath, { lazyEntries: true, autoClose: false, validateEntrySizes: true })
-    for await (const entry of zip.eachEntry()) await visit(entry, zip)
+    const entries = new Map<string, Entry>()
+    for await (const entry of zip.eachEntry()) {
+      check(entry, dir, artifact)
+      entries.delete(entry.fileName) // a name given twice: the later entry wins, as it would written in order
+      entries.set(entry.fileName, entry)
+    }
+    await mkdir(dir, { recursive: true })
+    const root = await realpath(dir)
+    const files = [...entries.values()].filter(entry => !entry.fileName.endsWith('/'))
+    for (const entry of entries.values())
+      if (entry.fileName.endsWith('/'))
+        await mkdir(entryTarget(root, entry.fileName, artifact), { recursive: true })
+    const open = zip
+    let next = 0
+    const writer = async () => {
+      while (next < files.length) await write(open, files[next++], root, artifact)
+    }
+    await Promise.all(Array.from({ length: Math.min(WRITERS, files.length) }, writer))
+    return { files: files.length, bytes: files.reduce((n, entry) => n + entry.uncompressedSize, 0) }
   } catch (error) {
     throw explain(error, artifact)
   } finally {
     zip?.close()
+  }
+}
+
+/** What is refused before anything is written: names that escape, symbolic links, data that cannot be decoded. */
+function check(entry: Entry, dir: string, artifact: string): void {
+  entryTarget(dir, entry.fileName, artifact)
+  if (isSymlink(entry.externalFileAttributes)) {
+    throw misconfigured(
+      `Input artifact "${artifact}": refusing its ZIP entry "${entry.fileName}", a symbolic link (it could ` +
+        'point anywhere). Nothing was extracted; store the file itself in the artifact instead.'
+    )
+  }
+  if (!entry.fileName.endsWith('/') && !entry.canDecodeFileData()) {
+    throw misconfigured(
+      `Input artifact "${artifact}": its ZIP entry "${entry.fileName}" is ` +
+        `${entry.isEncrypted() ? 'encrypted' : `compressed with method ${entry.compressionMethod}`}; this ` +
+        'action extracts stored and deflated entries only. Nothing was extracted.'
+    )
+  }
+}
+
+async function write(zip: ZipFile, entry: Entry, root: string, artifact: string): Promise<void> {
+  const target = entryTarget(root, entry.fileName, artifact)
+  await mkdir(dirname(target), { recursive: true })
+  // A symbolic link already in the directory (not from this ZIP) must not carry files out of it either.
+  if (!isInside(root, await realpath(dirname(target)))) throw escapes(artifact, entry.fileName, root)
+  let file
+  try {
+    file = await open(target, WRITE_NO_FOLLOW, fileMode(entry.externalFileAttributes))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw escapes(artifact, entry.fileName, root)
+    throw error
+  }
+  const out = file.createWriteStream()
+  try {
+    await pipeline(await zip.openReadStreamPromise(entry), out)
+  } finally {
+    out.destroy() // closes the file if the entry could not be read
   }
 }
 

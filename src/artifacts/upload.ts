@@ -1,16 +1,20 @@
 import type { JobData } from '@aws-sdk/client-codepipeline'
 import * as core from '@actions/core'
 import { stat } from 'node:fs/promises'
-import { Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { connectArtifactStore, locationOf, type S3Object } from '../aws/artifact-store.ts'
+import {
+  connectArtifactStore,
+  COPY_MAX_BYTES,
+  locationOf,
+  type ArtifactStore,
+  type S3Object
+} from '../aws/artifact-store.ts'
 import type { AwsSettings } from '../aws/settings.ts'
 import { formatBytes } from '../bytes.ts'
 import { neutralize } from '../text.ts'
 import { misconfigured } from './artifact-error.ts'
 import type { LocalPath, OutputArtifact } from './output-entries.ts'
 import { explainS3Error } from './s3-errors.ts'
-import { zipStream } from './zip.ts'
+import { zipStream, type ZipStats } from './zip.ts'
 
 /** An output artifact in the artifact store: what the summary lists. */
 export interface StoredArtifact extends S3Object {
@@ -18,16 +22,23 @@ export interface StoredArtifact extends S3Object {
   path: string
   /** Size of the ZIP. */
   bytes: number
+  /** SHA-256 of the ZIP as stored, lowercase hex. */
+  sha256: string
+  /** Whether the digest is also the object's x-amz-meta-sha256. */
+  digestInMetadata: boolean
+  zip: ZipStats
 }
 
 /**
  * Zips each output artifact's path and uploads it to the location CodePipeline gave it, one at a time so memory
- * stays bounded. Every path is checked before the first upload; the first failure stops the rest.
+ * stays bounded, hashing the ZIP on its way out. Every path is checked before the first upload; the first failure
+ * stops the rest.
  */
 export async function uploadOutputArtifacts(
   settings: AwsSettings,
   data: JobData,
-  outputs: OutputArtifact[]
+  outputs: OutputArtifact[],
+  level: number
 ): Promise<StoredArtifact[]> {
   const kinds = await Promise.all(outputs.map(output => kindOf(output.name, output.path)))
   const store = await connectArtifactStore(settings, data)
@@ -41,20 +52,12 @@ export async function uploadOutputArtifacts(
           `Uploading output artifact "${name}" from ${path.given} to s3://${target.bucket}/${target.key}`
         )
       )
-      const zip = zipStream(name, path, kinds[index])
-      let bytes = 0
-      const counted = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          bytes += chunk.length
-          done(null, chunk)
-        }
-      })
-      // Either side failing ends both: a ZIP that cannot be read aborts the upload, and the reverse.
-      const piped = pipeline(zip.stream, counted).catch(() => undefined)
+      const zip = zipStream(name, path, kinds[index], level)
+      let etag: string | undefined
       try {
-        await store.upload(target, counted, data.encryptionKey?.id)
+        etag = await store.upload(target, zip.stream, data.encryptionKey?.id)
       } catch (error) {
-        counted.destroy()
+        zip.stream.destroy() // a failed upload stops the zipping, which closes its files
         throw (
           zip.failed() ??
           explainS3Error(error, {
@@ -65,15 +68,77 @@ export async function uploadOutputArtifacts(
             kmsKeyId: data.encryptionKey?.id
           })
         )
-      } finally {
-        await piped
       }
-      core.info(`Uploaded output artifact "${name}": ${formatBytes(bytes)}`)
-      stored.push({ name, path: path.given, ...target, bytes })
+      const { bytes, sha256 } = zip.made()
+      const { entries, stored: kept, deflated } = zip.stats
+      core.info(
+        neutralize(
+          `Uploaded output artifact "${name}": ${formatBytes(bytes)} ZIP of ${entries} entries (${deflated} ` +
+            `files deflated, ${kept} stored), SHA-256 ${sha256}`
+        )
+      )
+      const inMetadata = await recordDigest(
+        store,
+        target,
+        etag,
+        { name, bytes, sha256 },
+        settings.region,
+        data
+      )
+      stored.push({
+        name,
+        path: path.given,
+        ...target,
+        bytes,
+        sha256,
+        digestInMetadata: inMetadata,
+        zip: zip.stats
+      })
     }
     return stored
   } finally {
     store.destroy()
+  }
+}
+
+/**
+ * The digest as the object's metadata too, for whoever reads the artifact store directly. The digest already is
+ * in the outputs and output variables, which later stages should trust first: a failure here only warns.
+ */
+async function recordDigest(
+  store: ArtifactStore,
+  target: S3Object,
+  etag: string | undefined,
+  zip: { name: string; bytes: number; sha256: string },
+  region: string,
+  data: JobData
+): Promise<boolean> {
+  const kmsKeyId = data.encryptionKey?.id
+  const where = `s3://${target.bucket}/${target.key}`
+  if (zip.bytes > COPY_MAX_BYTES) {
+    core.warning(
+      neutralize(
+        `Output artifact "${zip.name}" is larger than the 5 GiB S3 copies in one request, so its SHA-256 is not ` +
+          `set as the metadata of ${where}; it is in this step's outputs and output variables.`
+      )
+    )
+    return false
+  }
+  try {
+    await store.recordDigest(target, etag, zip.sha256, kmsKeyId)
+    return true
+  } catch (error) {
+    const reason = explainS3Error(error, {
+      action: 'upload',
+      subject: `The SHA-256 metadata of output artifact "${zip.name}"`,
+      ...target,
+      region,
+      kmsKeyId
+    })
+    core.warning(
+      neutralize(`${reason.message} The digest is in this step's outputs and output variables all the same.`)
+    )
+    return false
   }
 }
 

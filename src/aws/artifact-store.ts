@@ -1,10 +1,9 @@
 import type { Artifact, JobData } from '@aws-sdk/client-codepipeline'
 import type { S3Client } from '@aws-sdk/client-s3'
-import { createWriteStream } from 'node:fs'
 import type { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { ArtifactError } from '../artifacts/artifact-error.ts'
 import { createClient } from './clients.ts'
+import { downloadInRanges } from './ranged-download.ts'
 import type { AwsSettings } from './settings.ts'
 
 // The pipeline's artifact store, reached only with the job's artifactCredentials: CodePipeline scopes them to
@@ -19,11 +18,23 @@ export interface S3Object {
 }
 
 // lib-storage holds each part in memory until S3 has it: 5 MiB parts (S3's minimum), four in flight, keep an
-// upload near 30 MiB whatever the artifact's size (a 1 GiB round trip peaks under 200 MiB RSS, see
-// bench/artifacts-roundtrip.ts), and 10,000 parts allow artifacts up to 48 GiB. Each part is a buffer, so the
-// SDK retries a failed part itself (it cannot replay a stream).
+// upload near 30 MiB whatever the artifact's size (bench/artifacts-roundtrip.ts), and 10,000 parts allow
+// artifacts up to 48 GiB. Each part is a buffer, so the SDK retries a failed part itself (it cannot replay a stream).
 const PART_BYTES = 5 * 1024 * 1024
 const PARTS_IN_FLIGHT = 4
+// Downloads: lib-storage has no download, hence ranged-download.ts.
+/** The largest object CopyObject takes, so the largest whose metadata can be set after the upload. */
+export const COPY_MAX_BYTES = 5 * 1024 ** 3
+/** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
+export const DIGEST_METADATA = 'sha256'
+
+export interface Downloaded {
+  bytes: number
+  /** SHA-256 of the bytes received, hex. */
+  sha256: string
+  /** What the object's x-amz-meta-sha256 says, when it has one. */
+  recorded?: string
+}
 
 export class ArtifactStore {
   private readonly sdk: S3Sdk
@@ -39,9 +50,9 @@ export class ArtifactStore {
   /**
    * Uploads a stream of unknown length (one PutObject when it is small, else a multipart upload that is
    * aborted if a part fails), encrypted with SSE-KMS: the job's customer-managed key when it has one,
-   * otherwise the account's AWS managed key.
+   * otherwise the account's AWS managed key. Returns the stored object's ETag.
    */
-  async upload(target: S3Object, body: Readable, kmsKeyId?: string): Promise<void> {
+  async upload(target: S3Object, body: Readable, kmsKeyId?: string): Promise<string | undefined> {
     const upload = new this.storage.Upload({
       client: this.client,
       queueSize: PARTS_IN_FLIGHT,
@@ -50,24 +61,67 @@ export class ArtifactStore {
         Bucket: target.bucket,
         Key: target.key,
         Body: body,
-        ContentType: 'application/zip',
-        ServerSideEncryption: 'aws:kms',
-        ...(kmsKeyId ? { SSEKMSKeyId: kmsKeyId } : {})
+        ...encryption(kmsKeyId)
       }
     })
-    await upload.done()
+    return (await upload.done()).ETag
   }
 
-  /** Streams an object into a file. */
-  async download(source: S3Object, file: string): Promise<void> {
-    const { Body } = await this.client.send(
-      new this.sdk.GetObjectCommand({ Bucket: source.bucket, Key: source.key })
+  /**
+   * Sets the ZIP's SHA-256 as user metadata once the upload has told it. S3 takes metadata only with the data,
+   * so the object is copied onto itself (a copy inside S3, the same encryption), and only if it is still the
+   * object just uploaded (its ETag).
+   */
+  async recordDigest(target: S3Object, etag: string | undefined, sha256: string, kmsKeyId?: string) {
+    await this.client.send(
+      new this.sdk.CopyObjectCommand({
+        Bucket: target.bucket,
+        Key: target.key,
+        CopySource: `${target.bucket}/${target.key.split('/').map(encodeURIComponent).join('/')}`,
+        ...(etag ? { CopySourceIfMatch: etag } : {}),
+        MetadataDirective: 'REPLACE',
+        Metadata: { [DIGEST_METADATA]: sha256 },
+        ...encryption(kmsKeyId)
+      })
     )
-    await pipeline(Body as Readable, createWriteStream(file))
+  }
+
+  /** Downloads an object into a file in parallel ranges (ranged-download.ts), hashing it on the way. */
+  async download(source: S3Object, file: string): Promise<Downloaded> {
+    const get = (start: number, end: number, etag?: string) =>
+      this.client
+        .send(
+          new this.sdk.GetObjectCommand({
+            Bucket: source.bucket,
+            Key: source.key,
+            Range: `bytes=${start}-${end}`,
+            ...(etag ? { IfMatch: etag } : {})
+          })
+        )
+        .catch((error: unknown) => {
+          // S3 answers a range of an empty object with 416: there is nothing to read.
+          if (
+            start === 0 &&
+            (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416
+          )
+            return undefined
+          throw error
+        })
+    const { bytes, sha256, metadata } = await downloadInRanges(get, file)
+    const recorded = metadata[DIGEST_METADATA]
+    return { bytes, sha256, ...(recorded ? { recorded } : {}) }
   }
 
   destroy(): void {
     this.client.destroy()
+  }
+}
+
+function encryption(kmsKeyId?: string) {
+  return {
+    ContentType: 'application/zip',
+    ServerSideEncryption: 'aws:kms' as const,
+    ...(kmsKeyId ? { SSEKMSKeyId: kmsKeyId } : {})
   }
 }
 

@@ -10,17 +10,26 @@ import {
 import type { StoredArtifact } from '../artifacts/upload.ts'
 import { formatBytes } from '../bytes.ts'
 import { neutralize } from '../text.ts'
+import { checkDigestVariables } from './request.ts'
 import type { ReportSettings } from './settings.ts'
 
 // The report's side of a job's artifacts: which step moves which, and when. Moving them (S3, yazl, yauzl) is
 // loaded only here, on demand, so a report without artifacts never loads it.
 
-/** The uploads output-artifacts asks for, checked against the artifacts the job declares. */
+/**
+ * The uploads output-artifacts asks for, checked against the artifacts the job declares, and their digests'
+ * output variables against output-variables.
+ */
 export function plannedOutputs(settings: ReportSettings, data: JobData): OutputArtifact[] {
-  return matchOutputArtifacts(
+  const planned = matchOutputArtifacts(
     settings.outputArtifacts,
     (data.outputArtifacts ?? []).map(artifact => artifact.name ?? '')
   )
+  checkDigestVariables(
+    settings,
+    planned.map(output => output.name)
+  )
+  return planned
 }
 
 /**
@@ -54,7 +63,7 @@ export async function moveArtifacts(
   const outputs = plannedOutputs(settings, data)
   if (!outputs.length) return []
   const { uploadOutputArtifacts } = await import('../artifacts/upload.ts')
-  return uploadOutputArtifacts(settings.aws, data, outputs)
+  return uploadOutputArtifacts(settings.aws, data, outputs, settings.artifactCompression.level)
 }
 
 /** What a dry run would do with artifacts (it does not read the job, so the names are not checked). */
@@ -62,15 +71,22 @@ export function describeArtifacts(settings: ReportSettings): string[] {
   return [
     ...(settings.inputArtifacts ? [`extract the job's input artifacts into ${settings.inputArtifacts}`] : []),
     ...(settings.outputArtifacts
-      ? [`upload ${describeOutputArtifacts(settings.outputArtifacts)} before a success`]
+      ? [
+          `upload ${describeOutputArtifacts(settings.outputArtifacts)} before a success (artifact-compression: ` +
+            `${settings.artifactCompression.setting})`
+        ]
       : [])
   ]
 }
 
-/** Extracts the job's input artifacts into input-artifacts, when it is set, and writes input-artifacts-path. */
+/**
+ * Extracts the job's input artifacts into input-artifacts, when it is set, and writes input-artifacts-path and
+ * input-artifact-digests.
+ */
 async function extractInputs(settings: ReportSettings, data: JobData): Promise<void> {
   const dir = settings.inputArtifacts
   if (!dir) return
+  const digests: Record<string, string> = {}
   if (data.inputArtifacts?.length) {
     const { extractInputArtifacts } = await import('../artifacts/download.ts')
     for (const artifact of await extractInputArtifacts(settings.aws, data, dir)) {
@@ -80,6 +96,7 @@ async function extractInputs(settings: ReportSettings, data: JobData): Promise<v
             formatBytes(artifact.bytes)
         )
       )
+      digests[artifact.name] = artifact.sha256
     }
   } else {
     core.warning(
@@ -88,4 +105,5 @@ async function extractInputs(settings: ReportSettings, data: JobData): Promise<v
     await mkdir(dir, { recursive: true })
   }
   core.setOutput('input-artifacts-path', dir)
+  core.setOutput('input-artifact-digests', JSON.stringify(digests))
 }

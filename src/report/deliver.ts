@@ -13,7 +13,7 @@ import { describeArtifacts, moveArtifacts } from './artifacts.ts'
 import { lookUpFate } from './job-fate.ts'
 import { checkOwnership } from './ownership.ts'
 import { refusal } from './refused.ts'
-import { buildRequest, type ReportRequest } from './request.ts'
+import { buildRequest, withDigestVariables, type ReportRequest } from './request.ts'
 import type { ReportSettings } from './settings.ts'
 import { reportOutputs, reportSummary, type ReportRecord } from './summary.ts'
 
@@ -58,6 +58,7 @@ export async function deliver(
       record.pipeline = job.pipeline
       try {
         record.artifacts = await moveArtifacts(settings, job.data, request.kind === 'success')
+        record.request = withDigestVariables(record.request, record.artifacts)
       } catch (error) {
         unmoved = asArtifactError(error)
         if (request.kind === 'success') {

@@ -9,15 +9,14 @@ import { codepipeline as limits } from '../limits.ts'
 export function parseOutputVariables(raw: string): Record<string, string> | undefined {
   if (!raw.trim()) return undefined
   const variables = /^[[{]/.test(raw.trim()) ? fromJson(raw) : fromLines(raw)
-  let bytes = 0
-  for (const [name, value] of Object.entries(variables)) {
+  for (const name of Object.keys(variables)) {
     if (!limits.outputVariableName.test(name)) {
       throw new UserError(
         `output-variables: "${name}" is not a valid variable name; use letters, digits and @ - _ only.`
       )
     }
-    bytes += Buffer.byteLength(name) + Buffer.byteLength(value)
   }
+  const bytes = variablesBytes(variables)
   if (bytes > limits.outputVariablesBytes) {
     throw new UserError(
       `output-variables total ${bytes} bytes; CodePipeline allows ${limits.outputVariablesBytes} bytes for all of an ` +
@@ -25,6 +24,14 @@ export function parseOutputVariables(raw: string): Record<string, string> | unde
     )
   }
   return variables
+}
+
+/** What output variables count against CodePipeline's limit: the bytes of every name and value. */
+export function variablesBytes(variables: Record<string, string>): number {
+  let bytes = 0
+  for (const [name, value] of Object.entries(variables))
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value)
+  return bytes
 }
 
 function fromLines(raw: string): Record<string, string> {

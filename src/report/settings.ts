@@ -2,6 +2,7 @@ import { parseAwsSettings, type AwsSettings } from '../aws/settings.ts'
 import { UserError } from '../errors.ts'
 import { boolean, bounded, integer, oneOf, required, type InputReader } from '../inputs.ts'
 import { codepipeline as limits, FAILURE_TYPES, JOB_ID_PATTERN, type FailureType } from '../limits.ts'
+import { parseCompression, type Compression } from '../artifacts/compression.ts'
 import { localPath, parseOutputArtifacts, type OutputArtifactsInput } from '../artifacts/output-entries.ts'
 import { parseOutputVariables } from './output-variables.ts'
 
@@ -23,6 +24,8 @@ export interface ReportSettings {
   inputArtifacts?: string
   /** output-artifacts; whether its names are the job's output artifacts is checked once the job is read. */
   outputArtifacts?: OutputArtifactsInput
+  /** artifact-compression: how the output artifacts' entries are compressed. */
+  artifactCompression: Compression
   githubToken: string
   dryRun: boolean
   aws: AwsSettings
@@ -79,6 +82,7 @@ export function parseReportSettings(input: InputReader, env: NodeJS.ProcessEnv):
       ? localPath(input('input-artifacts'), workspace).absolute
       : undefined,
     outputArtifacts,
+    artifactCompression: parseCompression(input('artifact-compression')),
     githubToken,
     dryRun: boolean(input, 'dry-run', false),
     aws: parseAwsSettings(input, env, env.GITHUB_RUN_ID ?? '')

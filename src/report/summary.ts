@@ -27,7 +27,14 @@ export function reportOutputs(record: ReportRecord): Record<string, string> {
     'pipeline-name': record.pipeline.pipelineName ?? '',
     'pipeline-execution-id': record.pipeline.pipelineExecutionId ?? '',
     'stage-name': record.pipeline.stageName ?? '',
-    'action-name': record.pipeline.actionName ?? ''
+    'action-name': record.pipeline.actionName ?? '',
+    ...(record.artifacts?.length
+      ? {
+          'output-artifact-digests': JSON.stringify(
+            Object.fromEntries(record.artifacts.map(artifact => [artifact.name, artifact.sha256]))
+          )
+        }
+      : {})
   }
 }
 
@@ -63,7 +70,8 @@ export function reportSummary(record: ReportRecord): string {
     for (const artifact of record.artifacts ?? []) {
       rows.push([
         `Output artifact ${code(artifact.name)}`,
-        `${formatBytes(artifact.bytes)} ZIP of ${cell(artifact.path)} in ${code(`s3://${artifact.bucket}/${artifact.key}`)}`
+        `${formatBytes(artifact.bytes)} ZIP of ${cell(artifact.path)} in ${code(`s3://${artifact.bucket}/${artifact.key}`)}, ` +
+          `SHA-256 ${code(artifact.sha256)}${artifact.digestInMetadata ? ' (also its x-amz-meta-sha256)' : ''}`
       ])
     }
   } else {
