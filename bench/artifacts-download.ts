@@ -7,8 +7,8 @@ import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Emulator, Job } from '../emulator/index.ts'
 import { reportSuccess, type MeasuredRun } from './action-run.ts'
-import { cliEnv, readRssMiB, sameEntries, treeEntries, underTime, type Tools } from './artifacts-data.ts'
-import { cliTarget, peakOf, type PairRun } from './artifacts-upload.ts'
+import { cliEnv, sameEntries, treeEntries, underTime, type Tools } from './artifacts-data.ts'
+import { cliTarget, pairRun, type PairRun } from './artifacts-upload.ts'
 import { timed } from './spawn-timed.ts'
 
 /** Where the action extracts: `input-artifacts: in`, relative to the workspace. */
@@ -75,17 +75,8 @@ export async function cliDownload(
   await rm(out, { recursive: true, force: true })
   await rm(archive, { force: true })
   await removeInput(emu, job)
-  const steps = [
-    {
-      label: 'aws s3 cp s3://… artifact.zip',
-      ms: cpMs,
-      peakRssMiB: tools.time ? await readRssMiB(cpRss) : undefined
-    },
-    {
-      label: 'unzip -q artifact.zip -d …',
-      ms: unzipMs,
-      peakRssMiB: tools.time ? await readRssMiB(unzipRss) : undefined
-    }
-  ]
-  return { ms: cpMs + unzipMs, peakRssMiB: peakOf(steps), steps }
+  return pairRun(tools, [
+    ['aws s3 cp s3://… artifact.zip', cpMs, cpRss],
+    ['unzip -q artifact.zip -d …', unzipMs, unzipRss]
+  ])
 }

@@ -96,19 +96,25 @@ export async function cliUpload(
   const stored = await verifyStored(emu, job, expected)
   if (stored !== zipBytes) throw new Error(`aws s3 cp stored ${stored} bytes of a ${zipBytes}-byte ZIP`)
   await rm(archive, { force: true })
-  const steps = [
-    {
-      label: 'zip -r -q artifact.zip .',
-      ms: zipMs,
-      peakRssMiB: tools.time ? await readRssMiB(zipRss) : undefined
-    },
-    {
-      label: 'aws s3 cp artifact.zip s3://… --sse aws:kms',
-      ms: cpMs,
-      peakRssMiB: tools.time ? await readRssMiB(cpRss) : undefined
-    }
-  ]
-  return { ms: zipMs + cpMs, peakRssMiB: peakOf(steps), steps, zipBytes }
+  return {
+    ...(await pairRun(tools, [
+      ['zip -r -q artifact.zip .', zipMs, zipRss],
+      ['aws s3 cp artifact.zip s3://… --sse aws:kms', cpMs, cpRss]
+    ])),
+    zipBytes
+  }
+}
+
+/** Steps timed one after the other, each `[label, ms, the file its peak RSS went to]` (none without GNU time). */
+export async function pairRun(tools: Tools, steps: Array<[string, number, string]>): Promise<PairRun> {
+  const measured = await Promise.all(
+    steps.map(async ([label, ms, rssFile]) => ({
+      label,
+      ms,
+      peakRssMiB: tools.time ? await readRssMiB(rssFile) : undefined
+    }))
+  )
+  return { ms: measured.reduce((n, step) => n + step.ms, 0), peakRssMiB: peakOf(measured), steps: measured }
 }
 
 /**

@@ -12,7 +12,7 @@ import { startEmulator } from '../emulator/index.ts'
 import type { MeasuredRun } from './action-run.ts'
 import { DATA_SET, findTools, textFile, writeDataSet, type DataSet, type Tools } from './artifacts-data.ts'
 import { actionDownload, cliDownload } from './artifacts-download.ts'
-import { actionUpload, cliUpload, OUTPUT_DIR, type PairRun } from './artifacts-upload.ts'
+import { actionUpload, cliUpload, OUTPUT_DIR, peakOf, type PairRun } from './artifacts-upload.ts'
 import { ROLE } from './runner-env.ts'
 import { median } from './spawn-timed.ts'
 
@@ -101,19 +101,17 @@ async function interleave(rounds: number, contestants: Array<() => Promise<void>
 }
 
 function side(action: MeasuredRun[], cli: PairRun[]): Side {
-  const peak = (values: Array<number | undefined>) =>
-    values.every(v => v !== undefined) ? Math.max(...(values as number[])) : undefined
   return {
     action: { ms: median(action.map(r => r.ms)), peakRssMiB: Math.max(...action.map(r => r.peakRssMiB)) },
     ...(cli.length
       ? {
           cli: {
             ms: median(cli.map(r => r.ms)),
-            peakRssMiB: peak(cli.map(r => r.peakRssMiB)),
+            peakRssMiB: peakOf(cli),
             steps: cli[0].steps.map((step, i) => ({
               label: step.label,
               ms: median(cli.map(r => r.steps[i].ms)),
-              peakRssMiB: peak(cli.map(r => r.steps[i].peakRssMiB))
+              peakRssMiB: peakOf(cli.map(r => r.steps[i]))
             }))
           }
         }

@@ -231,6 +231,20 @@ function httpDate(d: Date): string {
   return d.toUTCString()
 }
 
+/** S3's 412 when a request's If-Match (or its copy source's) names another version than `etag`. */
+function requireMatch(ifMatch: string | undefined, etag: string, condition: string): void {
+  if (ifMatch !== undefined && quoteEtag(ifMatch) !== etag) {
+    throw new S3Error(
+      412,
+      'PreconditionFailed',
+      'At least one of the pre-conditions you specified did not hold',
+      {
+        Condition: condition
+      }
+    )
+  }
+}
+
 function quoteEtag(etag: string): string {
   return etag.startsWith('"') ? etag : `"${etag}"`
 }
@@ -1068,17 +1082,7 @@ export class S3 {
     this.authorizeAction(record, caller, 's3:GetObject', sourceBucket, sourceKey)
     const source = this.object(sourceBucket, sourceKey)
     if (!source) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: sourceKey })
-    const ifMatch = header(req, 'x-amz-copy-source-if-match')
-    if (ifMatch !== undefined && quoteEtag(ifMatch) !== source.etag) {
-      throw new S3Error(
-        412,
-        'PreconditionFailed',
-        'At least one of the pre-conditions you specified did not hold',
-        {
-          Condition: 'x-amz-copy-source-If-Match'
-        }
-      )
-    }
+    requireMatch(header(req, 'x-amz-copy-source-if-match'), source.etag, 'x-amz-copy-source-If-Match')
     const directive = (header(req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase()
     if (directive !== 'COPY' && directive !== 'REPLACE') {
       throw new S3Error(400, 'InvalidArgument', 'Unknown metadata directive.', {
@@ -1153,17 +1157,7 @@ export class S3 {
   private getObject(req: IncomingMessage, bucket: string, key: string): Reply {
     const obj = this.object(bucket, key)
     if (!obj) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.')
-    const ifMatch = header(req, 'if-match')
-    if (ifMatch !== undefined && quoteEtag(ifMatch) !== obj.etag) {
-      throw new S3Error(
-        412,
-        'PreconditionFailed',
-        'At least one of the pre-conditions you specified did not hold',
-        {
-          Condition: 'If-Match'
-        }
-      )
-    }
+    requireMatch(header(req, 'if-match'), obj.etag, 'If-Match')
     const headers: Record<string, string> = {
       'content-type': obj.contentType,
       etag: obj.etag,

@@ -129,8 +129,6 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_stream_ = __webpack_require__(7075);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(6466);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
 // EXTERNAL MODULE: ./src/artifacts/compression.ts
@@ -199,7 +197,6 @@ async function statOf(entry, path, artifact, root) {
 // EXTERNAL MODULE: ./src/artifacts/zip-format.ts
 var zip_format = __webpack_require__(3134);
 ;// CONCATENATED MODULE: ./src/artifacts/zip.ts
-
 
 
 
@@ -310,7 +307,6 @@ async function* zipBytes(artifact, root, sources, level, stats) {
             pending.then(entry => entry.close(), () => undefined);
     }
 }
-const deflate = (0,external_node_util_.promisify)(external_node_zlib_.deflateRaw);
 /** Reads what must be known before an entry's header: its method, and for all but deflated streams its CRC. */
 async function prepare(source, level) {
     const base = { mtime: source.mtime, mode: source.mode, name: source.name, zip64: false };
@@ -327,7 +323,7 @@ async function prepare(source, level) {
         const data = await (0,promises_.readFile)(path);
         const crc = (0,external_node_zlib_.crc32)(data);
         const method = await (0,compression/* methodFor */.rY)(source.name, data.subarray(0, compression/* PROBE_BYTES */.Z8), level);
-        const deflated = method === zip_format/* DEFLATED */.aE ? await deflate(data, { level }) : undefined;
+        const deflated = method === zip_format/* DEFLATED */.aE ? await (0,compression/* deflate */.Kc)(data, { level }) : undefined;
         const kept = deflated && deflated.length < data.length ? deflated : undefined;
         const known = { crc, size: data.length, compressedSize: (kept ?? data).length };
         return {
@@ -667,7 +663,7 @@ class ArtifactStore {
                 Bucket: target.bucket,
                 Key: target.key,
                 Body: body,
-                ...encryption(kmsKeyId)
+                ...storedAs(kmsKeyId)
             }
         });
         return (await upload.done()).ETag;
@@ -685,7 +681,7 @@ class ArtifactStore {
             ...(etag ? { CopySourceIfMatch: etag } : {}),
             MetadataDirective: 'REPLACE',
             Metadata: { [DIGEST_METADATA]: sha256 },
-            ...encryption(kmsKeyId)
+            ...storedAs(kmsKeyId)
         }));
     }
     /** Downloads an object into a file in parallel ranges (ranged-download.ts), hashing it on the way. */
@@ -712,7 +708,8 @@ class ArtifactStore {
         this.client.destroy();
     }
 }
-function encryption(kmsKeyId) {
+/** How every artifact object is stored: a ZIP, under SSE-KMS with the job's key or the account's managed key. */
+function storedAs(kmsKeyId) {
     return {
         ContentType: 'application/zip',
         ServerSideEncryption: 'aws:kms',

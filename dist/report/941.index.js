@@ -110,11 +110,11 @@ async function extractZip(zipPath, dir, artifact) {
         for (const entry of entries.values())
             if (entry.fileName.endsWith('/'))
                 await (0,promises_.mkdir)(entryTarget(root, entry.fileName, artifact), { recursive: true });
-        const open = zip;
+        const archive = zip;
         let next = 0;
         const writer = async () => {
             while (next < files.length)
-                await write(open, files[next++], root, artifact);
+                await write(archive, files[next++], root, artifact);
         };
         await Promise.all(Array.from({ length: Math.min(WRITERS, files.length) }, writer));
         return { files: files.length, bytes: files.reduce((n, entry) => n + entry.uncompressedSize, 0) };
@@ -471,7 +471,7 @@ class ArtifactStore {
                 Bucket: target.bucket,
                 Key: target.key,
                 Body: body,
-                ...encryption(kmsKeyId)
+                ...storedAs(kmsKeyId)
             }
         });
         return (await upload.done()).ETag;
@@ -489,7 +489,7 @@ class ArtifactStore {
             ...(etag ? { CopySourceIfMatch: etag } : {}),
             MetadataDirective: 'REPLACE',
             Metadata: { [DIGEST_METADATA]: sha256 },
-            ...encryption(kmsKeyId)
+            ...storedAs(kmsKeyId)
         }));
     }
     /** Downloads an object into a file in parallel ranges (ranged-download.ts), hashing it on the way. */
@@ -516,7 +516,8 @@ class ArtifactStore {
         this.client.destroy();
     }
 }
-function encryption(kmsKeyId) {
+/** How every artifact object is stored: a ZIP, under SSE-KMS with the job's key or the account's managed key. */
+function storedAs(kmsKeyId) {
     return {
         ContentType: 'application/zip',
         ServerSideEncryption: 'aws:kms',

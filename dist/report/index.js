@@ -28411,6 +28411,7 @@ function asArtifactError(error) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Gd: () => (/* binding */ parseCompression),
+/* harmony export */   Kc: () => (/* binding */ deflate),
 /* harmony export */   Z8: () => (/* binding */ PROBE_BYTES),
 /* harmony export */   rY: () => (/* binding */ methodFor)
 /* harmony export */ });
@@ -28472,6 +28473,7 @@ function knownCompressed(name, head) {
         return true;
     return MAGIC.some(magic => head.length >= magic.length && head.subarray(0, magic.length).equals(magic));
 }
+/** zlib's raw deflate on its thread pool. */
 const deflate = (0,node_util__WEBPACK_IMPORTED_MODULE_1__.promisify)(node_zlib__WEBPACK_IMPORTED_MODULE_2__.deflateRaw);
 /**
  * Stored or deflated: stored when the level is 0, the format is a compressed one, or the first block does not

@@ -67,7 +67,8 @@ export function knownCompressed(name: string, head: Buffer): boolean {
   return MAGIC.some(magic => head.length >= magic.length && head.subarray(0, magic.length).equals(magic))
 }
 
-const deflate = promisify(deflateRaw)
+/** zlib's raw deflate on its thread pool. */
+export const deflate = promisify(deflateRaw)
 
 /**
  * Stored or deflated: stored when the level is 0, the format is a compressed one, or the first block does not

@@ -43,10 +43,10 @@ export async function extractZip(zipPath: string, dir: string, artifact: string)
     for (const entry of entries.values())
       if (entry.fileName.endsWith('/'))
         await mkdir(entryTarget(root, entry.fileName, artifact), { recursive: true })
-    const open = zip
+    const archive = zip
     let next = 0
     const writer = async () => {
-      while (next < files.length) await write(open, files[next++], root, artifact)
+      while (next < files.length) await write(archive, files[next++], root, artifact)
     }
     await Promise.all(Array.from({ length: Math.min(WRITERS, files.length) }, writer))
     return { files: files.length, bytes: files.reduce((n, entry) => n + entry.uncompressedSize, 0) }

@@ -3,10 +3,9 @@ import { open, readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { promisify } from 'node:util'
-import { crc32, createDeflateRaw, deflateRaw } from 'node:zlib'
+import { crc32, createDeflateRaw } from 'node:zlib'
 import { ArtifactError, misconfigured } from './artifact-error.ts'
-import { methodFor, PROBE_BYTES } from './compression.ts'
+import { deflate, methodFor, PROBE_BYTES } from './compression.ts'
 import type { LocalPath } from './output-entries.ts'
 import { zipSources, type ZipSource } from './zip-entries.ts'
 import {
@@ -158,8 +157,6 @@ async function* zipBytes(
       )
   }
 }
-
-const deflate = promisify(deflateRaw)
 
 /** Reads what must be known before an entry's header: its method, and for all but deflated streams its CRC. */
 async function prepare(source: ZipSource, level: number): Promise<Prepared> {

@@ -61,7 +61,7 @@ export class ArtifactStore {
         Bucket: target.bucket,
         Key: target.key,
         Body: body,
-        ...encryption(kmsKeyId)
+        ...storedAs(kmsKeyId)
       }
     })
     return (await upload.done()).ETag
@@ -81,7 +81,7 @@ export class ArtifactStore {
         ...(etag ? { CopySourceIfMatch: etag } : {}),
         MetadataDirective: 'REPLACE',
         Metadata: { [DIGEST_METADATA]: sha256 },
-        ...encryption(kmsKeyId)
+        ...storedAs(kmsKeyId)
       })
     )
   }
@@ -117,7 +117,8 @@ export class ArtifactStore {
   }
 }
 
-function encryption(kmsKeyId?: string) {
+/** How every artifact object is stored: a ZIP, under SSE-KMS with the job's key or the account's managed key. */
+function storedAs(kmsKeyId?: string) {
   return {
     ContentType: 'application/zip',
     ServerSideEncryption: 'aws:kms' as const,
