@@ -35,6 +35,17 @@ describe('explainS3Error', () => {
     expect(explainS3Error(network, download).failureType).toBe('SystemUnavailable')
   })
 
+  it('an object replaced mid-download (412 on If-Match) is SystemUnavailable and says to re-run', () => {
+    const e = explainS3Error(
+      s3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412),
+      download
+    )
+    expect(e.failureType).toBe('SystemUnavailable')
+    expect(e.message).toContain(
+      'The object was replaced in the artifact store while this action read or copied it; re-run the job.'
+    )
+  })
+
   it('a host that does not exist is a configuration error naming the region and the endpoint variables', () => {
     const host = 'codepipeline-eu-west-1-123456789012.s3.eu-wset-1.amazonaws.com'
     const notFound = Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {

@@ -6,6 +6,7 @@ import { GetJobDetailsCommand, PutJobSuccessResultCommand } from '@aws-sdk/clien
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -311,6 +312,31 @@ describe('PutObject, GetObject and HeadObject through @aws-sdk/client-s3', () =>
       client.send(new GetObjectCommand({ ...where(job, 'BuildArtifact'), Range: 'bytes=20-' }))
     )
     expect(e.name).toBe('InvalidRange')
+  })
+
+  it('If-Match and CopySourceIfMatch: the version named, or 412 PreconditionFailed once it is replaced', async () => {
+    const job = await emu.artifacts.addJob({ outputArtifacts: ['BuildArtifact'] })
+    const client = clientFor(job)
+    const at = where(job, 'BuildArtifact')
+    const first = await client.send(new PutObjectCommand({ ...at, Body: 'first' }))
+    const got = await client.send(new GetObjectCommand({ ...at, IfMatch: first.ETag, Range: 'bytes=0-2' }))
+    expect(await got.Body!.transformToString()).toBe('fir')
+    await client.send(new PutObjectCommand({ ...at, Body: 'second' }))
+    const read = await s3Error(client.send(new GetObjectCommand({ ...at, IfMatch: first.ETag })))
+    expect([read.name, read.$metadata.httpStatusCode]).toEqual(['PreconditionFailed', 412])
+    const copy = await s3Error(
+      client.send(
+        new CopyObjectCommand({
+          ...at,
+          CopySource: `${at.Bucket}/${at.Key}`,
+          CopySourceIfMatch: first.ETag,
+          MetadataDirective: 'REPLACE',
+          Metadata: { sha256: 'x' }
+        })
+      )
+    )
+    expect([copy.name, copy.$metadata.httpStatusCode]).toEqual(['PreconditionFailed', 412])
+    expect(await (await client.send(new GetObjectCommand(at))).Body!.transformToString()).toBe('second')
   })
 
   it('answers NoSuchKey, NotFound (HEAD) and NoSuchBucket in S3 form, with the request id', async () => {
