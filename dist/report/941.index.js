@@ -229,7 +229,7 @@ async function extractInputArtifacts(settings, data, dir, temp = process.env.RUN
                     'it, or was damaged. Nothing was extracted; release the change again, and check who else can write ' +
                     'to the artifact store.'), 'RevisionOutOfSync');
             }
-            core/* info */.pq(`Downloaded input artifact "${name}": ${(0,bytes/* formatBytes */.z)(downloaded.bytes)}, SHA-256 ${sha256}`);
+            core/* info */.pq((0,src_text/* neutralize */.YI)(`Downloaded input artifact "${name}": ${(0,bytes/* formatBytes */.z)(downloaded.bytes)}, SHA-256 ${sha256}`));
             extracted.push({ name, dir: destination, sha256, ...(await extractZip(file, destination, name)) });
             await (0,promises_.rm)(file);
         }

@@ -69,7 +69,9 @@ export async function extractInputArtifacts(
           'RevisionOutOfSync'
         )
       }
-      core.info(`Downloaded input artifact "${name}": ${formatBytes(downloaded.bytes)}, SHA-256 ${sha256}`)
+      core.info(
+        neutralize(`Downloaded input artifact "${name}": ${formatBytes(downloaded.bytes)}, SHA-256 ${sha256}`)
+      )
       extracted.push({ name, dir: destination, sha256, ...(await extractZip(file, destination, name)) })
       await rm(file)
     }
