@@ -145,6 +145,33 @@ test('a ZIP with a ../ entry is refused before the build: nothing is extracted, 
   expect(emu.codepipeline.job(job.id)?.results).toHaveLength(1)
 })
 
+test('an input artifact whose bytes are not the SHA-256 its metadata records is refused: nothing is extracted', async () => {
+  addThisRun(emu, STEPS)
+  const job = await emu.artifacts.addJob({
+    inputArtifacts: [{ name: 'SourceArtifact', files: { 'index.html': '<h1>hi</h1>' } }]
+  })
+  const stored = emu.artifacts.input(job.id, 'SourceArtifact')
+  if (!stored) throw new Error('no input artifact')
+  const actual = createHash('sha256')
+    .update(await readFile(stored.path))
+    .digest('hex')
+  const recorded = 'ab'.repeat(32)
+  stored.metadata = { sha256: recorded }
+  const inputs = { 'job-id': job.id, 'input-artifacts': 'source' }
+
+  const main = await reportStep(emu, ws.dir, inputs)
+  const { bucketName, objectKey } = job.data.inputArtifacts[0].location.s3Location
+  const problem =
+    `Input artifact "SourceArtifact" from s3://${bucketName}/${objectKey} has the SHA-256 ${actual}, but its ` +
+    `x-amz-meta-sha256 says ${recorded}: the object changed after the action that stored it hashed it, or was ` +
+    'damaged. Nothing was extracted; release the change again, and check who else can write to the artifact store.'
+  expect(main.exitCode).toBe(1)
+  expect(resultOf(emu, job.id).request).toMatchObject({
+    failureDetails: { type: 'RevisionOutOfSync', message: `${RUN}: ${problem} Run: ${RUN_URL}` }
+  })
+  expect(await readdir(ws.dir)).toEqual([])
+})
+
 test('job mode: an output name the job does not declare fails the first step, before the build and any download', async () => {
   addThisRun(emu, STEPS)
   const job = await emu.artifacts.addJob({
