@@ -9,6 +9,8 @@ export interface FaultSpec {
   kind: FaultKind
   /** How many matching requests it hits; default 1. */
   times?: number
+  /** How many matching requests it lets through first (say, the first ranges of a download); default 0. */
+  after?: number
   /** For `delay`. */
   delayMs?: number
   /** Overrides the HTTP status of `server-error` (e.g. 503) or `throttle`. */
@@ -19,6 +21,8 @@ export interface FaultSpec {
 
 export interface ActiveFault extends FaultSpec {
   remaining: number
+  /** Matching requests still to let through. */
+  passing: number
 }
 
 export class Faults {
@@ -31,7 +35,10 @@ export class Faults {
     if (spec.kind === 'delay' && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
       throw new Error('a delay fault needs delayMs')
     }
-    const fault: ActiveFault = { ...spec, remaining: times }
+    const after = spec.after ?? 0
+    if (!Number.isInteger(after) || after < 0)
+      throw new Error(`fault after must be a non-negative integer, got ${after}`)
+    const fault: ActiveFault = { ...spec, remaining: times, passing: after }
     this.pending.push(fault)
     return fault
   }
@@ -47,6 +54,10 @@ export class Faults {
     )
     if (index < 0) return undefined
     const fault = this.pending[index]
+    if (fault.passing > 0) {
+      fault.passing -= 1
+      return undefined
+    }
     fault.remaining -= 1
     if (fault.remaining <= 0) this.pending.splice(index, 1)
     return fault

@@ -2,7 +2,7 @@
 // the steps that follow and its post step uploads what they built; a ZIP that would write outside the
 // directory, a wrong output name or a missing input stop the pipeline before the build.
 import { afterEach, beforeEach, expect, test } from '@jest/globals'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Emulator } from '../../emulator/index.ts'
@@ -145,7 +145,7 @@ test('a ZIP with a ../ entry is refused before the build: nothing is extracted, 
   expect(emu.codepipeline.job(job.id)?.results).toHaveLength(1)
 })
 
-test('an input artifact whose bytes are not the SHA-256 its metadata records is refused: nothing is extracted', async () => {
+test('an input artifact whose bytes are not the SHA-256 its metadata records is refused: what was extracted is removed', async () => {
   addThisRun(emu, STEPS)
   const job = await emu.artifacts.addJob({
     inputArtifacts: [{ name: 'SourceArtifact', files: { 'index.html': '<h1>hi</h1>' } }]
@@ -164,11 +164,78 @@ test('an input artifact whose bytes are not the SHA-256 its metadata records is 
   const problem =
     `Input artifact "SourceArtifact" from s3://${bucketName}/${objectKey} has the SHA-256 ${actual}, but its ` +
     `x-amz-meta-sha256 says ${recorded}: the object changed after the action that stored it hashed it, or was ` +
-    'damaged. Nothing was extracted; release the change again, and check who else can write to the artifact store.'
+    'damaged. What was extracted from it was removed; release the change again, and check who ' +
+    'else can write to the artifact store.'
   expect(main.exitCode).toBe(1)
   expect(resultOf(emu, job.id).request).toMatchObject({
     failureDetails: { type: 'RevisionOutOfSync', message: `${RUN}: ${problem} Run: ${RUN_URL}` }
   })
+  expect(await readdir(ws.dir)).toEqual([])
+})
+
+const RANGE = 8 * 1024 * 1024
+
+/** A job whose input artifact spans three 8 MiB ranges: a small file first, then 20 MiB that deflate cannot shrink. */
+async function threeRangeJob() {
+  const big = randomBytes(20 * 1024 * 1024)
+  const job = await emu.artifacts.addJob({
+    inputArtifacts: [{ name: 'SourceArtifact', files: { 'a.txt': 'first', 'big.bin': big } }]
+  })
+  const stored = emu.artifacts.input(job.id, 'SourceArtifact')
+  if (!stored) throw new Error('no input artifact')
+  expect(stored.size).toBeGreaterThan(2 * RANGE)
+  return { job, big, stored }
+}
+
+const getObjects = (emu: Emulator) => emu.s3.requests.filter(r => r.operation === 'GetObject')
+
+test('a large input artifact arrives in parallel ranges pinned to its ETag, a 5xx range is retried, and it is extracted', async () => {
+  const { job, big, stored } = await threeRangeJob()
+  emu.faults.add({ service: 's3', operation: 'GetObject', kind: 'server-error', after: 1 })
+  const step = await reportStep(emu, ws.dir, { 'job-id': job.id, status: 'success', 'input-artifacts': 'in' })
+  expect(step.exitCode).toBe(0)
+  expect(await readFile(join(ws.dir, 'in/a.txt'), 'utf8')).toBe('first')
+  expect((await readFile(join(ws.dir, 'in/big.bin'))).equals(big)).toBe(true)
+  const digest = createHash('sha256')
+    .update(await readFile(stored.path))
+    .digest('hex')
+  expect(JSON.parse(step.outputs['input-artifact-digests'])).toEqual({ SourceArtifact: digest })
+  const last = stored.size - 1
+  // The first range tells the size and ETag; the last (the central directory) comes next, then the middle one.
+  expect(getObjects(emu).map(r => [r.headers.range, r.headers['if-match'], r.status])).toEqual([
+    [`bytes=0-${RANGE - 1}`, undefined, 206],
+    [`bytes=${2 * RANGE}-${last}`, stored.etag, 500],
+    [`bytes=${RANGE}-${2 * RANGE - 1}`, stored.etag, 206],
+    [`bytes=${2 * RANGE}-${last}`, stored.etag, 206]
+  ])
+  expect(resultOf(emu, job.id).kind).toBe('success')
+  // The fault answered before any signature was read; the rest were signed with the job's artifact key.
+  const signers = new Set(
+    getObjects(emu)
+      .filter(r => !r.fault)
+      .map(r => r.accessKeyId)
+  )
+  expect([...signers]).toEqual([job.data.artifactCredentials.accessKeyId])
+})
+
+test('a download that fails part-way removes what was already extracted and names the artifact to CodePipeline', async () => {
+  addThisRun(emu, STEPS)
+  const { job } = await threeRangeJob()
+  // The first and last ranges arrive (a.txt is extracted); the middle one fails every attempt.
+  emu.faults.add({ service: 's3', operation: 'GetObject', kind: 'server-error', after: 2, times: 100 })
+  const main = await reportStep(emu, ws.dir, { 'job-id': job.id, 'input-artifacts': 'source' })
+  expect(main.exitCode).toBe(1)
+  const { bucketName, objectKey } = job.data.inputArtifacts[0].location.s3Location
+  const failure = resultOf(emu, job.id)
+  expect(failure.request).toMatchObject({ failureDetails: { type: 'SystemUnavailable' } })
+  const message = (failure.request as { failureDetails: { message: string } }).failureDetails.message
+  expect(message).toContain(
+    `Input artifact "SourceArtifact" could not be downloaded from s3://${bucketName}/${objectKey}`
+  )
+  expect(main.stdout).toContain(
+    `::error::Input artifact "SourceArtifact" could not be downloaded from s3://${bucketName}/`
+  )
+  expect(getObjects(emu).filter(r => r.status === 500).length).toBeGreaterThan(1)
   expect(await readdir(ws.dir)).toEqual([])
 })
 

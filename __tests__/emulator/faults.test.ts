@@ -42,6 +42,22 @@ describe('faults seen through the real clients', () => {
     ])
   })
 
+  it('`after` lets that many matching requests through before the fault hits', async () => {
+    const job = emu.codepipeline.addJob()
+    emu.faults.add({ service: 'codepipeline', operation: 'GetJobDetails', kind: 'throttle', after: 2 })
+    const client = codepipeline(emu)
+    for (let i = 0; i < 3; i++) await client.send(new GetJobDetailsCommand({ jobId: job.id }))
+    expect(emu.requests.map(r => [r.status, r.fault])).toEqual([
+      [200, undefined],
+      [200, undefined],
+      [400, 'throttle'],
+      [200, undefined]
+    ])
+    expect(() => emu.faults.add({ service: 's3', kind: 'drop', after: -1 })).toThrow(
+      'fault after must be a non-negative integer, got -1'
+    )
+  })
+
   it('more faults than attempts reach the caller as the service error', async () => {
     const job = emu.codepipeline.addJob()
     emu.faults.add({ service: 'codepipeline', kind: 'server-error', times: 2 })

@@ -557,48 +557,114 @@ var promises_ = __webpack_require__(1455);
 
 
 // An object downloaded into a file in ranges (S3's Range header), several at once, each written at its place as
-// it streams in: memory holds what is in flight on the sockets, whatever the object's size. The SHA-256 follows
-// in order, reading each range back from the file (the page cache has it) while the next ones still come. (On a
-// worker thread the hashing cost more memory, an isolate's worth, for no time the bench could measure.)
+// it streams in: memory holds what is in flight on the sockets, whatever the object's size. Whoever reads the file
+// meanwhile (the extraction, through arrived()) waits for the bytes it needs, and their ranges go first. The
+// SHA-256 follows in order, reading each range back from the file (the page cache has it).
 /** 8 MiB ranges, as the AWS CLI's parts; four at once keep several connections busy. */
 const RANGE_BYTES = 8 * 1024 * 1024;
 const RANGES_AHEAD = 4;
 const HASH_CHUNK = 1024 * 1024;
 /**
- * Downloads through `get` into `file`. The first range tells the object's size and ETag; every later range asks
- * for that ETag, so an object replaced meanwhile fails (412) instead of mixing two versions. `get` answers
- * undefined for an empty object (S3's 416 to a range of nothing).
+ * Starts downloading through `get` into `file`; resolves once the first range has answered. The first range tells
+ * the object's size and ETag; every later range asks for that ETag, so an object replaced meanwhile fails (412)
+ * instead of mixing two versions. `get` answers undefined for an empty object (S3's 416 to a range of nothing).
  */
-async function downloadInRanges(get, file) {
-    const out = await (0,promises_.open)(file, 'w+');
+async function startRangedDownload(get, file) {
+    const handle = await (0,promises_.open)(file, 'w+');
+    const stop = new AbortController();
+    let first;
     try {
-        const first = await get(0, RANGE_BYTES - 1);
-        const size = first ? totalSize(first) : 0;
-        // A store that ignores Range (some S3-compatible ones) sent it whole: one range, then.
-        const step = first?.ContentRange ? RANGE_BYTES : size;
-        const ranges = [];
-        for (let start = 0; start < size; start += step)
-            ranges.push({ start, end: Math.min(size, start + step) - 1 });
-        const digest = (0,external_node_crypto_.createHash)('sha256');
-        const buffer = Buffer.allocUnsafe(HASH_CHUNK);
-        const writes = [];
-        const begin = (range) => {
-            const answer = writes.length === 0 ? Promise.resolve(first) : get(range.start, range.end, first?.ETag);
-            const write = answer.then(body => writeAt(out, body, range));
-            write.catch(() => undefined); // awaited in its turn; until then its failure must not go unhandled
-            writes.push(write);
-        };
-        for (const [index, range] of ranges.entries()) {
-            while (writes.length < Math.min(ranges.length, index + RANGES_AHEAD))
-                begin(ranges[writes.length]);
-            await writes[index];
-            await hashRange(out, range, digest, buffer);
+        first = await get(0, RANGE_BYTES - 1, undefined, stop.signal);
+    }
+    catch (error) {
+        await handle.close();
+        throw error;
+    }
+    const size = first ? totalSize(first) : 0;
+    // A store that ignores Range (some S3-compatible ones) sent it whole: one range, then.
+    const ranges = split(size, first?.ContentRange ? RANGE_BYTES : size);
+    // The last range next: a ZIP's central directory, which a reader needs before any entry, is at its end.
+    const queue = ranges.length > 2 ? [ranges[ranges.length - 1], ...ranges.slice(1, -1)] : ranges.slice(1);
+    let inFlight = 0;
+    let failure;
+    const fail = (error) => {
+        failure ??= error;
+        stop.abort();
+        for (const range of ranges)
+            range.settle(failure);
+    };
+    const writes = [];
+    const begin = (range, answer) => {
+        range.started = true;
+        inFlight++;
+        const write = answer
+            .then(body => writeAt(handle, body, range))
+            .then(() => range.settle(), fail)
+            .finally(() => {
+            inFlight--;
+            pump();
+        });
+        writes.push(write);
+    };
+    const pump = () => {
+        while (failure === undefined && inFlight < RANGES_AHEAD && queue.length) {
+            const range = queue.shift();
+            begin(range, get(range.start, range.end, first?.ETag, stop.signal));
         }
-        return { bytes: size, sha256: digest.digest('hex'), metadata: first?.Metadata ?? {} };
+    };
+    if (ranges.length)
+        begin(ranges[0], Promise.resolve(first));
+    pump();
+    const done = hashInOrder(handle, ranges, size);
+    done.catch(() => undefined); // a reader that stops early may never await it
+    return {
+        size,
+        metadata: first?.Metadata ?? {},
+        arrived(start, end) {
+            const needed = ranges.filter(range => range.start < end && range.end >= start);
+            const waiting = needed.filter(range => !range.started);
+            if (waiting.length) {
+                queue.splice(0, queue.length, ...waiting, ...queue.filter(range => !waiting.includes(range)));
+                pump();
+            }
+            return Promise.all(needed.map(range => range.written)).then(() => undefined);
+        },
+        read: async (buffer, position) => (await handle.read(buffer, 0, buffer.length, position)).bytesRead,
+        done,
+        async close() {
+            if (ranges.some(range => !range.started) || inFlight)
+                fail(new Error('the download was stopped'));
+            await Promise.allSettled(writes);
+            await handle.close();
+        }
+    };
+}
+function split(size, step) {
+    const ranges = [];
+    for (let start = 0; start < size; start += step) {
+        let settle = () => { };
+        const written = new Promise((resolve, reject) => {
+            settle = error => (error === undefined ? resolve() : reject(error));
+        });
+        written.catch(() => undefined); // awaited by whoever needs it; until then its failure must not go unhandled
+        ranges.push({ start, end: Math.min(size, start + step) - 1, written, settle, started: false });
     }
-    finally {
-        await out.close();
+    return ranges;
+}
+async function hashInOrder(handle, ranges, size) {
+    const digest = (0,external_node_crypto_.createHash)('sha256');
+    const buffer = Buffer.allocUnsafe(HASH_CHUNK);
+    for (const range of ranges) {
+        await range.written;
+        for (let at = range.start; at <= range.end;) {
+            const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, range.end + 1 - at), at);
+            if (!bytesRead)
+                throw new Error(`the downloaded file ends at ${at}, before ${range.end + 1}`);
+            digest.update(buffer.subarray(0, bytesRead));
+            at += bytesRead;
+        }
     }
+    return { bytes: size, sha256: digest.digest('hex') };
 }
 /** Streams one answer's body to its place in the file, and checks that it brought the whole range. */
 async function writeAt(out, answer, range) {
@@ -610,15 +676,6 @@ async function writeAt(out, answer, range) {
     }
     if (at !== range.end + 1)
         throw new Error(`S3 sent ${at - range.start} bytes of the ${range.end + 1 - range.start} asked for at ${range.start}`);
-}
-async function hashRange(out, range, digest, buffer) {
-    for (let at = range.start; at <= range.end;) {
-        const { bytesRead } = await out.read(buffer, 0, Math.min(buffer.length, range.end + 1 - at), at);
-        if (!bytesRead)
-            throw new Error(`the downloaded file ends at ${at}, before ${range.end + 1}`);
-        digest.update(buffer.subarray(0, bytesRead));
-        at += bytesRead;
-    }
 }
 /** The object's size from a ranged answer (`bytes 0-8388607/123456789`), or its length if S3 sent it whole. */
 function totalSize(answer) {
@@ -684,15 +741,18 @@ class ArtifactStore {
             ...storedAs(kmsKeyId)
         }));
     }
-    /** Downloads an object into a file in parallel ranges (ranged-download.ts), hashing it on the way. */
+    /**
+     * Starts downloading an object into a file in parallel ranges (ranged-download.ts), hashing it on the way;
+     * resolves once S3 has answered the first range.
+     */
     async download(source, file) {
-        const get = (start, end, etag) => this.client
+        const get = (start, end, etag, abortSignal) => this.client
             .send(new this.sdk.GetObjectCommand({
             Bucket: source.bucket,
             Key: source.key,
             Range: `bytes=${start}-${end}`,
             ...(etag ? { IfMatch: etag } : {})
-        }))
+        }), { abortSignal })
             .catch((error) => {
             // S3 answers a range of an empty object with 416: there is nothing to read.
             if (start === 0 &&
@@ -700,9 +760,11 @@ class ArtifactStore {
                 return undefined;
             throw error;
         });
-        const { bytes, sha256, metadata } = await downloadInRanges(get, file);
-        const recorded = metadata[DIGEST_METADATA];
-        return { bytes, sha256, ...(recorded ? { recorded } : {}) };
+        const download = await startRangedDownload(get, file);
+        const recorded = download.metadata[DIGEST_METADATA];
+        if (recorded)
+            download.recorded = recorded;
+        return download;
     }
     destroy() {
         this.client.destroy();

@@ -29850,7 +29850,7 @@ async function extractInputs(settings, data) {
         return;
     const digests = {};
     if (data.inputArtifacts?.length) {
-        const { extractInputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(663), __nccwpck_require__.e(941)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3941));
+        const { extractInputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(663), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206));
         for (const artifact of await extractInputArtifacts(settings.aws, data, dir)) {
             core/* info */.pq((0,src_text/* neutralize */.YI)(`Extracted input artifact "${artifact.name}" into ${artifact.dir}: ${artifact.files} files, ` +
                 (0,bytes/* formatBytes */.z)(artifact.bytes)));

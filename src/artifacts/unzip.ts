@@ -1,15 +1,23 @@
 import { constants } from 'node:fs'
-import { mkdir, open, realpath } from 'node:fs/promises'
+import { mkdir, open, realpath, rm } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { dirname } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { openPromise, type Entry, type ZipFile } from 'yauzl'
+import {
+  fromRandomAccessReaderPromise,
+  openPromise,
+  type Entry,
+  type Options,
+  type RandomAccessReader,
+  type ZipFile
+} from 'yauzl'
 import { errorMessage } from '../errors.ts'
 import { ArtifactError, misconfigured } from './artifact-error.ts'
 import { entryTarget, escapes, fileMode, isInside, isSymlink } from './layout.ts'
 
-// Extraction of an input artifact, streamed: yauzl reads the ZIP file's central directory, then a few entries at a
-// time are inflated or copied into their files, so memory does not grow with the archive (ZIP64 included).
+// Extraction of an input artifact, streamed: yauzl reads the ZIP's central directory, then a few entries at a
+// time are inflated or copied into their files, so memory does not grow with the archive (ZIP64 included). A
+// failed extraction removes what it wrote.
 
 export interface Extracted {
   files: number
@@ -22,36 +30,72 @@ const WRITE_NO_FOLLOW =
 
 /** Entries written at once: the kernel's copies and zlib's inflating spread over the runner's cores. */
 const WRITERS = Math.max(2, Math.min(8, availableParallelism() * 2))
+const OPTIONS: Options = { lazyEntries: true, autoClose: false, validateEntrySizes: true }
+
+/** A ZIP still arriving (arriving-zip.ts): `complete` settles once all of it is in and checked. */
+export interface ArrivingSource {
+  reader: RandomAccessReader
+  size: number
+  complete: Promise<unknown>
+}
 
 /**
- * Extracts the ZIP file at `zipPath` into `dir`. Every entry is checked before the first is written, so a ZIP
- * with an entry that would escape `dir` (or a symbolic link, or data this action cannot decode) extracts nothing.
+ * Extracts the ZIP file at `source` (a path, or one still arriving) into `dir`. Every entry is checked before the
+ * first is written, so a ZIP with an entry that would escape `dir` (or a symbolic link, or data this action cannot
+ * decode) extracts nothing; a ZIP still arriving is extracted only if it completes, or what it wrote is removed.
  */
-export async function extractZip(zipPath: string, dir: string, artifact: string): Promise<Extracted> {
+export async function extractZip(
+  source: string | ArrivingSource,
+  dir: string,
+  artifact: string
+): Promise<Extracted> {
   let zip: ZipFile | undefined
+  /** Files and directories this extraction created, removed if it fails. */
+  const written: string[] = []
   try {
-    zip = await openPromise(zipPath, { lazyEntries: true, autoClose: false, validateEntrySizes: true })
+    zip = await (typeof source === 'string'
+      ? openPromise(source, OPTIONS)
+      : fromRandomAccessReaderPromise(source.reader, source.size, OPTIONS))
     const entries = new Map<string, Entry>()
     for await (const entry of zip.eachEntry()) {
       check(entry, dir, artifact)
       entries.delete(entry.fileName) // a name given twice: the later entry wins, as it would written in order
       entries.set(entry.fileName, entry)
     }
-    await mkdir(dir, { recursive: true })
+    const made = (path: string | undefined) => void (path && written.push(path))
+    made(await mkdir(dir, { recursive: true }))
     const root = await realpath(dir)
     const files = [...entries.values()].filter(entry => !entry.fileName.endsWith('/'))
     for (const entry of entries.values())
       if (entry.fileName.endsWith('/'))
-        await mkdir(entryTarget(root, entry.fileName, artifact), { recursive: true })
+        made(await mkdir(entryTarget(root, entry.fileName, artifact), { recursive: true }))
     const archive = zip
     let next = 0
+    let failed = false
     const writer = async () => {
-      while (next < files.length) await write(archive, files[next++], root, artifact)
+      try {
+        while (next < files.length && !failed) await write(archive, files[next++], root, artifact, made)
+      } catch (error) {
+        failed = true
+        throw error
+      }
     }
-    await Promise.all(Array.from({ length: Math.min(WRITERS, files.length) }, writer))
+    // Every writer stops before anything is removed.
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(WRITERS, files.length) }, writer))
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason
+    if (typeof source !== 'string') await source.complete
     return { files: files.length, bytes: files.reduce((n, entry) => n + entry.uncompressedSize, 0) }
   } catch (error) {
-    throw explain(error, artifact)
+    // A ZIP that arrived damaged or changed fails for that, whatever yauzl made of its bytes.
+    const cause =
+      typeof source === 'string'
+        ? error
+        : await source.complete.then(
+            () => error,
+            reason => reason
+          )
+    await Promise.all(written.map(path => rm(path, { recursive: true, force: true })))
+    throw explain(cause, artifact)
   } finally {
     zip?.close()
   }
@@ -75,9 +119,15 @@ function check(entry: Entry, dir: string, artifact: string): void {
   }
 }
 
-async function write(zip: ZipFile, entry: Entry, root: string, artifact: string): Promise<void> {
+async function write(
+  zip: ZipFile,
+  entry: Entry,
+  root: string,
+  artifact: string,
+  made: (path: string | undefined) => void
+): Promise<void> {
   const target = entryTarget(root, entry.fileName, artifact)
-  await mkdir(dirname(target), { recursive: true })
+  made(await mkdir(dirname(target), { recursive: true }))
   // A symbolic link already in the directory (not from this ZIP) must not carry files out of it either.
   if (!isInside(root, await realpath(dirname(target)))) throw escapes(artifact, entry.fileName, root)
   let file
@@ -87,6 +137,7 @@ async function write(zip: ZipFile, entry: Entry, root: string, artifact: string)
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw escapes(artifact, entry.fileName, root)
     throw error
   }
+  made(target)
   const out = file.createWriteStream()
   try {
     await pipeline(await zip.openReadStreamPromise(entry), out)

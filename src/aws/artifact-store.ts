@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import type { Readable } from 'node:stream'
 import { ArtifactError } from '../artifacts/artifact-error.ts'
 import { createClient } from './clients.ts'
-import { downloadInRanges } from './ranged-download.ts'
+import { startRangedDownload, type ArrivingFile } from './ranged-download.ts'
 import type { AwsSettings } from './settings.ts'
 
 // The pipeline's artifact store, reached only with the job's artifactCredentials: CodePipeline scopes them to
@@ -28,10 +28,7 @@ export const COPY_MAX_BYTES = 5 * 1024 ** 3
 /** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
 export const DIGEST_METADATA = 'sha256'
 
-export interface Downloaded {
-  bytes: number
-  /** SHA-256 of the bytes received, hex. */
-  sha256: string
+export interface Download extends ArrivingFile {
   /** What the object's x-amz-meta-sha256 says, when it has one. */
   recorded?: string
 }
@@ -86,9 +83,12 @@ export class ArtifactStore {
     )
   }
 
-  /** Downloads an object into a file in parallel ranges (ranged-download.ts), hashing it on the way. */
-  async download(source: S3Object, file: string): Promise<Downloaded> {
-    const get = (start: number, end: number, etag?: string) =>
+  /**
+   * Starts downloading an object into a file in parallel ranges (ranged-download.ts), hashing it on the way;
+   * resolves once S3 has answered the first range.
+   */
+  async download(source: S3Object, file: string): Promise<Download> {
+    const get = (start: number, end: number, etag: string | undefined, abortSignal: AbortSignal) =>
       this.client
         .send(
           new this.sdk.GetObjectCommand({
@@ -96,7 +96,8 @@ export class ArtifactStore {
             Key: source.key,
             Range: `bytes=${start}-${end}`,
             ...(etag ? { IfMatch: etag } : {})
-          })
+          }),
+          { abortSignal }
         )
         .catch((error: unknown) => {
           // S3 answers a range of an empty object with 416: there is nothing to read.
@@ -107,9 +108,10 @@ export class ArtifactStore {
             return undefined
           throw error
         })
-    const { bytes, sha256, metadata } = await downloadInRanges(get, file)
-    const recorded = metadata[DIGEST_METADATA]
-    return { bytes, sha256, ...(recorded ? { recorded } : {}) }
+    const download: Download = await startRangedDownload(get, file)
+    const recorded = download.metadata[DIGEST_METADATA]
+    if (recorded) download.recorded = recorded
+    return download
   }
 
   destroy(): void {

@@ -1,8 +1,8 @@
-export const id = 941;
-export const ids = [941];
+export const id = 206;
+export const ids = [206];
 export const modules = {
 
-/***/ 3941:
+/***/ 2206:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -27,6 +27,54 @@ var bytes = __webpack_require__(6136);
 var src_text = __webpack_require__(8992);
 // EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
 var artifact_error = __webpack_require__(7102);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __webpack_require__(663);
+;// CONCATENATED MODULE: ./src/artifacts/arriving-zip.ts
+
+
+// yauzl reading a ZIP that is still downloading: each read waits for the bytes it needs (whose ranges the
+// download then fetches first), so entries are extracted while the rest of the object arrives. A download that
+// fails fails the reads, with `explain`'s account of it rather than a ZIP parser's.
+/** What one read takes from the file at a time: a few of these per entry being written stay in memory. */
+const READ_BYTES = 256 * 1024;
+class ArrivingZip extends yauzl/* RandomAccessReader */.lJ {
+    file;
+    explain;
+    constructor(file, explain) {
+        super();
+        this.file = file;
+        this.explain = explain;
+    }
+    _readStreamForRange(start, end) {
+        const { file, explain } = this;
+        let at = start;
+        return new external_node_stream_.Readable({
+            highWaterMark: READ_BYTES,
+            read() {
+                if (at >= end)
+                    return void this.push(null);
+                const from = at;
+                const buffer = Buffer.allocUnsafe(Math.min(READ_BYTES, end - from));
+                at += buffer.length;
+                file
+                    .arrived(from, from + buffer.length)
+                    .catch((error) => {
+                    throw explain(error);
+                })
+                    .then(() => file.read(buffer, from))
+                    .then(bytes => {
+                    if (bytes !== buffer.length)
+                        throw new Error(`the downloaded file ends at ${from + bytes}`);
+                    this.push(buffer);
+                })
+                    .catch((error) => this.destroy(error));
+            }
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/artifacts/layout.ts
 
 
@@ -72,8 +120,6 @@ var s3_errors = __webpack_require__(7765);
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:stream/promises"
 var external_node_stream_promises_ = __webpack_require__(6466);
-// EXTERNAL MODULE: ./node_modules/yauzl/index.js
-var yauzl = __webpack_require__(663);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 ;// CONCATENATED MODULE: ./src/artifacts/unzip.ts
@@ -90,37 +136,62 @@ var errors = __webpack_require__(3916);
 const WRITE_NO_FOLLOW = external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | (external_node_fs_.constants.O_NOFOLLOW ?? 0);
 /** Entries written at once: the kernel's copies and zlib's inflating spread over the runner's cores. */
 const WRITERS = Math.max(2, Math.min(8, (0,external_node_os_.availableParallelism)() * 2));
+const OPTIONS = { lazyEntries: true, autoClose: false, validateEntrySizes: true };
 /**
- * Extracts the ZIP file at `zipPath` into `dir`. Every entry is checked before the first is written, so a ZIP
- * with an entry that would escape `dir` (or a symbolic link, or data this action cannot decode) extracts nothing.
+ * Extracts the ZIP file at `source` (a path, or one still arriving) into `dir`. Every entry is checked before the
+ * first is written, so a ZIP with an entry that would escape `dir` (or a symbolic link, or data this action cannot
+ * decode) extracts nothing; a ZIP still arriving is extracted only if it completes, or what it wrote is removed.
  */
-async function extractZip(zipPath, dir, artifact) {
+async function extractZip(source, dir, artifact) {
     let zip;
+    /** Files and directories this extraction created, removed if it fails. */
+    const written = [];
     try {
-        zip = await (0,yauzl/* openPromise */.sO)(zipPath, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
+        zip = await (typeof source === 'string'
+            ? (0,yauzl/* openPromise */.sO)(source, OPTIONS)
+            : (0,yauzl/* fromRandomAccessReaderPromise */.or)(source.reader, source.size, OPTIONS));
         const entries = new Map();
         for await (const entry of zip.eachEntry()) {
             check(entry, dir, artifact);
             entries.delete(entry.fileName); // a name given twice: the later entry wins, as it would written in order
             entries.set(entry.fileName, entry);
         }
-        await (0,promises_.mkdir)(dir, { recursive: true });
+        const made = (path) => void (path && written.push(path));
+        made(await (0,promises_.mkdir)(dir, { recursive: true }));
         const root = await (0,promises_.realpath)(dir);
         const files = [...entries.values()].filter(entry => !entry.fileName.endsWith('/'));
         for (const entry of entries.values())
             if (entry.fileName.endsWith('/'))
-                await (0,promises_.mkdir)(entryTarget(root, entry.fileName, artifact), { recursive: true });
+                made(await (0,promises_.mkdir)(entryTarget(root, entry.fileName, artifact), { recursive: true }));
         const archive = zip;
         let next = 0;
+        let failed = false;
         const writer = async () => {
-            while (next < files.length)
-                await write(archive, files[next++], root, artifact);
+            try {
+                while (next < files.length && !failed)
+                    await write(archive, files[next++], root, artifact, made);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
         };
-        await Promise.all(Array.from({ length: Math.min(WRITERS, files.length) }, writer));
+        // Every writer stops before anything is removed.
+        const outcomes = await Promise.allSettled(Array.from({ length: Math.min(WRITERS, files.length) }, writer));
+        for (const outcome of outcomes)
+            if (outcome.status === 'rejected')
+                throw outcome.reason;
+        if (typeof source !== 'string')
+            await source.complete;
         return { files: files.length, bytes: files.reduce((n, entry) => n + entry.uncompressedSize, 0) };
     }
     catch (error) {
-        throw explain(error, artifact);
+        // A ZIP that arrived damaged or changed fails for that, whatever yauzl made of its bytes.
+        const cause = typeof source === 'string'
+            ? error
+            : await source.complete.then(() => error, reason => reason);
+        await Promise.all(written.map(path => (0,promises_.rm)(path, { recursive: true, force: true })));
+        throw explain(cause, artifact);
     }
     finally {
         zip?.close();
@@ -139,9 +210,9 @@ function check(entry, dir, artifact) {
             'action extracts stored and deflated entries only. Nothing was extracted.');
     }
 }
-async function write(zip, entry, root, artifact) {
+async function write(zip, entry, root, artifact, made) {
     const target = entryTarget(root, entry.fileName, artifact);
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+    made(await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true }));
     // A symbolic link already in the directory (not from this ZIP) must not carry files out of it either.
     if (!isInside(root, await (0,promises_.realpath)((0,external_node_path_.dirname)(target))))
         throw escapes(artifact, entry.fileName, root);
@@ -154,6 +225,7 @@ async function write(zip, entry, root, artifact) {
             throw escapes(artifact, entry.fileName, root);
         throw error;
     }
+    made(target);
     const out = file.createWriteStream();
     try {
         await (0,external_node_stream_promises_.pipeline)(await zip.openReadStreamPromise(entry), out);
@@ -193,10 +265,12 @@ function explain(error, artifact) {
 
 
 
+
 /**
  * Downloads each input artifact of the job into a temporary file (yauzl needs to seek: the central directory
- * is at the end of a ZIP) and extracts it straight after: into `dir` when there is one, into `dir/<name>` for
- * several. A ZIP whose SHA-256 is not the one its metadata records (set by this action's upload) is refused.
+ * is at the end of a ZIP) and extracts it while it arrives: into `dir` when there is one, into `dir/<name>` for
+ * several. A ZIP whose SHA-256 is not the one its metadata records (set by this action's upload) is refused, and
+ * what was extracted from it removed.
  */
 async function extractInputArtifacts(settings, data, dir, temp = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)()) {
     const inputs = data.inputArtifacts ?? [];
@@ -209,28 +283,30 @@ async function extractInputArtifacts(settings, data, dir, temp = process.env.RUN
             const location = (0,artifact_store/* locationOf */.hD)(inputs[index], 'Input');
             const file = (0,external_node_path_.join)(scratch, `${index}.zip`);
             core/* info */.pq((0,src_text/* neutralize */.YI)(`Downloading input artifact "${name}" from s3://${location.bucket}/${location.key}`));
-            let downloaded;
+            const explain = (error) => (0,s3_errors/* explainS3Error */.y)(error, {
+                action: 'download',
+                subject: `Input artifact "${name}"`,
+                ...location,
+                region: settings.region,
+                kmsKeyId: data.encryptionKey?.id
+            });
+            const download = await store.download(location, file).catch((error) => {
+                throw explain(error);
+            });
             try {
-                downloaded = await store.download(location, file);
-            }
-            catch (error) {
-                throw (0,s3_errors/* explainS3Error */.y)(error, {
-                    action: 'download',
-                    subject: `Input artifact "${name}"`,
-                    ...location,
-                    region: settings.region,
-                    kmsKeyId: data.encryptionKey?.id
+                const complete = download.done.then(({ sha256 }) => verified(name, location, sha256, download.recorded), (error) => {
+                    throw explain(error);
                 });
+                complete.catch(() => undefined); // awaited by the extraction unless it stops first
+                const source = { reader: new ArrivingZip(download, explain), size: download.size, complete };
+                const result = await extractZip(source, destination, name);
+                const sha256 = await complete;
+                core/* info */.pq((0,src_text/* neutralize */.YI)(`Downloaded input artifact "${name}": ${(0,bytes/* formatBytes */.z)(download.size)}, SHA-256 ${sha256}`));
+                extracted.push({ name, dir: destination, sha256, ...result });
             }
-            const { sha256, recorded } = downloaded;
-            if (recorded !== undefined && recorded.toLowerCase() !== sha256) {
-                throw new artifact_error/* ArtifactError */.nE((0,src_text/* neutralize */.YI)(`Input artifact "${name}" from s3://${location.bucket}/${location.key} has the SHA-256 ${sha256}, but ` +
-                    `its x-amz-meta-sha256 says ${recorded}: the object changed after the action that stored it hashed ` +
-                    'it, or was damaged. Nothing was extracted; release the change again, and check who else can write ' +
-                    'to the artifact store.'), 'RevisionOutOfSync');
+            finally {
+                await download.close();
             }
-            core/* info */.pq((0,src_text/* neutralize */.YI)(`Downloaded input artifact "${name}": ${(0,bytes/* formatBytes */.z)(downloaded.bytes)}, SHA-256 ${sha256}`));
-            extracted.push({ name, dir: destination, sha256, ...(await extractZip(file, destination, name)) });
             await (0,promises_.rm)(file);
         }
         return extracted;
@@ -239,6 +315,15 @@ async function extractInputArtifacts(settings, data, dir, temp = process.env.RUN
         store.destroy();
         await (0,promises_.rm)(scratch, { recursive: true, force: true });
     }
+}
+/** The ZIP's digest, unless its x-amz-meta-sha256 (set by the upload that hashed it) says otherwise. */
+function verified(name, location, sha256, recorded) {
+    if (recorded === undefined || recorded.toLowerCase() === sha256)
+        return sha256;
+    throw new artifact_error/* ArtifactError */.nE((0,src_text/* neutralize */.YI)(`Input artifact "${name}" from s3://${location.bucket}/${location.key} has the SHA-256 ${sha256}, but ` +
+        `its x-amz-meta-sha256 says ${recorded}: the object changed after the action that stored it hashed ` +
+        'it, or was damaged. What was extracted from it was removed; release the change again, and check who ' +
+        'else can write to the artifact store.'), 'RevisionOutOfSync');
 }
 
 
@@ -365,48 +450,114 @@ var promises_ = __webpack_require__(1455);
 
 
 // An object downloaded into a file in ranges (S3's Range header), several at once, each written at its place as
-// it streams in: memory holds what is in flight on the sockets, whatever the object's size. The SHA-256 follows
-// in order, reading each range back from the file (the page cache has it) while the next ones still come. (On a
-// worker thread the hashing cost more memory, an isolate's worth, for no time the bench could measure.)
+// it streams in: memory holds what is in flight on the sockets, whatever the object's size. Whoever reads the file
+// meanwhile (the extraction, through arrived()) waits for the bytes it needs, and their ranges go first. The
+// SHA-256 follows in order, reading each range back from the file (the page cache has it).
 /** 8 MiB ranges, as the AWS CLI's parts; four at once keep several connections busy. */
 const RANGE_BYTES = 8 * 1024 * 1024;
 const RANGES_AHEAD = 4;
 const HASH_CHUNK = 1024 * 1024;
 /**
- * Downloads through `get` into `file`. The first range tells the object's size and ETag; every later range asks
- * for that ETag, so an object replaced meanwhile fails (412) instead of mixing two versions. `get` answers
- * undefined for an empty object (S3's 416 to a range of nothing).
+ * Starts downloading through `get` into `file`; resolves once the first range has answered. The first range tells
+ * the object's size and ETag; every later range asks for that ETag, so an object replaced meanwhile fails (412)
+ * instead of mixing two versions. `get` answers undefined for an empty object (S3's 416 to a range of nothing).
  */
-async function downloadInRanges(get, file) {
-    const out = await (0,promises_.open)(file, 'w+');
+async function startRangedDownload(get, file) {
+    const handle = await (0,promises_.open)(file, 'w+');
+    const stop = new AbortController();
+    let first;
     try {
-        const first = await get(0, RANGE_BYTES - 1);
-        const size = first ? totalSize(first) : 0;
-        // A store that ignores Range (some S3-compatible ones) sent it whole: one range, then.
-        const step = first?.ContentRange ? RANGE_BYTES : size;
-        const ranges = [];
-        for (let start = 0; start < size; start += step)
-            ranges.push({ start, end: Math.min(size, start + step) - 1 });
-        const digest = (0,external_node_crypto_.createHash)('sha256');
-        const buffer = Buffer.allocUnsafe(HASH_CHUNK);
-        const writes = [];
-        const begin = (range) => {
-            const answer = writes.length === 0 ? Promise.resolve(first) : get(range.start, range.end, first?.ETag);
-            const write = answer.then(body => writeAt(out, body, range));
-            write.catch(() => undefined); // awaited in its turn; until then its failure must not go unhandled
-            writes.push(write);
-        };
-        for (const [index, range] of ranges.entries()) {
-            while (writes.length < Math.min(ranges.length, index + RANGES_AHEAD))
-                begin(ranges[writes.length]);
-            await writes[index];
-            await hashRange(out, range, digest, buffer);
+        first = await get(0, RANGE_BYTES - 1, undefined, stop.signal);
+    }
+    catch (error) {
+        await handle.close();
+        throw error;
+    }
+    const size = first ? totalSize(first) : 0;
+    // A store that ignores Range (some S3-compatible ones) sent it whole: one range, then.
+    const ranges = split(size, first?.ContentRange ? RANGE_BYTES : size);
+    // The last range next: a ZIP's central directory, which a reader needs before any entry, is at its end.
+    const queue = ranges.length > 2 ? [ranges[ranges.length - 1], ...ranges.slice(1, -1)] : ranges.slice(1);
+    let inFlight = 0;
+    let failure;
+    const fail = (error) => {
+        failure ??= error;
+        stop.abort();
+        for (const range of ranges)
+            range.settle(failure);
+    };
+    const writes = [];
+    const begin = (range, answer) => {
+        range.started = true;
+        inFlight++;
+        const write = answer
+            .then(body => writeAt(handle, body, range))
+            .then(() => range.settle(), fail)
+            .finally(() => {
+            inFlight--;
+            pump();
+        });
+        writes.push(write);
+    };
+    const pump = () => {
+        while (failure === undefined && inFlight < RANGES_AHEAD && queue.length) {
+            const range = queue.shift();
+            begin(range, get(range.start, range.end, first?.ETag, stop.signal));
         }
-        return { bytes: size, sha256: digest.digest('hex'), metadata: first?.Metadata ?? {} };
+    };
+    if (ranges.length)
+        begin(ranges[0], Promise.resolve(first));
+    pump();
+    const done = hashInOrder(handle, ranges, size);
+    done.catch(() => undefined); // a reader that stops early may never await it
+    return {
+        size,
+        metadata: first?.Metadata ?? {},
+        arrived(start, end) {
+            const needed = ranges.filter(range => range.start < end && range.end >= start);
+            const waiting = needed.filter(range => !range.started);
+            if (waiting.length) {
+                queue.splice(0, queue.length, ...waiting, ...queue.filter(range => !waiting.includes(range)));
+                pump();
+            }
+            return Promise.all(needed.map(range => range.written)).then(() => undefined);
+        },
+        read: async (buffer, position) => (await handle.read(buffer, 0, buffer.length, position)).bytesRead,
+        done,
+        async close() {
+            if (ranges.some(range => !range.started) || inFlight)
+                fail(new Error('the download was stopped'));
+            await Promise.allSettled(writes);
+            await handle.close();
+        }
+    };
+}
+function split(size, step) {
+    const ranges = [];
+    for (let start = 0; start < size; start += step) {
+        let settle = () => { };
+        const written = new Promise((resolve, reject) => {
+            settle = error => (error === undefined ? resolve() : reject(error));
+        });
+        written.catch(() => undefined); // awaited by whoever needs it; until then its failure must not go unhandled
+        ranges.push({ start, end: Math.min(size, start + step) - 1, written, settle, started: false });
     }
-    finally {
-        await out.close();
+    return ranges;
+}
+async function hashInOrder(handle, ranges, size) {
+    const digest = (0,external_node_crypto_.createHash)('sha256');
+    const buffer = Buffer.allocUnsafe(HASH_CHUNK);
+    for (const range of ranges) {
+        await range.written;
+        for (let at = range.start; at <= range.end;) {
+            const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, range.end + 1 - at), at);
+            if (!bytesRead)
+                throw new Error(`the downloaded file ends at ${at}, before ${range.end + 1}`);
+            digest.update(buffer.subarray(0, bytesRead));
+            at += bytesRead;
+        }
     }
+    return { bytes: size, sha256: digest.digest('hex') };
 }
 /** Streams one answer's body to its place in the file, and checks that it brought the whole range. */
 async function writeAt(out, answer, range) {
@@ -418,15 +569,6 @@ async function writeAt(out, answer, range) {
     }
     if (at !== range.end + 1)
         throw new Error(`S3 sent ${at - range.start} bytes of the ${range.end + 1 - range.start} asked for at ${range.start}`);
-}
-async function hashRange(out, range, digest, buffer) {
-    for (let at = range.start; at <= range.end;) {
-        const { bytesRead } = await out.read(buffer, 0, Math.min(buffer.length, range.end + 1 - at), at);
-        if (!bytesRead)
-            throw new Error(`the downloaded file ends at ${at}, before ${range.end + 1}`);
-        digest.update(buffer.subarray(0, bytesRead));
-        at += bytesRead;
-    }
 }
 /** The object's size from a ranged answer (`bytes 0-8388607/123456789`), or its length if S3 sent it whole. */
 function totalSize(answer) {
@@ -492,15 +634,18 @@ class ArtifactStore {
             ...storedAs(kmsKeyId)
         }));
     }
-    /** Downloads an object into a file in parallel ranges (ranged-download.ts), hashing it on the way. */
+    /**
+     * Starts downloading an object into a file in parallel ranges (ranged-download.ts), hashing it on the way;
+     * resolves once S3 has answered the first range.
+     */
     async download(source, file) {
-        const get = (start, end, etag) => this.client
+        const get = (start, end, etag, abortSignal) => this.client
             .send(new this.sdk.GetObjectCommand({
             Bucket: source.bucket,
             Key: source.key,
             Range: `bytes=${start}-${end}`,
             ...(etag ? { IfMatch: etag } : {})
-        }))
+        }), { abortSignal })
             .catch((error) => {
             // S3 answers a range of an empty object with 416: there is nothing to read.
             if (start === 0 &&
@@ -508,9 +653,11 @@ class ArtifactStore {
                 return undefined;
             throw error;
         });
-        const { bytes, sha256, metadata } = await downloadInRanges(get, file);
-        const recorded = metadata[DIGEST_METADATA];
-        return { bytes, sha256, ...(recorded ? { recorded } : {}) };
+        const download = await startRangedDownload(get, file);
+        const recorded = download.metadata[DIGEST_METADATA];
+        if (recorded)
+            download.recorded = recorded;
+        return download;
     }
     destroy() {
         this.client.destroy();
