@@ -148,6 +148,13 @@ describe('extractZip', () => {
     expect((await refusal(await zipOf([{ name: 'file.txt', data: 'x' }]), dir)).message).toMatch(
       /refusing its ZIP entry "file.txt", which would be written outside/
     )
+    // Not even the directories an entry needs are made through the link.
+    expect((await refusal(await zipOf([{ name: 'out/deep/x.txt', data: 'x' }]), dir)).message).toMatch(
+      /refusing its ZIP entry "out\/deep\/x.txt", which would be written outside/
+    )
+    expect((await refusal(await zipOf([{ name: 'out/made/', data: '' }]), dir)).message).toMatch(
+      /refusing its ZIP entry "out\/made\/", which would be written outside/
+    )
     expect(await readdir(join(temp, 'elsewhere'))).toEqual([])
   })
 

@@ -162,7 +162,7 @@ async function extractZip(source, dir, artifact) {
         const files = [...entries.values()].filter(entry => !entry.fileName.endsWith('/'));
         for (const entry of entries.values())
             if (entry.fileName.endsWith('/'))
-                made(await (0,promises_.mkdir)(entryTarget(root, entry.fileName, artifact), { recursive: true }));
+                made(await makeDirectory(root, entryTarget(root, entry.fileName, artifact), entry.fileName, artifact));
         const archive = zip;
         let next = 0;
         let failed = false;
@@ -212,10 +212,7 @@ function check(entry, dir, artifact) {
 }
 async function write(zip, entry, root, artifact, made) {
     const target = entryTarget(root, entry.fileName, artifact);
-    made(await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true }));
-    // A symbolic link already in the directory (not from this ZIP) must not carry files out of it either.
-    if (!isInside(root, await (0,promises_.realpath)((0,external_node_path_.dirname)(target))))
-        throw escapes(artifact, entry.fileName, root);
+    made(await makeDirectory(root, (0,external_node_path_.dirname)(target), entry.fileName, artifact));
     let file;
     try {
         file = await (0,promises_.open)(target, WRITE_NO_FOLLOW, fileMode(entry.externalFileAttributes));
@@ -233,6 +230,27 @@ async function write(zip, entry, root, artifact, made) {
     finally {
         out.destroy(); // closes the file if the entry could not be read
     }
+}
+/**
+ * `mkdir -p` of `path`, unless a symbolic link already in the directory (not from this ZIP) would carry it out:
+ * where the part that exists really is decides, before anything is made. Returns the first directory made.
+ */
+async function makeDirectory(root, path, entryName, artifact) {
+    let existing = path;
+    for (;;) {
+        try {
+            existing = await (0,promises_.realpath)(existing);
+            break;
+        }
+        catch (error) {
+            if (error.code !== 'ENOENT' || (0,external_node_path_.dirname)(existing) === existing)
+                throw error;
+            existing = (0,external_node_path_.dirname)(existing);
+        }
+    }
+    if (!isInside(root, existing))
+        throw escapes(artifact, entryName, root);
+    return (0,promises_.mkdir)(path, { recursive: true });
 }
 // yauzl's refusals of an entry's name: an absolute path, a drive letter, a `..` segment.
 const BAD_NAME = /^(absolute path|invalid relative path|invalid characters in fileName): /;

@@ -68,7 +68,7 @@ export async function extractZip(
     const files = [...entries.values()].filter(entry => !entry.fileName.endsWith('/'))
     for (const entry of entries.values())
       if (entry.fileName.endsWith('/'))
-        made(await mkdir(entryTarget(root, entry.fileName, artifact), { recursive: true }))
+        made(await makeDirectory(root, entryTarget(root, entry.fileName, artifact), entry.fileName, artifact))
     const archive = zip
     let next = 0
     let failed = false
@@ -127,9 +127,7 @@ async function write(
   made: (path: string | undefined) => void
 ): Promise<void> {
   const target = entryTarget(root, entry.fileName, artifact)
-  made(await mkdir(dirname(target), { recursive: true }))
-  // A symbolic link already in the directory (not from this ZIP) must not carry files out of it either.
-  if (!isInside(root, await realpath(dirname(target)))) throw escapes(artifact, entry.fileName, root)
+  made(await makeDirectory(root, dirname(target), entry.fileName, artifact))
   let file
   try {
     file = await open(target, WRITE_NO_FOLLOW, fileMode(entry.externalFileAttributes))
@@ -144,6 +142,25 @@ async function write(
   } finally {
     out.destroy() // closes the file if the entry could not be read
   }
+}
+
+/**
+ * `mkdir -p` of `path`, unless a symbolic link already in the directory (not from this ZIP) would carry it out:
+ * where the part that exists really is decides, before anything is made. Returns the first directory made.
+ */
+async function makeDirectory(root: string, path: string, entryName: string, artifact: string) {
+  let existing = path
+  for (;;) {
+    try {
+      existing = await realpath(existing)
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(existing) === existing) throw error
+      existing = dirname(existing)
+    }
+  }
+  if (!isInside(root, existing)) throw escapes(artifact, entryName, root)
+  return mkdir(path, { recursive: true })
 }
 
 // yauzl's refusals of an entry's name: an absolute path, a drive letter, a `..` segment.
