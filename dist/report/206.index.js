@@ -36,19 +36,17 @@ var yauzl = __webpack_require__(663);
 
 // yauzl reading a ZIP that is still downloading: each read waits for the bytes it needs (whose ranges the
 // download then fetches first), so entries are extracted while the rest of the object arrives. A download that
-// fails fails the reads, with `explain`'s account of it rather than a ZIP parser's.
+// fails fails the reads; extractZip then reports the download's own failure (its ArrivingSource's `complete`).
 /** What one read takes from the file at a time: a few of these per entry being written stay in memory. */
 const READ_BYTES = 256 * 1024;
 class ArrivingZip extends yauzl/* RandomAccessReader */.lJ {
     file;
-    explain;
-    constructor(file, explain) {
+    constructor(file) {
         super();
         this.file = file;
-        this.explain = explain;
     }
     _readStreamForRange(start, end) {
-        const { file, explain } = this;
+        const { file } = this;
         let at = start;
         return new external_node_stream_.Readable({
             highWaterMark: READ_BYTES,
@@ -60,9 +58,6 @@ class ArrivingZip extends yauzl/* RandomAccessReader */.lJ {
                 at += buffer.length;
                 file
                     .arrived(from, from + buffer.length)
-                    .catch((error) => {
-                    throw explain(error);
-                })
                     .then(() => file.read(buffer, from))
                     .then(bytes => {
                     if (bytes !== buffer.length)
@@ -312,11 +307,11 @@ async function extractInputArtifacts(settings, data, dir, temp = process.env.RUN
                 throw explain(error);
             });
             try {
-                const complete = download.done.then(({ sha256 }) => verified(name, location, sha256, download.recorded), (error) => {
+                const complete = download.done.then(sha256 => verified(name, location, sha256, download.recorded), (error) => {
                     throw explain(error);
                 });
                 complete.catch(() => undefined); // awaited by the extraction unless it stops first
-                const source = { reader: new ArrivingZip(download, explain), size: download.size, complete };
+                const source = { reader: new ArrivingZip(download), size: download.size, complete };
                 const result = await extractZip(source, destination, name);
                 const sha256 = await complete;
                 core/* info */.pq((0,src_text/* neutralize */.YI)(`Downloaded input artifact "${name}": ${(0,bytes/* formatBytes */.z)(download.size)}, SHA-256 ${sha256}`));
@@ -526,7 +521,7 @@ async function startRangedDownload(get, file) {
     if (ranges.length)
         begin(ranges[0], Promise.resolve(first));
     pump();
-    const done = hashInOrder(handle, ranges, size);
+    const done = hashInOrder(handle, ranges);
     done.catch(() => undefined); // a reader that stops early may never await it
     return {
         size,
@@ -562,7 +557,7 @@ function split(size, step) {
     }
     return ranges;
 }
-async function hashInOrder(handle, ranges, size) {
+async function hashInOrder(handle, ranges) {
     const digest = (0,external_node_crypto_.createHash)('sha256');
     const buffer = Buffer.allocUnsafe(HASH_CHUNK);
     for (const range of ranges) {
@@ -575,7 +570,7 @@ async function hashInOrder(handle, ranges, size) {
             at += bytesRead;
         }
     }
-    return { bytes: size, sha256: digest.digest('hex') };
+    return digest.digest('hex');
 }
 /** Streams one answer's body to its place in the file, and checks that it brought the whole range. */
 async function writeAt(out, answer, range) {

@@ -615,7 +615,7 @@ async function startRangedDownload(get, file) {
     if (ranges.length)
         begin(ranges[0], Promise.resolve(first));
     pump();
-    const done = hashInOrder(handle, ranges, size);
+    const done = hashInOrder(handle, ranges);
     done.catch(() => undefined); // a reader that stops early may never await it
     return {
         size,
@@ -651,7 +651,7 @@ function split(size, step) {
     }
     return ranges;
 }
-async function hashInOrder(handle, ranges, size) {
+async function hashInOrder(handle, ranges) {
     const digest = (0,external_node_crypto_.createHash)('sha256');
     const buffer = Buffer.allocUnsafe(HASH_CHUNK);
     for (const range of ranges) {
@@ -664,7 +664,7 @@ async function hashInOrder(handle, ranges, size) {
             at += bytesRead;
         }
     }
-    return { bytes: size, sha256: digest.digest('hex') };
+    return digest.digest('hex');
 }
 /** Streams one answer's body to its place in the file, and checks that it brought the whole range. */
 async function writeAt(out, answer, range) {

@@ -4,23 +4,21 @@ import type { ArrivingFile } from '../aws/ranged-download.ts'
 
 // yauzl reading a ZIP that is still downloading: each read waits for the bytes it needs (whose ranges the
 // download then fetches first), so entries are extracted while the rest of the object arrives. A download that
-// fails fails the reads, with `explain`'s account of it rather than a ZIP parser's.
+// fails fails the reads; extractZip then reports the download's own failure (its ArrivingSource's `complete`).
 
 /** What one read takes from the file at a time: a few of these per entry being written stay in memory. */
 const READ_BYTES = 256 * 1024
 
 export class ArrivingZip extends RandomAccessReader {
   private readonly file: ArrivingFile
-  private readonly explain: (error: unknown) => Error
 
-  constructor(file: ArrivingFile, explain: (error: unknown) => Error) {
+  constructor(file: ArrivingFile) {
     super()
     this.file = file
-    this.explain = explain
   }
 
   _readStreamForRange(start: number, end: number): Readable {
-    const { file, explain } = this
+    const { file } = this
     let at = start
     return new Readable({
       highWaterMark: READ_BYTES,
@@ -31,9 +29,6 @@ export class ArrivingZip extends RandomAccessReader {
         at += buffer.length
         file
           .arrived(from, from + buffer.length)
-          .catch((error: unknown) => {
-            throw explain(error)
-          })
           .then(() => file.read(buffer, from))
           .then(bytes => {
             if (bytes !== buffer.length) throw new Error(`the downloaded file ends at ${from + bytes}`)

@@ -60,13 +60,13 @@ export async function extractInputArtifacts(
       })
       try {
         const complete = download.done.then(
-          ({ sha256 }) => verified(name, location, sha256, download.recorded),
+          sha256 => verified(name, location, sha256, download.recorded),
           (error: unknown) => {
             throw explain(error)
           }
         )
         complete.catch(() => undefined) // awaited by the extraction unless it stops first
-        const source = { reader: new ArrivingZip(download, explain), size: download.size, complete }
+        const source = { reader: new ArrivingZip(download), size: download.size, complete }
         const result = await extractZip(source, destination, name)
         const sha256 = await complete
         core.info(

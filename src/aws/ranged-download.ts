@@ -30,8 +30,8 @@ export interface ArrivingFile {
   arrived(start: number, end: number): Promise<void>
   /** Reads arrived bytes at `position`; returns how many. */
   read(buffer: Buffer, position: number): Promise<number>
-  /** Every byte in the file, and their SHA-256 (lowercase hex). */
-  done: Promise<{ bytes: number; sha256: string }>
+  /** The SHA-256 (lowercase hex) of all `size` bytes, once every one is in the file. */
+  done: Promise<string>
   /** Stops the download if it is still going, and closes the file once nothing more is written to it. */
   close(): Promise<void>
 }
@@ -93,7 +93,7 @@ export async function startRangedDownload(get: GetRange, file: string): Promise<
   if (ranges.length) begin(ranges[0], Promise.resolve(first))
   pump()
 
-  const done = hashInOrder(handle, ranges, size)
+  const done = hashInOrder(handle, ranges)
   done.catch(() => undefined) // a reader that stops early may never await it
   return {
     size,
@@ -130,7 +130,7 @@ function split(size: number, step: number): Range[] {
   return ranges
 }
 
-async function hashInOrder(handle: FileHandle, ranges: Range[], size: number) {
+async function hashInOrder(handle: FileHandle, ranges: Range[]): Promise<string> {
   const digest = createHash('sha256')
   const buffer = Buffer.allocUnsafe(HASH_CHUNK)
   for (const range of ranges) {
@@ -142,7 +142,7 @@ async function hashInOrder(handle: FileHandle, ranges: Range[], size: number) {
       at += bytesRead
     }
   }
-  return { bytes: size, sha256: digest.digest('hex') }
+  return digest.digest('hex')
 }
 
 /** Streams one answer's body to its place in the file, and checks that it brought the whole range. */
