@@ -1,6 +1,7 @@
 // The ZIP side of artifacts on real files: what zipStream makes, extractZip gives back, and what extractZip
 // refuses it refuses before writing anything.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -104,9 +105,48 @@ describe('zipStream then extractZip', () => {
 describe('extractZip', () => {
   it('reads ZIP64 archives', async () => {
     const file = join(temp, 'in.zip')
-    await writeFile(file, await zipOf([{ name: 'a/b.txt', data: 'sixty-four' }], true))
+    const entries = [
+      { name: 'a/b.txt', data: 'sixty-four' },
+      { name: 'a/c.bin', data: 'stored', store: true }
+    ]
+    await writeFile(file, await zipOf(entries, true))
     await extractZip(file, join(temp, 'out'), 'SourceArtifact')
-    expect(await tree(join(temp, 'out'))).toEqual({ 'a/': '', 'a/b.txt': 'sixty-four' })
+    expect(await tree(join(temp, 'out'))).toEqual({ 'a/': '', 'a/b.txt': 'sixty-four', 'a/c.bin': 'stored' })
+  })
+
+  it('copies stored entries larger than a copy buffer exactly, beside deflated ones', async () => {
+    const big = randomBytes(2.5 * 1024 * 1024)
+    const file = join(temp, 'in.zip')
+    await writeFile(
+      file,
+      await zipOf([
+        { name: 'image.tar', data: big, store: true },
+        { name: 'empty.bin', data: '', store: true },
+        { name: 'log.json', data: '{"ok":true}\n'.repeat(1000) }
+      ])
+    )
+    expect(await extractZip(file, join(temp, 'out'), 'SourceArtifact')).toEqual({
+      files: 3,
+      bytes: big.length + 12_000
+    })
+    expect((await readFile(join(temp, 'out/image.tar'))).equals(big)).toBe(true)
+    expect(await readFile(join(temp, 'out/empty.bin'), 'utf8')).toBe('')
+    expect(await readFile(join(temp, 'out/log.json'), 'utf8')).toBe('{"ok":true}\n'.repeat(1000))
+  })
+
+  it('refuses a stored entry whose data would run past the end of the ZIP, and removes what it wrote', async () => {
+    const zip = await zipOf([
+      { name: 'first.txt', data: 'written first', store: true },
+      { name: 'second.bin', data: randomBytes(4096), store: true }
+    ])
+    // Both sizes of second.bin in its central directory record (after first.txt's), far past the end.
+    const record = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), zip.lastIndexOf('first.txt'))
+    zip.writeUInt32LE(1 << 30, record + 20)
+    zip.writeUInt32LE(1 << 30, record + 24)
+    expect((await refusal(zip)).message).toMatch(
+      /^Input artifact "SourceArtifact" is not a ZIP file this action can read: file data overflows file bounds/
+    )
+    await expect(readdir(join(temp, 'src'))).rejects.toThrow(/ENOENT/)
   })
 
   it.each([

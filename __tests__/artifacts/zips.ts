@@ -4,7 +4,9 @@ import { ZipFile } from 'yazl'
 
 export interface ZipEntry {
   name: string
-  data?: string
+  data?: string | Buffer
+  /** Stored as it is rather than deflated. */
+  store?: boolean
   /** Unix mode with the file type: 0o120777 makes a symbolic link whose data is its target. */
   mode?: number
 }
@@ -14,7 +16,7 @@ export async function zipOf(entries: ZipEntry[], zip64 = false): Promise<Buffer>
   const zip = new ZipFile()
   for (const entry of entries) {
     const options = { mtime: new Date(Date.UTC(2024, 0, 1)), ...(entry.mode ? { mode: entry.mode } : {}) }
-    const file = { ...options, ...(zip64 ? { forceZip64Format: true } : {}) }
+    const file = { ...options, compress: !entry.store, ...(zip64 ? { forceZip64Format: true } : {}) }
     if (entry.name.endsWith('/')) zip.addEmptyDirectory(entry.name, options)
     else zip.addBuffer(Buffer.from(entry.data ?? ''), entry.name, file)
   }

@@ -37,13 +37,30 @@ var yauzl = __webpack_require__(663);
 // yauzl reading a ZIP that is still downloading: each read waits for the bytes it needs (whose ranges the
 // download then fetches first), so entries are extracted while the rest of the object arrives. A download that
 // fails fails the reads; extractZip then reports the download's own failure (its ArrivingSource's `complete`).
-/** What one read takes from the file at a time: a few of these per entry being written stay in memory. */
+/** What one read takes from the file at a time: a few of these per entry being inflated stay in memory. */
 const READ_BYTES = 256 * 1024;
 class ArrivingZip extends yauzl/* RandomAccessReader */.lJ {
     file;
     constructor(file) {
         super();
         this.file = file;
+    }
+    /**
+     * Copies bytes [start, end) into `out` as they arrive, through `buffer`. Stored entries (most of the bytes in
+     * an artifact: what does not compress) take this way: one buffer reused, instead of a new one per read that
+     * only the garbage collector frees, which measured 0.3 s of the download of 228 MiB.
+     */
+    async copy(start, end, out, buffer) {
+        for (let at = start; at < end;) {
+            const part = buffer.subarray(0, Math.min(buffer.length, end - at));
+            await this.file.arrived(at, at + part.length);
+            const bytes = await this.file.read(part, at);
+            if (bytes !== part.length)
+                throw new Error(`the ZIP file ends at ${at + bytes}`);
+            for (let written = 0; written < bytes;)
+                written += (await out.write(part, written, bytes - written)).bytesWritten;
+            at += bytes;
+        }
     }
     _readStreamForRange(start, end) {
         const { file } = this;
@@ -61,13 +78,20 @@ class ArrivingZip extends yauzl/* RandomAccessReader */.lJ {
                     .then(() => file.read(buffer, from))
                     .then(bytes => {
                     if (bytes !== buffer.length)
-                        throw new Error(`the downloaded file ends at ${from + bytes}`);
+                        throw new Error(`the ZIP file ends at ${from + bytes}`);
                     this.push(buffer);
                 })
                     .catch((error) => this.destroy(error));
             }
         });
     }
+}
+/** A ZIP already on disk, read through `handle`. */
+function zipOnDisk(handle) {
+    return new ArrivingZip({
+        arrived: () => Promise.resolve(),
+        read: async (buffer, position) => (await handle.read(buffer, 0, buffer.length, position)).bytesRead
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/artifacts/layout.ts
@@ -127,10 +151,13 @@ var errors = __webpack_require__(3916);
 
 
 
+
 // An existing file is replaced, but a symbolic link at an entry's path is never followed.
 const WRITE_NO_FOLLOW = external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | (external_node_fs_.constants.O_NOFOLLOW ?? 0);
 /** Entries written at once: the kernel's copies and zlib's inflating spread over the runner's cores. */
 const WRITERS = Math.max(2, Math.min(8, (0,external_node_os_.availableParallelism)() * 2));
+/** Each writer's buffer for copying stored entries. */
+const COPY_BYTES = 1024 * 1024;
 const OPTIONS = { lazyEntries: true, autoClose: false, validateEntrySizes: true };
 /**
  * Extracts the ZIP file at `source` (a path, or one still arriving) into `dir`. Every entry is checked before the
@@ -138,13 +165,23 @@ const OPTIONS = { lazyEntries: true, autoClose: false, validateEntrySizes: true 
  * decode) extracts nothing; a ZIP still arriving is extracted only if it completes, or what it wrote is removed.
  */
 async function extractZip(source, dir, artifact) {
+    if (typeof source !== 'string')
+        return extract(source, dir, artifact);
+    const handle = await (0,promises_.open)(source, 'r');
+    try {
+        const { size } = await handle.stat();
+        return await extract({ reader: zipOnDisk(handle), size, complete: Promise.resolve() }, dir, artifact);
+    }
+    finally {
+        await handle.close();
+    }
+}
+async function extract(source, dir, artifact) {
     let zip;
     /** Files and directories this extraction created, removed if it fails. */
     const written = [];
     try {
-        zip = await (typeof source === 'string'
-            ? (0,yauzl/* openPromise */.sO)(source, OPTIONS)
-            : (0,yauzl/* fromRandomAccessReaderPromise */.or)(source.reader, source.size, OPTIONS));
+        zip = await (0,yauzl/* fromRandomAccessReaderPromise */.or)(source.reader, source.size, OPTIONS);
         const entries = new Map();
         for await (const entry of zip.eachEntry()) {
             check(entry, dir, artifact);
@@ -162,9 +199,10 @@ async function extractZip(source, dir, artifact) {
         let next = 0;
         let failed = false;
         const writer = async () => {
+            const buffer = Buffer.allocUnsafe(COPY_BYTES);
             try {
                 while (next < files.length && !failed)
-                    await write(archive, files[next++], root, artifact, made);
+                    await write({ zip: archive, reader: source.reader, buffer }, files[next++], root, artifact, made);
             }
             catch (error) {
                 failed = true;
@@ -176,15 +214,12 @@ async function extractZip(source, dir, artifact) {
         for (const outcome of outcomes)
             if (outcome.status === 'rejected')
                 throw outcome.reason;
-        if (typeof source !== 'string')
-            await source.complete;
+        await source.complete;
         return { files: files.length, bytes: files.reduce((n, entry) => n + entry.uncompressedSize, 0) };
     }
     catch (error) {
         // A ZIP that arrived damaged or changed fails for that, whatever yauzl made of its bytes.
-        const cause = typeof source === 'string'
-            ? error
-            : await source.complete.then(() => error, reason => reason);
+        const cause = await source.complete.then(() => error, (reason) => reason);
         await Promise.all(written.map(path => (0,promises_.rm)(path, { recursive: true, force: true })));
         throw explain(cause, artifact);
     }
@@ -205,7 +240,7 @@ function check(entry, dir, artifact) {
             'action extracts stored and deflated entries only. Nothing was extracted.');
     }
 }
-async function write(zip, entry, root, artifact, made) {
+async function write({ zip, reader, buffer }, entry, root, artifact, made) {
     const target = entryTarget(root, entry.fileName, artifact);
     made(await makeDirectory(root, (0,external_node_path_.dirname)(target), entry.fileName, artifact));
     let file;
@@ -218,12 +253,24 @@ async function write(zip, entry, root, artifact, made) {
         throw error;
     }
     made(target);
+    if (entry.compressionMethod === 0)
+        return copyStored(reader, zip, entry, file, buffer);
     const out = file.createWriteStream();
     try {
         await (0,external_node_stream_promises_.pipeline)(await zip.openReadStreamPromise(entry), out);
     }
     finally {
         out.destroy(); // closes the file if the entry could not be read
+    }
+}
+/** A stored entry, copied as it is; yauzl finds where its data starts and has checked its sizes. */
+async function copyStored(reader, zip, entry, file, buffer) {
+    try {
+        const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true });
+        await reader.copy(fileDataStart, fileDataStart + entry.compressedSize, file, buffer);
+    }
+    finally {
+        await file.close();
     }
 }
 /**

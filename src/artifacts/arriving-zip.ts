@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { RandomAccessReader } from 'yauzl'
 import type { ArrivingFile } from '../aws/ranged-download.ts'
@@ -6,15 +7,35 @@ import type { ArrivingFile } from '../aws/ranged-download.ts'
 // download then fetches first), so entries are extracted while the rest of the object arrives. A download that
 // fails fails the reads; extractZip then reports the download's own failure (its ArrivingSource's `complete`).
 
-/** What one read takes from the file at a time: a few of these per entry being written stay in memory. */
+/** What one read takes from the file at a time: a few of these per entry being inflated stay in memory. */
 const READ_BYTES = 256 * 1024
 
-export class ArrivingZip extends RandomAccessReader {
-  private readonly file: ArrivingFile
+/** The bytes of a ZIP, arriving (a download) or all there (a file on disk). */
+export type ZipBytes = Pick<ArrivingFile, 'arrived' | 'read'>
 
-  constructor(file: ArrivingFile) {
+export class ArrivingZip extends RandomAccessReader {
+  private readonly file: ZipBytes
+
+  constructor(file: ZipBytes) {
     super()
     this.file = file
+  }
+
+  /**
+   * Copies bytes [start, end) into `out` as they arrive, through `buffer`. Stored entries (most of the bytes in
+   * an artifact: what does not compress) take this way: one buffer reused, instead of a new one per read that
+   * only the garbage collector frees, which measured 0.3 s of the download of 228 MiB.
+   */
+  async copy(start: number, end: number, out: FileHandle, buffer: Buffer): Promise<void> {
+    for (let at = start; at < end;) {
+      const part = buffer.subarray(0, Math.min(buffer.length, end - at))
+      await this.file.arrived(at, at + part.length)
+      const bytes = await this.file.read(part, at)
+      if (bytes !== part.length) throw new Error(`the ZIP file ends at ${at + bytes}`)
+      for (let written = 0; written < bytes;)
+        written += (await out.write(part, written, bytes - written)).bytesWritten
+      at += bytes
+    }
   }
 
   _readStreamForRange(start: number, end: number): Readable {
@@ -31,11 +52,19 @@ export class ArrivingZip extends RandomAccessReader {
           .arrived(from, from + buffer.length)
           .then(() => file.read(buffer, from))
           .then(bytes => {
-            if (bytes !== buffer.length) throw new Error(`the downloaded file ends at ${from + bytes}`)
+            if (bytes !== buffer.length) throw new Error(`the ZIP file ends at ${from + bytes}`)
             this.push(buffer)
           })
           .catch((error: unknown) => this.destroy(error as Error))
       }
     })
   }
+}
+
+/** A ZIP already on disk, read through `handle`. */
+export function zipOnDisk(handle: FileHandle): ArrivingZip {
+  return new ArrivingZip({
+    arrived: () => Promise.resolve(),
+    read: async (buffer, position) => (await handle.read(buffer, 0, buffer.length, position)).bytesRead
+  })
 }

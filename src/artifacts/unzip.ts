@@ -1,18 +1,12 @@
 import { constants } from 'node:fs'
-import { mkdir, open, realpath, rm } from 'node:fs/promises'
+import { mkdir, open, realpath, rm, type FileHandle } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { dirname } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import {
-  fromRandomAccessReaderPromise,
-  openPromise,
-  type Entry,
-  type Options,
-  type RandomAccessReader,
-  type ZipFile
-} from 'yauzl'
+import { fromRandomAccessReaderPromise, type Entry, type Options, type ZipFile } from 'yauzl'
 import { errorMessage } from '../errors.ts'
 import { ArtifactError, misconfigured } from './artifact-error.ts'
+import { zipOnDisk, type ArrivingZip } from './arriving-zip.ts'
 import { entryTarget, escapes, fileMode, isInside, isSymlink } from './layout.ts'
 
 // Extraction of an input artifact, streamed: yauzl reads the ZIP's central directory, then a few entries at a
@@ -30,11 +24,13 @@ const WRITE_NO_FOLLOW =
 
 /** Entries written at once: the kernel's copies and zlib's inflating spread over the runner's cores. */
 const WRITERS = Math.max(2, Math.min(8, availableParallelism() * 2))
+/** Each writer's buffer for copying stored entries. */
+const COPY_BYTES = 1024 * 1024
 const OPTIONS: Options = { lazyEntries: true, autoClose: false, validateEntrySizes: true }
 
 /** A ZIP still arriving (arriving-zip.ts): `complete` settles once all of it is in and checked. */
 export interface ArrivingSource {
-  reader: RandomAccessReader
+  reader: ArrivingZip
   size: number
   complete: Promise<unknown>
 }
@@ -49,13 +45,22 @@ export async function extractZip(
   dir: string,
   artifact: string
 ): Promise<Extracted> {
+  if (typeof source !== 'string') return extract(source, dir, artifact)
+  const handle = await open(source, 'r')
+  try {
+    const { size } = await handle.stat()
+    return await extract({ reader: zipOnDisk(handle), size, complete: Promise.resolve() }, dir, artifact)
+  } finally {
+    await handle.close()
+  }
+}
+
+async function extract(source: ArrivingSource, dir: string, artifact: string): Promise<Extracted> {
   let zip: ZipFile | undefined
   /** Files and directories this extraction created, removed if it fails. */
   const written: string[] = []
   try {
-    zip = await (typeof source === 'string'
-      ? openPromise(source, OPTIONS)
-      : fromRandomAccessReaderPromise(source.reader, source.size, OPTIONS))
+    zip = await fromRandomAccessReaderPromise(source.reader, source.size, OPTIONS)
     const entries = new Map<string, Entry>()
     for await (const entry of zip.eachEntry()) {
       check(entry, dir, artifact)
@@ -73,8 +78,10 @@ export async function extractZip(
     let next = 0
     let failed = false
     const writer = async () => {
+      const buffer = Buffer.allocUnsafe(COPY_BYTES)
       try {
-        while (next < files.length && !failed) await write(archive, files[next++], root, artifact, made)
+        while (next < files.length && !failed)
+          await write({ zip: archive, reader: source.reader, buffer }, files[next++], root, artifact, made)
       } catch (error) {
         failed = true
         throw error
@@ -83,17 +90,14 @@ export async function extractZip(
     // Every writer stops before anything is removed.
     const outcomes = await Promise.allSettled(Array.from({ length: Math.min(WRITERS, files.length) }, writer))
     for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason
-    if (typeof source !== 'string') await source.complete
+    await source.complete
     return { files: files.length, bytes: files.reduce((n, entry) => n + entry.uncompressedSize, 0) }
   } catch (error) {
     // A ZIP that arrived damaged or changed fails for that, whatever yauzl made of its bytes.
-    const cause =
-      typeof source === 'string'
-        ? error
-        : await source.complete.then(
-            () => error,
-            reason => reason
-          )
+    const cause = await source.complete.then(
+      () => error,
+      (reason: unknown) => reason
+    )
     await Promise.all(written.map(path => rm(path, { recursive: true, force: true })))
     throw explain(cause, artifact)
   } finally {
@@ -119,8 +123,15 @@ function check(entry: Entry, dir: string, artifact: string): void {
   }
 }
 
+/** What a writer reads an entry through. */
+interface Reading {
+  zip: ZipFile
+  reader: ArrivingZip
+  buffer: Buffer
+}
+
 async function write(
-  zip: ZipFile,
+  { zip, reader, buffer }: Reading,
   entry: Entry,
   root: string,
   artifact: string,
@@ -136,11 +147,22 @@ async function write(
     throw error
   }
   made(target)
+  if (entry.compressionMethod === 0) return copyStored(reader, zip, entry, file, buffer)
   const out = file.createWriteStream()
   try {
     await pipeline(await zip.openReadStreamPromise(entry), out)
   } finally {
     out.destroy() // closes the file if the entry could not be read
+  }
+}
+
+/** A stored entry, copied as it is; yauzl finds where its data starts and has checked its sizes. */
+async function copyStored(reader: ArrivingZip, zip: ZipFile, entry: Entry, file: FileHandle, buffer: Buffer) {
+  try {
+    const { fileDataStart } = await zip.readLocalFileHeaderPromise(entry, { minimal: true })
+    await reader.copy(fileDataStart, fileDataStart + entry.compressedSize, file, buffer)
+  } finally {
+    await file.close()
   }
 }
 
