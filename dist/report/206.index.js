@@ -5,6 +5,8 @@ export const modules = {
 /***/ 2206:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
@@ -652,11 +654,9 @@ const COPY_MAX_BYTES = 5 * 1024 ** 3;
 const DIGEST_METADATA = 'sha256';
 class ArtifactStore {
     sdk;
-    storage;
     client;
-    constructor(sdk, storage, client) {
+    constructor(sdk, client) {
         this.sdk = sdk;
-        this.storage = storage;
         this.client = client;
     }
     /**
@@ -665,7 +665,8 @@ class ArtifactStore {
      * otherwise the account's AWS managed key. Returns the stored object's ETag.
      */
     async upload(target, body, kmsKeyId) {
-        const upload = new this.storage.Upload({
+        const { Upload } = await Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19)); // only uploads need it
+        const upload = new Upload({
             client: this.client,
             queueSize: PARTS_IN_FLIGHT,
             partSize: PART_BYTES,
@@ -750,7 +751,7 @@ async function connectArtifactStore(settings, data, env = process.env) {
         throw new artifact_error/* ArtifactError */.nE("CodePipeline's job details carry no artifact credentials, which are the only credentials for the " +
             "job's artifacts; re-run the job.", 'SystemUnavailable');
     }
-    const [sdk, storage] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19)), Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19))]);
+    const sdk = await Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19));
     const client = await (0,clients/* createClient */.U)(sdk.S3Client, settings, {
         credentials: {
             accessKeyId: c.accessKeyId,
@@ -762,7 +763,7 @@ async function connectArtifactStore(settings, data, env = process.env) {
         // compatible S3 behind AWS_ENDPOINT_URL(_S3) usually serves only path-style requests (endpoint/bucket/key).
         serviceConfig: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}
     });
-    return new ArtifactStore(sdk, storage, client);
+    return new ArtifactStore(sdk, client);
 }
 
 

@@ -29791,6 +29791,25 @@ function withDigestVariables(request, artifacts = []) {
 // The report's side of a job's artifacts: which step moves which, and when. Moving them (S3, yazl, yauzl) is
 // loaded only here, on demand, so a report without artifacts never loads it.
 /**
+ * Starts loading the code that moves artifacts when the inputs say it will be needed, so that it loads while
+ * the action waits for its credentials and the job instead of after. A failure to load shows where it is used.
+ */
+function preloadArtifactCode(settings, step) {
+    if (settings.dryRun)
+        return;
+    // Inputs are extracted by the main step; outputs uploaded by the step that reports, unless it is a failure.
+    const downloads = step === 'main' && settings.inputArtifacts;
+    const uploads = settings.outputArtifacts &&
+        (step === 'post' || settings.status === 'success' || settings.status === 'workflow');
+    const load = (loading) => void loading.catch(() => undefined);
+    if (downloads || uploads)
+        load(Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3711, 19)));
+    if (downloads)
+        load(Promise.all(/* import() */[__nccwpck_require__.e(663), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206)));
+    if (uploads)
+        load(Promise.all([__nccwpck_require__.e(/* import() */ 305).then(__nccwpck_require__.bind(__nccwpck_require__, 8305)), Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(358)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2358, 19))]));
+}
+/**
  * The uploads output-artifacts asks for, checked against the artifacts the job declares, and their digests'
  * output variables against output-variables.
  */
@@ -30711,6 +30730,7 @@ async function runMainStep(env = process.env) {
     const run = runContext(env);
     if (settings.githubToken)
         core/* setSecret */.Pq(settings.githubToken);
+    preloadArtifactCode(settings, 'main');
     switch (settings.status) {
         case 'job':
             return checkSetUp(settings, run);
@@ -30832,6 +30852,7 @@ function waitingIfUnreported(error, jobId) {
 
 
 
+
 /** The post step (post-if: always()): judges this job's steps and reports, when the main step armed it. */
 async function runPostStep(env = process.env) {
     if (!isArmed()) {
@@ -30842,6 +30863,7 @@ async function runPostStep(env = process.env) {
     const settings = parseReportSettings(actionInput, env);
     const run = runContext(env);
     core/* setSecret */.Pq(settings.githubToken);
+    preloadArtifactCode(settings, 'post');
     const outcome = await judgeRun(settings, run, (_jobs, current) => (current ? unsettledSteps(current) : ['this job']), ({ current, pending }) => {
         if (!current)
             return notFound(settings, run);

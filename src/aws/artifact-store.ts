@@ -10,7 +10,6 @@ import type { AwsSettings } from './settings.ts'
 // this job's artifacts, and the role that reports never touches S3. Loaded only when a job's artifacts move.
 
 type S3Sdk = typeof import('@aws-sdk/client-s3')
-type Storage = typeof import('@aws-sdk/lib-storage')
 
 export interface S3Object {
   bucket: string
@@ -35,12 +34,10 @@ export interface Download extends ArrivingFile {
 
 export class ArtifactStore {
   private readonly sdk: S3Sdk
-  private readonly storage: Storage
   private readonly client: S3Client
 
-  constructor(sdk: S3Sdk, storage: Storage, client: S3Client) {
+  constructor(sdk: S3Sdk, client: S3Client) {
     this.sdk = sdk
-    this.storage = storage
     this.client = client
   }
 
@@ -50,7 +47,8 @@ export class ArtifactStore {
    * otherwise the account's AWS managed key. Returns the stored object's ETag.
    */
   async upload(target: S3Object, body: Readable, kmsKeyId?: string): Promise<string | undefined> {
-    const upload = new this.storage.Upload({
+    const { Upload } = await import('@aws-sdk/lib-storage') // only uploads need it
+    const upload = new Upload({
       client: this.client,
       queueSize: PARTS_IN_FLIGHT,
       partSize: PART_BYTES,
@@ -158,7 +156,7 @@ export async function connectArtifactStore(
       'SystemUnavailable'
     )
   }
-  const [sdk, storage] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')])
+  const sdk = await import('@aws-sdk/client-s3')
   const client = await createClient(sdk.S3Client, settings, {
     credentials: {
       accessKeyId: c.accessKeyId,
@@ -170,5 +168,5 @@ export async function connectArtifactStore(
     // compatible S3 behind AWS_ENDPOINT_URL(_S3) usually serves only path-style requests (endpoint/bucket/key).
     serviceConfig: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}
   })
-  return new ArtifactStore(sdk, storage, client)
+  return new ArtifactStore(sdk, client)
 }

@@ -17,6 +17,23 @@ import type { ReportSettings } from './settings.ts'
 // loaded only here, on demand, so a report without artifacts never loads it.
 
 /**
+ * Starts loading the code that moves artifacts when the inputs say it will be needed, so that it loads while
+ * the action waits for its credentials and the job instead of after. A failure to load shows where it is used.
+ */
+export function preloadArtifactCode(settings: ReportSettings, step: 'main' | 'post'): void {
+  if (settings.dryRun) return
+  // Inputs are extracted by the main step; outputs uploaded by the step that reports, unless it is a failure.
+  const downloads = step === 'main' && settings.inputArtifacts
+  const uploads =
+    settings.outputArtifacts &&
+    (step === 'post' || settings.status === 'success' || settings.status === 'workflow')
+  const load = (loading: Promise<unknown>) => void loading.catch(() => undefined)
+  if (downloads || uploads) load(import('@aws-sdk/client-s3'))
+  if (downloads) load(import('../artifacts/download.ts'))
+  if (uploads) load(Promise.all([import('../artifacts/upload.ts'), import('@aws-sdk/lib-storage')]))
+}
+
+/**
  * The uploads output-artifacts asks for, checked against the artifacts the job declares, and their digests'
  * output variables against output-variables.
  */

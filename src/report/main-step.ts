@@ -5,7 +5,7 @@ import { describePlace } from '../aws/pipeline-context.ts'
 import { DeliveryError, errorMessage, ForeignJobError, PipelineGaveUpError } from '../errors.ts'
 import { runContext, type RunContext } from '../github/context.ts'
 import { actionInput } from '../inputs.ts'
-import { prepareArtifacts } from './artifacts.ts'
+import { preloadArtifactCode, prepareArtifacts } from './artifacts.ts'
 import { lookUpFate, when } from './job-fate.ts'
 import { deliver, reportedProblem, verifiedJob, type VerifiedJob } from './deliver.ts'
 import { isPermissionProblem, judgeRun, notFound, readJobs, readSettled } from './judge.ts'
@@ -29,6 +29,7 @@ export async function runMainStep(env: NodeJS.ProcessEnv = process.env): Promise
   const settings = parseReportSettings(actionInput, env)
   const run = runContext(env)
   if (settings.githubToken) core.setSecret(settings.githubToken)
+  preloadArtifactCode(settings, 'main')
 
   switch (settings.status) {
     case 'job':

@@ -5,6 +5,7 @@ import { deliver } from './deliver.ts'
 import { judgeRun, notFound } from './judge.ts'
 import { judgeOwnSteps, notJudged, unsettledSteps } from '../outcome.ts'
 import { quoteList } from '../messages.ts'
+import { preloadArtifactCode } from './artifacts.ts'
 import { parseReportSettings } from './settings.ts'
 import { isArmed } from './state.ts'
 
@@ -18,6 +19,7 @@ export async function runPostStep(env: NodeJS.ProcessEnv = process.env): Promise
   const settings = parseReportSettings(actionInput, env)
   const run = runContext(env)
   core.setSecret(settings.githubToken)
+  preloadArtifactCode(settings, 'post')
   const outcome = await judgeRun(
     settings,
     run,
