@@ -517,8 +517,14 @@ export class S3 {
         return
       }
       record.bytes = length
+      // 1 MiB reads, not the default 64 KiB: S3 itself costs the runner no CPU, and the emulator shares the
+      // runner's cores with whatever downloads from it (a third less of its CPU per GiB, measured).
       await pipeline(
-        createReadStream(reply.file.path, { start: reply.file.start, end: reply.file.end }),
+        createReadStream(reply.file.path, {
+          start: reply.file.start,
+          end: reply.file.end,
+          highWaterMark: 1024 * 1024
+        }),
         res
       ).catch(() => undefined)
       return
