@@ -29071,8 +29071,10 @@ async function resolveCredentials(settings) {
     const role = settings.role;
     if (!role)
         return ambientCredentials(settings);
+    const loading = Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(695)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19)); // loads while GitHub issues the token
+    loading.catch(() => undefined); // awaited below, unless the token fails first
     const token = await oidcToken(role.audience);
-    const { STSClient, AssumeRoleWithWebIdentityCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(695)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19));
+    const { STSClient, AssumeRoleWithWebIdentityCommand } = await loading;
     const sts = await (0,clients/* createClient */.U)(STSClient, settings, {
         // STS's name for an identity provider that was slow to answer: worth another try.
         alsoRetry: ['IDPCommunicationErrorException'],
@@ -29332,8 +29334,10 @@ function explain(error, operation, jobId, region) {
 }
 /** The single entry: credentials (OIDC role or ambient), then a client that signs with them. */
 async function connectCodePipeline(settings, credentials) {
+    const loading = Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(232)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8232, 19)); // loads while the credentials are on their way
+    loading.catch(() => undefined); // awaited below, unless the credentials fail first
     credentials ??= await resolveCredentials(settings);
-    const sdk = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(232)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8232, 19));
+    const sdk = await loading;
     const client = await (0,clients/* createClient */.U)(sdk.CodePipelineClient, settings, { credentials });
     return new CodePipeline(sdk, client, settings.region);
 }

@@ -193,8 +193,10 @@ export async function connectCodePipeline(
   settings: AwsSettings,
   credentials?: AwsCredentials | (() => Promise<AwsCredentials>)
 ): Promise<CodePipeline> {
+  const loading = import('@aws-sdk/client-codepipeline') // loads while the credentials are on their way
+  loading.catch(() => undefined) // awaited below, unless the credentials fail first
   credentials ??= await resolveCredentials(settings)
-  const sdk = await import('@aws-sdk/client-codepipeline')
+  const sdk = await loading
   const client = await createClient(sdk.CodePipelineClient, settings, { credentials })
   return new CodePipeline(sdk, client, settings.region)
 }

@@ -21,8 +21,10 @@ const NO_CREDENTIALS =
 export async function resolveCredentials(settings: AwsSettings): Promise<AwsCredentials> {
   const role = settings.role
   if (!role) return ambientCredentials(settings)
+  const loading = import('@aws-sdk/client-sts') // loads while GitHub issues the token
+  loading.catch(() => undefined) // awaited below, unless the token fails first
   const token = await oidcToken(role.audience)
-  const { STSClient, AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts')
+  const { STSClient, AssumeRoleWithWebIdentityCommand } = await loading
   const sts = await createClient(STSClient, settings, {
     // STS's name for an identity provider that was slow to answer: worth another try.
     alsoRetry: ['IDPCommunicationErrorException'],
