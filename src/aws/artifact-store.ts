@@ -1,5 +1,5 @@
 import type { Artifact, JobData } from '@aws-sdk/client-codepipeline'
-import type { S3Client } from '@aws-sdk/client-s3'
+import { CopyObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import type { Readable } from 'node:stream'
 import { ArtifactError } from '../artifacts/artifact-error.ts'
 import { createClient } from './clients.ts'
@@ -7,9 +7,8 @@ import { startRangedDownload, type ArrivingFile } from './ranged-download.ts'
 import type { AwsSettings } from './settings.ts'
 
 // The pipeline's artifact store, reached only with the job's artifactCredentials: CodePipeline scopes them to
-// this job's artifacts, and the role that reports never touches S3. Loaded only when a job's artifacts move.
-
-type S3Sdk = typeof import('@aws-sdk/client-s3')
+// this job's artifacts, and the role that reports never touches S3. Loaded only when a job's artifacts move
+// (download.ts and upload.ts are imported on demand), and the S3 SDK with it.
 
 export interface S3Object {
   bucket: string
@@ -33,11 +32,9 @@ export interface Download extends ArrivingFile {
 }
 
 export class ArtifactStore {
-  private readonly sdk: S3Sdk
   private readonly client: S3Client
 
-  constructor(sdk: S3Sdk, client: S3Client) {
-    this.sdk = sdk
+  constructor(client: S3Client) {
     this.client = client
   }
 
@@ -69,7 +66,7 @@ export class ArtifactStore {
    */
   async recordDigest(target: S3Object, etag: string | undefined, sha256: string, kmsKeyId?: string) {
     await this.client.send(
-      new this.sdk.CopyObjectCommand({
+      new CopyObjectCommand({
         Bucket: target.bucket,
         Key: target.key,
         CopySource: `${target.bucket}/${target.key.split('/').map(encodeURIComponent).join('/')}`,
@@ -89,7 +86,7 @@ export class ArtifactStore {
     const get = (start: number, end: number, etag: string | undefined, abortSignal: AbortSignal) =>
       this.client
         .send(
-          new this.sdk.GetObjectCommand({
+          new GetObjectCommand({
             Bucket: source.bucket,
             Key: source.key,
             Range: `bytes=${start}-${end}`,
@@ -156,8 +153,7 @@ export async function connectArtifactStore(
       'SystemUnavailable'
     )
   }
-  const sdk = await import('@aws-sdk/client-s3')
-  const client = await createClient(sdk.S3Client, settings, {
+  const client = await createClient(S3Client, settings, {
     credentials: {
       accessKeyId: c.accessKeyId,
       secretAccessKey: c.secretAccessKey,
@@ -168,5 +164,5 @@ export async function connectArtifactStore(
     // compatible S3 behind AWS_ENDPOINT_URL(_S3) usually serves only path-style requests (endpoint/bucket/key).
     serviceConfig: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}
   })
-  return new ArtifactStore(sdk, client)
+  return new ArtifactStore(client)
 }
