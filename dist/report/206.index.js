@@ -54,36 +54,33 @@ class ArrivingZip extends yauzl/* RandomAccessReader */.lJ {
      */
     async copy(start, end, out, buffer) {
         for (let at = start; at < end;) {
-            const part = buffer.subarray(0, Math.min(buffer.length, end - at));
-            await this.file.arrived(at, at + part.length);
-            const bytes = await this.file.read(part, at);
-            if (bytes !== part.length)
-                throw new Error(`the ZIP file ends at ${at + bytes}`);
-            for (let written = 0; written < bytes;)
-                written += (await out.write(part, written, bytes - written)).bytesWritten;
-            at += bytes;
+            const part = await this.fill(buffer.subarray(0, Math.min(buffer.length, end - at)), at);
+            for (let written = 0; written < part.length;)
+                written += (await out.write(part, written, part.length - written)).bytesWritten;
+            at += part.length;
         }
     }
+    /** Fills `buffer` with the bytes at `position`, once they have arrived. */
+    async fill(buffer, position) {
+        await this.file.arrived(position, position + buffer.length);
+        const bytes = await this.file.read(buffer, position);
+        if (bytes !== buffer.length)
+            throw new Error(`the ZIP file ends at ${position + bytes}`);
+        return buffer;
+    }
     _readStreamForRange(start, end) {
-        const { file } = this;
+        const fill = (buffer, position) => this.fill(buffer, position);
         let at = start;
         return new external_node_stream_.Readable({
             highWaterMark: READ_BYTES,
             read() {
                 if (at >= end)
                     return void this.push(null);
-                const from = at;
-                const buffer = Buffer.allocUnsafe(Math.min(READ_BYTES, end - from));
-                at += buffer.length;
-                file
-                    .arrived(from, from + buffer.length)
-                    .then(() => file.read(buffer, from))
-                    .then(bytes => {
-                    if (bytes !== buffer.length)
-                        throw new Error(`the ZIP file ends at ${from + bytes}`);
-                    this.push(buffer);
-                })
+                const buffer = Buffer.allocUnsafe(Math.min(READ_BYTES, end - at));
+                fill(buffer, at)
+                    .then(filled => this.push(filled))
                     .catch((error) => this.destroy(error));
+                at += buffer.length;
             }
         });
     }
@@ -500,6 +497,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ArtifactStore, DIGEST_METADATA
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var dist_cjs = __webpack_require__(3711);
 // EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
 var artifact_error = __webpack_require__(7102);
 // EXTERNAL MODULE: ./src/aws/clients.ts
@@ -642,6 +641,7 @@ function totalSize(answer) {
 
 
 
+
 // lib-storage holds each part in memory until S3 has it: 5 MiB parts (S3's minimum), four in flight, keep an
 // upload near 30 MiB whatever the artifact's size (bench/artifacts-roundtrip.ts), and 10,000 parts allow
 // artifacts up to 48 GiB. Each part is a buffer, so the SDK retries a failed part itself (it cannot replay a stream).
@@ -653,10 +653,8 @@ const COPY_MAX_BYTES = 5 * 1024 ** 3;
 /** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
 const DIGEST_METADATA = 'sha256';
 class ArtifactStore {
-    sdk;
     client;
-    constructor(sdk, client) {
-        this.sdk = sdk;
+    constructor(client) {
         this.client = client;
     }
     /**
@@ -665,7 +663,7 @@ class ArtifactStore {
      * otherwise the account's AWS managed key. Returns the stored object's ETag.
      */
     async upload(target, body, kmsKeyId) {
-        const { Upload } = await Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19)); // only uploads need it
+        const { Upload } = await __webpack_require__.e(/* import() */ 358).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19)); // only uploads need it
         const upload = new Upload({
             client: this.client,
             queueSize: PARTS_IN_FLIGHT,
@@ -685,7 +683,7 @@ class ArtifactStore {
      * object just uploaded (its ETag).
      */
     async recordDigest(target, etag, sha256, kmsKeyId) {
-        await this.client.send(new this.sdk.CopyObjectCommand({
+        await this.client.send(new dist_cjs.CopyObjectCommand({
             Bucket: target.bucket,
             Key: target.key,
             CopySource: `${target.bucket}/${target.key.split('/').map(encodeURIComponent).join('/')}`,
@@ -701,7 +699,7 @@ class ArtifactStore {
      */
     async download(source, file) {
         const get = (start, end, etag, abortSignal) => this.client
-            .send(new this.sdk.GetObjectCommand({
+            .send(new dist_cjs.GetObjectCommand({
             Bucket: source.bucket,
             Key: source.key,
             Range: `bytes=${start}-${end}`,
@@ -751,8 +749,7 @@ async function connectArtifactStore(settings, data, env = process.env) {
         throw new artifact_error/* ArtifactError */.nE("CodePipeline's job details carry no artifact credentials, which are the only credentials for the " +
             "job's artifacts; re-run the job.", 'SystemUnavailable');
     }
-    const sdk = await Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19));
-    const client = await (0,clients/* createClient */.U)(sdk.S3Client, settings, {
+    const client = await (0,clients/* createClient */.U)(dist_cjs.S3Client, settings, {
         credentials: {
             accessKeyId: c.accessKeyId,
             secretAccessKey: c.secretAccessKey,
@@ -763,7 +760,7 @@ async function connectArtifactStore(settings, data, env = process.env) {
         // compatible S3 behind AWS_ENDPOINT_URL(_S3) usually serves only path-style requests (endpoint/bucket/key).
         serviceConfig: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}
     });
-    return new ArtifactStore(sdk, client);
+    return new ArtifactStore(client);
 }
 
 

@@ -547,6 +547,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ArtifactStore, DIGEST_METADATA
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var dist_cjs = __webpack_require__(3711);
 // EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
 var artifact_error = __webpack_require__(7102);
 // EXTERNAL MODULE: ./src/aws/clients.ts
@@ -689,6 +691,7 @@ function totalSize(answer) {
 
 
 
+
 // lib-storage holds each part in memory until S3 has it: 5 MiB parts (S3's minimum), four in flight, keep an
 // upload near 30 MiB whatever the artifact's size (bench/artifacts-roundtrip.ts), and 10,000 parts allow
 // artifacts up to 48 GiB. Each part is a buffer, so the SDK retries a failed part itself (it cannot replay a stream).
@@ -700,10 +703,8 @@ const COPY_MAX_BYTES = 5 * 1024 ** 3;
 /** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
 const DIGEST_METADATA = 'sha256';
 class ArtifactStore {
-    sdk;
     client;
-    constructor(sdk, client) {
-        this.sdk = sdk;
+    constructor(client) {
         this.client = client;
     }
     /**
@@ -712,7 +713,7 @@ class ArtifactStore {
      * otherwise the account's AWS managed key. Returns the stored object's ETag.
      */
     async upload(target, body, kmsKeyId) {
-        const { Upload } = await Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711), __webpack_require__.e(358)]).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19)); // only uploads need it
+        const { Upload } = await __webpack_require__.e(/* import() */ 358).then(__webpack_require__.t.bind(__webpack_require__, 2358, 19)); // only uploads need it
         const upload = new Upload({
             client: this.client,
             queueSize: PARTS_IN_FLIGHT,
@@ -732,7 +733,7 @@ class ArtifactStore {
      * object just uploaded (its ETag).
      */
     async recordDigest(target, etag, sha256, kmsKeyId) {
-        await this.client.send(new this.sdk.CopyObjectCommand({
+        await this.client.send(new dist_cjs.CopyObjectCommand({
             Bucket: target.bucket,
             Key: target.key,
             CopySource: `${target.bucket}/${target.key.split('/').map(encodeURIComponent).join('/')}`,
@@ -748,7 +749,7 @@ class ArtifactStore {
      */
     async download(source, file) {
         const get = (start, end, etag, abortSignal) => this.client
-            .send(new this.sdk.GetObjectCommand({
+            .send(new dist_cjs.GetObjectCommand({
             Bucket: source.bucket,
             Key: source.key,
             Range: `bytes=${start}-${end}`,
@@ -798,8 +799,7 @@ async function connectArtifactStore(settings, data, env = process.env) {
         throw new artifact_error/* ArtifactError */.nE("CodePipeline's job details carry no artifact credentials, which are the only credentials for the " +
             "job's artifacts; re-run the job.", 'SystemUnavailable');
     }
-    const sdk = await Promise.all(/* import() */[__webpack_require__.e(422), __webpack_require__.e(609), __webpack_require__.e(279), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19));
-    const client = await (0,clients/* createClient */.U)(sdk.S3Client, settings, {
+    const client = await (0,clients/* createClient */.U)(dist_cjs.S3Client, settings, {
         credentials: {
             accessKeyId: c.accessKeyId,
             secretAccessKey: c.secretAccessKey,
@@ -810,7 +810,7 @@ async function connectArtifactStore(settings, data, env = process.env) {
         // compatible S3 behind AWS_ENDPOINT_URL(_S3) usually serves only path-style requests (endpoint/bucket/key).
         serviceConfig: env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}
     });
-    return new ArtifactStore(sdk, client);
+    return new ArtifactStore(client);
 }
 
 

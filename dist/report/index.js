@@ -29806,12 +29806,11 @@ function preloadArtifactCode(settings, step) {
     const uploads = settings.outputArtifacts &&
         (step === 'post' || settings.status === 'success' || settings.status === 'workflow');
     const load = (loading) => void loading.catch(() => undefined);
-    if (downloads || uploads)
-        load(Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3711, 19)));
     if (downloads)
-        load(Promise.all(/* import() */[__nccwpck_require__.e(663), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206)));
+        load(Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(663), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206)));
+    // lib-storage is imported by the upload itself (a download does not need it).
     if (uploads)
-        load(Promise.all([__nccwpck_require__.e(/* import() */ 305).then(__nccwpck_require__.bind(__nccwpck_require__, 8305)), Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(358)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2358, 19))]));
+        load(Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(305)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8305)), Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(358)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2358, 19))]));
 }
 /**
  * The uploads output-artifacts asks for, checked against the artifacts the job declares, and their digests'
@@ -29848,7 +29847,7 @@ async function moveArtifacts(settings, data, success) {
     const outputs = plannedOutputs(settings, data);
     if (!outputs.length)
         return [];
-    const { uploadOutputArtifacts } = await __nccwpck_require__.e(/* import() */ 305).then(__nccwpck_require__.bind(__nccwpck_require__, 8305));
+    const { uploadOutputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(305)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8305));
     return uploadOutputArtifacts(settings.aws, data, outputs, settings.artifactCompression.level);
 }
 /** What a dry run would do with artifacts (it does not read the job, so the names are not checked). */
@@ -29873,7 +29872,7 @@ async function extractInputs(settings, data) {
         return;
     const digests = {};
     if (data.inputArtifacts?.length) {
-        const { extractInputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(663), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206));
+        const { extractInputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(663), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206));
         for (const artifact of await extractInputArtifacts(settings.aws, data, dir)) {
             core/* info */.pq((0,src_text/* neutralize */.YI)(`Extracted input artifact "${artifact.name}" into ${artifact.dir}: ${artifact.files} files, ` +
                 (0,bytes/* formatBytes */.z)(artifact.bytes)));

@@ -28,34 +28,33 @@ export class ArrivingZip extends RandomAccessReader {
    */
   async copy(start: number, end: number, out: FileHandle, buffer: Buffer): Promise<void> {
     for (let at = start; at < end;) {
-      const part = buffer.subarray(0, Math.min(buffer.length, end - at))
-      await this.file.arrived(at, at + part.length)
-      const bytes = await this.file.read(part, at)
-      if (bytes !== part.length) throw new Error(`the ZIP file ends at ${at + bytes}`)
-      for (let written = 0; written < bytes;)
-        written += (await out.write(part, written, bytes - written)).bytesWritten
-      at += bytes
+      const part = await this.fill(buffer.subarray(0, Math.min(buffer.length, end - at)), at)
+      for (let written = 0; written < part.length;)
+        written += (await out.write(part, written, part.length - written)).bytesWritten
+      at += part.length
     }
   }
 
+  /** Fills `buffer` with the bytes at `position`, once they have arrived. */
+  private async fill(buffer: Buffer, position: number): Promise<Buffer> {
+    await this.file.arrived(position, position + buffer.length)
+    const bytes = await this.file.read(buffer, position)
+    if (bytes !== buffer.length) throw new Error(`the ZIP file ends at ${position + bytes}`)
+    return buffer
+  }
+
   _readStreamForRange(start: number, end: number): Readable {
-    const { file } = this
+    const fill = (buffer: Buffer, position: number) => this.fill(buffer, position)
     let at = start
     return new Readable({
       highWaterMark: READ_BYTES,
       read() {
         if (at >= end) return void this.push(null)
-        const from = at
-        const buffer = Buffer.allocUnsafe(Math.min(READ_BYTES, end - from))
-        at += buffer.length
-        file
-          .arrived(from, from + buffer.length)
-          .then(() => file.read(buffer, from))
-          .then(bytes => {
-            if (bytes !== buffer.length) throw new Error(`the ZIP file ends at ${from + bytes}`)
-            this.push(buffer)
-          })
+        const buffer = Buffer.allocUnsafe(Math.min(READ_BYTES, end - at))
+        fill(buffer, at)
+          .then(filled => this.push(filled))
           .catch((error: unknown) => this.destroy(error as Error))
+        at += buffer.length
       }
     })
   }
