@@ -12,6 +12,7 @@ import { ArrivingZip } from './arriving-zip.ts'
 import { inputDestinations } from './layout.ts'
 import { explainS3Error } from './s3-errors.ts'
 import { extractZip, type Extracted } from './unzip.ts'
+import { collectingYoungGarbage } from './young-garbage.ts'
 
 export interface ExtractedArtifact extends Extracted {
   name: string
@@ -26,11 +27,20 @@ export interface ExtractedArtifact extends Extracted {
  * several. A ZIP whose SHA-256 is not the one its metadata records (set by this action's upload) is refused, and
  * what was extracted from it removed.
  */
-export async function extractInputArtifacts(
+export function extractInputArtifacts(
   settings: AwsSettings,
   data: JobData,
   dir: string,
   temp: string = process.env.RUNNER_TEMP || tmpdir()
+): Promise<ExtractedArtifact[]> {
+  return collectingYoungGarbage(() => extractAll(settings, data, dir, temp))
+}
+
+async function extractAll(
+  settings: AwsSettings,
+  data: JobData,
+  dir: string,
+  temp: string
 ): Promise<ExtractedArtifact[]> {
   const inputs = data.inputArtifacts ?? []
   const destinations = inputDestinations(

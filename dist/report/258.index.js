@@ -1,8 +1,8 @@
-export const id = 206;
-export const ids = [206];
+export const id = 258;
+export const ids = [258];
 export const modules = {
 
-/***/ 2206:
+/***/ 9258:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -312,7 +312,54 @@ function explain(error, artifact) {
     });
 }
 
+// EXTERNAL MODULE: external "node:v8"
+var external_node_v8_ = __webpack_require__(8877);
+// EXTERNAL MODULE: external "node:vm"
+var external_node_vm_ = __webpack_require__(714);
+;// CONCATENATED MODULE: ./src/artifacts/young-garbage.ts
+
+
+// node:http copies every piece of a response body it parses into a new Buffer, whose memory lives outside V8's
+// heap. Those Buffers die young, but a minor collection only runs when the heap's young space fills, which the
+// few small objects of a download hardly do; so they wait for a full collection, which V8 starts once about
+// 64 MiB of outside memory has piled up. On the bench's 228 MiB download that was 24 full collections and 40-75
+// MiB of dead Buffers at any moment. A minor collection every few milliseconds frees them while they are young,
+// for well under a millisecond each: measured, peak RSS 139-159 MiB became 105-111 MiB, and the download 0.3 s
+// faster (one full collection instead of 24). An action cannot pass V8 flags, so `gc` is taken as Jest takes
+// it: the flag set for one new context, and reset.
+const EVERY_MS = 20;
+let collect;
+function collector() {
+    if (collect === undefined) {
+        try {
+            (0,external_node_v8_.setFlagsFromString)('--expose-gc');
+            const gc = (0,external_node_vm_.runInNewContext)('gc');
+            collect = typeof gc === 'function' ? gc : null;
+        }
+        catch {
+            collect = null; // a Node that refuses the flag: the full collections still free everything, later
+        }
+        finally {
+            (0,external_node_v8_.setFlagsFromString)('--no-expose-gc');
+        }
+    }
+    return collect ?? undefined;
+}
+/** Runs minor collections while `work` moves artifact bytes over HTTP, so its dead body Buffers do not pile up. */
+async function collectingYoungGarbage(work) {
+    const gc = collector();
+    const timer = gc && setInterval(() => gc({ type: 'minor' }), EVERY_MS).unref();
+    try {
+        return await work();
+    }
+    finally {
+        if (timer)
+            clearInterval(timer);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/artifacts/download.ts
+
 
 
 
@@ -331,7 +378,10 @@ function explain(error, artifact) {
  * several. A ZIP whose SHA-256 is not the one its metadata records (set by this action's upload) is refused, and
  * what was extracted from it removed.
  */
-async function extractInputArtifacts(settings, data, dir, temp = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)()) {
+function extractInputArtifacts(settings, data, dir, temp = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)()) {
+    return collectingYoungGarbage(() => extractAll(settings, data, dir, temp));
+}
+async function extractAll(settings, data, dir, temp) {
     const inputs = data.inputArtifacts ?? [];
     const destinations = inputDestinations(dir, inputs.map(input => input.name ?? ''));
     const store = await (0,artifact_store/* connectArtifactStore */.cr)(settings, data);
