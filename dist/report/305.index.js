@@ -2,6 +2,77 @@ export const id = 305;
 export const ids = [305];
 export const modules = {
 
+/***/ 582:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ fullCollectionPacer),
+/* harmony export */   C: () => (/* binding */ collectingYoungGarbage)
+/* harmony export */ });
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8877);
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_vm__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(714);
+/* harmony import */ var node_vm__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_vm__WEBPACK_IMPORTED_MODULE_1__);
+
+
+// Moving an artifact makes a Buffer for every piece of it, whose memory lives outside V8's heap: node:http copies
+// each piece of a response body it parses into a new one, and lib-storage concatenates an upload's pieces into its
+// 5 MiB parts. V8 frees that memory only when a collection finds the Buffers dead, and starts one for them only
+// once about 64 MiB has piled up since the last; until then it is peak RSS. Collections paced here free it sooner:
+// - a download's Buffers die within milliseconds, so a minor collection every 20 ms frees them while they are
+//   young, for well under a millisecond each. Measured on the bench's 228 MiB download: peak RSS 137-144 MiB
+//   became 107-111 MiB, and the download 0.3 s faster (one full collection instead of 24);
+// - an upload's live as long as a part takes to send, long enough for a minor collection to keep them (which
+//   measured worse), so a full collection is started (concurrently) after every 10 MiB of ZIP. Measured on the
+//   bench's 228 MiB upload: peak RSS 132-149 MiB became 127-132 MiB, within the time's noise.
+// An action cannot pass V8 flags, so `gc` is taken as Jest takes it: the flag set for one new context, and reset.
+const MINOR_EVERY_MS = 20;
+const FULL_EVERY_BYTES = 10 * 1024 * 1024;
+let collect;
+function collector() {
+    if (collect === undefined) {
+        try {
+            (0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--expose-gc');
+            const gc = (0,node_vm__WEBPACK_IMPORTED_MODULE_1__.runInNewContext)('gc');
+            collect = typeof gc === 'function' ? gc : null;
+        }
+        catch {
+            collect = null; // a Node that refuses the flag: V8's own collections still free everything, later
+        }
+        finally {
+            (0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--no-expose-gc');
+        }
+    }
+    return collect ?? undefined;
+}
+/** Runs minor collections while `work` downloads, so its dead body Buffers do not pile up. */
+async function collectingYoungGarbage(work) {
+    const gc = collector();
+    const timer = gc && setInterval(() => gc({ type: 'minor' }), MINOR_EVERY_MS).unref();
+    try {
+        return await work();
+    }
+    finally {
+        if (timer)
+            clearInterval(timer);
+    }
+}
+/** Counts the bytes an upload makes (call it with each piece's length) and starts a full collection every 10 MiB. */
+function fullCollectionPacer() {
+    const gc = collector();
+    let since = 0;
+    return bytes => {
+        since += bytes;
+        if (since < FULL_EVERY_BYTES || !gc)
+            return;
+        since = 0;
+        gc({ type: 'major', execution: 'async' });
+    };
+}
+
+
+/***/ }),
+
 /***/ 7765:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -123,6 +194,8 @@ var src_text = __webpack_require__(8992);
 var artifact_error = __webpack_require__(7102);
 // EXTERNAL MODULE: ./src/artifacts/s3-errors.ts
 var s3_errors = __webpack_require__(7765);
+// EXTERNAL MODULE: ./src/artifacts/gc-pacing.ts
+var gc_pacing = __webpack_require__(582);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:os"
@@ -225,8 +298,11 @@ const READ_CHUNK = 64 * 1024;
 const CRC_CHUNK = 1024 * 1024;
 /** Entries prepared ahead of the one being written: one per core keeps every core deflating. */
 const AHEAD = Math.max(2, Math.min(8, (0,external_node_os_.availableParallelism)()));
-/** The ZIP of a directory's contents, or of one file, deflated at `level` where it shrinks (0: all stored). */
-function zipStream(artifact, path, kind, level) {
+/**
+ * The ZIP of a directory's contents, or of one file, deflated at `level` where it shrinks (0: all stored);
+ * `sent` is told the length of each piece as it goes out.
+ */
+function zipStream(artifact, path, kind, level, sent = () => { }) {
     const stats = { entries: 0, stored: 0, deflated: 0 };
     const digest = (0,external_node_crypto_.createHash)('sha256');
     let bytes = 0;
@@ -242,6 +318,7 @@ function zipStream(artifact, path, kind, level) {
             for await (const chunk of zipBytes(artifact, path, sources, level, stats)) {
                 digest.update(chunk);
                 bytes += chunk.length;
+                sent(chunk.length);
                 yield chunk;
             }
         }
@@ -432,6 +509,7 @@ function unreadable(artifact, path, error) {
 
 
 
+
 /**
  * Zips each output artifact's path and uploads it to the location CodePipeline gave it, one at a time so memory
  * stays bounded, hashing the ZIP on its way out. Every path is checked before the first upload; the first failure
@@ -446,7 +524,7 @@ async function uploadOutputArtifacts(settings, data, outputs, level) {
             const declared = (data.outputArtifacts ?? []).find(artifact => artifact.name === name) ?? { name };
             const target = (0,artifact_store/* locationOf */.hD)(declared, 'Output');
             core/* info */.pq((0,src_text/* neutralize */.YI)(`Uploading output artifact "${name}" from ${path.given} to s3://${target.bucket}/${target.key}`));
-            const zip = zipStream(name, path, kinds[index], level);
+            const zip = zipStream(name, path, kinds[index], level, (0,gc_pacing/* fullCollectionPacer */.B)());
             let etag;
             try {
                 etag = await store.upload(target, zip.stream, data.encryptionKey?.id);

@@ -29807,7 +29807,7 @@ function preloadArtifactCode(settings, step) {
         (step === 'post' || settings.status === 'success' || settings.status === 'workflow');
     const load = (loading) => void loading.catch(() => undefined);
     if (downloads)
-        load(Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(663), __nccwpck_require__.e(258)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9258)));
+        load(Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(663), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206)));
     // lib-storage is imported by the upload itself (a download does not need it).
     if (uploads)
         load(Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(305)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8305)), Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(358)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2358, 19))]));
@@ -29872,7 +29872,7 @@ async function extractInputs(settings, data) {
         return;
     const digests = {};
     if (data.inputArtifacts?.length) {
-        const { extractInputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(663), __nccwpck_require__.e(258)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9258));
+        const { extractInputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(663), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206));
         for (const artifact of await extractInputArtifacts(settings.aws, data, dir)) {
             core/* info */.pq((0,src_text/* neutralize */.YI)(`Extracted input artifact "${artifact.name}" into ${artifact.dir}: ${artifact.files} files, ` +
                 (0,bytes/* formatBytes */.z)(artifact.bytes)));

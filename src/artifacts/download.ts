@@ -12,7 +12,7 @@ import { ArrivingZip } from './arriving-zip.ts'
 import { inputDestinations } from './layout.ts'
 import { explainS3Error } from './s3-errors.ts'
 import { extractZip, type Extracted } from './unzip.ts'
-import { collectingYoungGarbage } from './young-garbage.ts'
+import { collectingYoungGarbage } from './gc-pacing.ts'
 
 export interface ExtractedArtifact extends Extracted {
   name: string

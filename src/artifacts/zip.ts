@@ -52,12 +52,16 @@ export interface ZipStream {
   made: () => { bytes: number; sha256: string }
 }
 
-/** The ZIP of a directory's contents, or of one file, deflated at `level` where it shrinks (0: all stored). */
+/**
+ * The ZIP of a directory's contents, or of one file, deflated at `level` where it shrinks (0: all stored);
+ * `sent` is told the length of each piece as it goes out.
+ */
 export function zipStream(
   artifact: string,
   path: LocalPath,
   kind: 'file' | 'directory',
-  level: number
+  level: number,
+  sent: (bytes: number) => void = () => {}
 ): ZipStream {
   const stats: ZipStats = { entries: 0, stored: 0, deflated: 0 }
   const digest = createHash('sha256')
@@ -74,6 +78,7 @@ export function zipStream(
       for await (const chunk of zipBytes(artifact, path, sources, level, stats)) {
         digest.update(chunk)
         bytes += chunk.length
+        sent(chunk.length)
         yield chunk
       }
     } catch (error) {
