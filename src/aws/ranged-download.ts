@@ -8,9 +8,13 @@ import type { Readable } from 'node:stream'
 // meanwhile (the extraction, through arrived()) waits for the bytes it needs, and their ranges go first. The
 // SHA-256 follows in order, reading each range back from the file (the page cache has it).
 
-/** 8 MiB ranges, as the AWS CLI's parts; four at once keep several connections busy. */
+/**
+ * 8 MiB ranges, as the AWS CLI's parts, eight at once (the CLI asks for ten): while one connection waits for its
+ * answer or its file writes, the others keep bytes coming. Measured on the bench's 228 MiB, eight rather than
+ * four took the download from 2.19 s to 1.85 s (median of 8 interleaved runs), for 3 to 6 MiB more peak RSS.
+ */
 export const RANGE_BYTES = 8 * 1024 * 1024
-const RANGES_AHEAD = 4
+const RANGES_AHEAD = 8
 const HASH_CHUNK = 1024 * 1024
 
 /** One ranged GetObject (end inclusive); `etag` asks that the object still be the one of the first range. */
