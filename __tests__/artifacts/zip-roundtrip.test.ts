@@ -21,7 +21,12 @@ afterEach(() => rm(temp, { recursive: true, force: true }))
 
 async function zipTo(path: string, kind: 'file' | 'directory'): Promise<string> {
   const file = join(temp, 'out.zip')
-  await pipeline(zipStream('BuildOutput', localPath(path, temp), kind, 6).stream, createWriteStream(file))
+  let told = 0
+  const zip = zipStream('BuildOutput', localPath(path, temp), kind, 6, bytes => (told += bytes))
+  await pipeline(zip.stream, createWriteStream(file))
+  // What the upload's collection pacing is told is every byte of the ZIP.
+  expect(told).toBe((await stat(file)).size)
+  expect(zip.made().bytes).toBe(told)
   return file
 }
 

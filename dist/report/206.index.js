@@ -93,6 +93,8 @@ function zipOnDisk(handle) {
     });
 }
 
+// EXTERNAL MODULE: ./src/artifacts/gc-pacing.ts
+var gc_pacing = __webpack_require__(582);
 ;// CONCATENATED MODULE: ./src/artifacts/layout.ts
 
 
@@ -312,8 +314,6 @@ function explain(error, artifact) {
     });
 }
 
-// EXTERNAL MODULE: ./src/artifacts/gc-pacing.ts
-var gc_pacing = __webpack_require__(582);
 ;// CONCATENATED MODULE: ./src/artifacts/download.ts
 
 
@@ -335,7 +335,7 @@ var gc_pacing = __webpack_require__(582);
  * what was extracted from it removed.
  */
 function extractInputArtifacts(settings, data, dir, temp = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)()) {
-    return (0,gc_pacing/* collectingYoungGarbage */.C)(() => extractAll(settings, data, dir, temp));
+    return (0,gc_pacing/* withMinorCollections */.r)(() => extractAll(settings, data, dir, temp));
 }
 async function extractAll(settings, data, dir, temp) {
     const inputs = data.inputArtifacts ?? [];
@@ -398,47 +398,55 @@ function verified(name, location, sha256, recorded) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ fullCollectionPacer),
-/* harmony export */   C: () => (/* binding */ collectingYoungGarbage)
+/* harmony export */   b: () => (/* binding */ majorCollectionPacer),
+/* harmony export */   r: () => (/* binding */ withMinorCollections)
 /* harmony export */ });
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8877);
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_vm__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(714);
-/* harmony import */ var node_vm__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_vm__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3340);
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8877);
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_vm__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(714);
+/* harmony import */ var node_vm__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_vm__WEBPACK_IMPORTED_MODULE_2__);
+
 
 
 // Moving an artifact makes a Buffer for every piece of it, whose memory lives outside V8's heap: node:http copies
 // each piece of a response body it parses into a new one, and lib-storage concatenates an upload's pieces into its
 // 5 MiB parts. V8 frees that memory only when a collection finds the Buffers dead, and starts one for them only
-// once about 64 MiB has piled up since the last; until then it is peak RSS. Collections paced here free it sooner:
+// once about 64 MiB have piled up since the last; until then they count in the peak RSS. Collections paced here
+// free them sooner (figures in docs/artifacts.md#speed):
 // - a download's Buffers die within milliseconds, so a minor collection every 20 ms frees them while they are
-//   young, for well under a millisecond each. Measured on the bench's 228 MiB download: peak RSS 137-144 MiB
-//   became 107-111 MiB, and the download 0.3 s faster (one full collection instead of 24);
+//   young, for well under a millisecond each;
 // - an upload's live as long as a part takes to send, long enough for a minor collection to keep them (which
-//   measured worse), so a full collection is started (concurrently) after every 10 MiB of ZIP. Measured on the
-//   bench's 228 MiB upload: peak RSS 132-149 MiB became 127-132 MiB, within the time's noise.
-// An action cannot pass V8 flags, so `gc` is taken as Jest takes it: the flag set for one new context, and reset.
+//   measured worse), so a major collection is queued after every 10 MiB of ZIP (queueing it only when Buffers
+//   held over 40 MiB measured a higher peak and no faster upload).
+// An action cannot pass V8 flags, so `gc` is taken the way jest-leak-detector takes it: the flag set for one new
+// context, then reset, unless Node was started with it.
 const MINOR_EVERY_MS = 20;
-const FULL_EVERY_BYTES = 10 * 1024 * 1024;
+const MAJOR_EVERY_BYTES = 10 * 1024 * 1024;
 let collect;
 function collector() {
-    if (collect === undefined) {
-        try {
-            (0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--expose-gc');
-            const gc = (0,node_vm__WEBPACK_IMPORTED_MODULE_1__.runInNewContext)('gc');
-            collect = typeof gc === 'function' ? gc : null;
-        }
-        catch {
-            collect = null; // a Node that refuses the flag: V8's own collections still free everything, later
-        }
-        finally {
-            (0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--no-expose-gc');
-        }
+    if (collect !== undefined)
+        return collect;
+    const exposed = globalThis.gc;
+    if (typeof exposed === 'function')
+        return (collect = exposed);
+    try {
+        (0,node_v8__WEBPACK_IMPORTED_MODULE_1__.setFlagsFromString)('--expose-gc');
+        const gc = (0,node_vm__WEBPACK_IMPORTED_MODULE_2__.runInNewContext)('gc');
+        collect = typeof gc === 'function' ? gc : null;
     }
-    return collect ?? undefined;
+    catch (error) {
+        // V8's own collections still free everything, later.
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`Artifact transfers run without paced collections: ${error.message}`);
+        collect = null;
+    }
+    finally {
+        (0,node_v8__WEBPACK_IMPORTED_MODULE_1__.setFlagsFromString)('--no-expose-gc');
+    }
+    return collect;
 }
 /** Runs minor collections while `work` downloads, so its dead body Buffers do not pile up. */
-async function collectingYoungGarbage(work) {
+async function withMinorCollections(work) {
     const gc = collector();
     const timer = gc && setInterval(() => gc({ type: 'minor' }), MINOR_EVERY_MS).unref();
     try {
@@ -449,13 +457,18 @@ async function collectingYoungGarbage(work) {
             clearInterval(timer);
     }
 }
-/** Counts the bytes an upload makes (call it with each piece's length) and starts a full collection every 10 MiB. */
-function fullCollectionPacer() {
+/**
+ * For an upload: call it with the length of each piece of the ZIP; every 10 MiB it queues a major collection,
+ * which runs between I/O callbacks, not inside the ZIP's loop.
+ */
+function majorCollectionPacer() {
     const gc = collector();
+    if (!gc)
+        return () => { };
     let since = 0;
     return bytes => {
         since += bytes;
-        if (since < FULL_EVERY_BYTES || !gc)
+        if (since < MAJOR_EVERY_BYTES)
             return;
         since = 0;
         gc({ type: 'major', execution: 'async' });

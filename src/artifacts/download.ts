@@ -9,10 +9,10 @@ import { formatBytes } from '../bytes.ts'
 import { neutralize } from '../text.ts'
 import { ArtifactError } from './artifact-error.ts'
 import { ArrivingZip } from './arriving-zip.ts'
+import { withMinorCollections } from './gc-pacing.ts'
 import { inputDestinations } from './layout.ts'
 import { explainS3Error } from './s3-errors.ts'
 import { extractZip, type Extracted } from './unzip.ts'
-import { collectingYoungGarbage } from './gc-pacing.ts'
 
 export interface ExtractedArtifact extends Extracted {
   name: string
@@ -33,7 +33,7 @@ export function extractInputArtifacts(
   dir: string,
   temp: string = process.env.RUNNER_TEMP || tmpdir()
 ): Promise<ExtractedArtifact[]> {
-  return collectingYoungGarbage(() => extractAll(settings, data, dir, temp))
+  return withMinorCollections(() => extractAll(settings, data, dir, temp))
 }
 
 async function extractAll(

@@ -1,42 +1,47 @@
+import * as core from '@actions/core'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
 // Moving an artifact makes a Buffer for every piece of it, whose memory lives outside V8's heap: node:http copies
 // each piece of a response body it parses into a new one, and lib-storage concatenates an upload's pieces into its
 // 5 MiB parts. V8 frees that memory only when a collection finds the Buffers dead, and starts one for them only
-// once about 64 MiB has piled up since the last; until then it is peak RSS. Collections paced here free it sooner:
+// once about 64 MiB have piled up since the last; until then they count in the peak RSS. Collections paced here
+// free them sooner (figures in docs/artifacts.md#speed):
 // - a download's Buffers die within milliseconds, so a minor collection every 20 ms frees them while they are
-//   young, for well under a millisecond each. Measured on the bench's 228 MiB download: peak RSS 137-144 MiB
-//   became 107-111 MiB, and the download 0.3 s faster (one full collection instead of 24);
+//   young, for well under a millisecond each;
 // - an upload's live as long as a part takes to send, long enough for a minor collection to keep them (which
-//   measured worse), so a full collection is started (concurrently) after every 10 MiB of ZIP. Measured on the
-//   bench's 228 MiB upload: peak RSS 132-149 MiB became 127-132 MiB, within the time's noise.
-// An action cannot pass V8 flags, so `gc` is taken as Jest takes it: the flag set for one new context, and reset.
+//   measured worse), so a major collection is queued after every 10 MiB of ZIP (queueing it only when Buffers
+//   held over 40 MiB measured a higher peak and no faster upload).
+// An action cannot pass V8 flags, so `gc` is taken the way jest-leak-detector takes it: the flag set for one new
+// context, then reset, unless Node was started with it.
 
 const MINOR_EVERY_MS = 20
-const FULL_EVERY_BYTES = 10 * 1024 * 1024
+const MAJOR_EVERY_BYTES = 10 * 1024 * 1024
 
-type Collect = (options: { type: 'minor' | 'major'; execution?: 'async' }) => void
+type Collect = (options: { type: 'minor' | 'major'; execution?: 'async' }) => unknown
 
-let collect: Collect | undefined | null
+let collect: Collect | null | undefined
 
-function collector(): Collect | undefined {
-  if (collect === undefined) {
-    try {
-      setFlagsFromString('--expose-gc')
-      const gc: unknown = runInNewContext('gc')
-      collect = typeof gc === 'function' ? (gc as Collect) : null
-    } catch {
-      collect = null // a Node that refuses the flag: V8's own collections still free everything, later
-    } finally {
-      setFlagsFromString('--no-expose-gc')
-    }
+function collector(): Collect | null {
+  if (collect !== undefined) return collect
+  const exposed: unknown = (globalThis as { gc?: unknown }).gc
+  if (typeof exposed === 'function') return (collect = exposed as Collect)
+  try {
+    setFlagsFromString('--expose-gc')
+    const gc: unknown = runInNewContext('gc')
+    collect = typeof gc === 'function' ? (gc as Collect) : null
+  } catch (error) {
+    // V8's own collections still free everything, later.
+    core.debug(`Artifact transfers run without paced collections: ${(error as Error).message}`)
+    collect = null
+  } finally {
+    setFlagsFromString('--no-expose-gc')
   }
-  return collect ?? undefined
+  return collect
 }
 
 /** Runs minor collections while `work` downloads, so its dead body Buffers do not pile up. */
-export async function collectingYoungGarbage<T>(work: () => Promise<T>): Promise<T> {
+export async function withMinorCollections<T>(work: () => Promise<T>): Promise<T> {
   const gc = collector()
   const timer = gc && setInterval(() => gc({ type: 'minor' }), MINOR_EVERY_MS).unref()
   try {
@@ -46,13 +51,17 @@ export async function collectingYoungGarbage<T>(work: () => Promise<T>): Promise
   }
 }
 
-/** Counts the bytes an upload makes (call it with each piece's length) and starts a full collection every 10 MiB. */
-export function fullCollectionPacer(): (bytes: number) => void {
+/**
+ * For an upload: call it with the length of each piece of the ZIP; every 10 MiB it queues a major collection,
+ * which runs between I/O callbacks, not inside the ZIP's loop.
+ */
+export function majorCollectionPacer(): (bytes: number) => void {
   const gc = collector()
+  if (!gc) return () => {}
   let since = 0
   return bytes => {
     since += bytes
-    if (since < FULL_EVERY_BYTES || !gc) return
+    if (since < MAJOR_EVERY_BYTES) return
     since = 0
     gc({ type: 'major', execution: 'async' })
   }

@@ -12,9 +12,9 @@ import type { AwsSettings } from '../aws/settings.ts'
 import { formatBytes } from '../bytes.ts'
 import { neutralize } from '../text.ts'
 import { misconfigured } from './artifact-error.ts'
+import { majorCollectionPacer } from './gc-pacing.ts'
 import type { LocalPath, OutputArtifact } from './output-entries.ts'
 import { explainS3Error } from './s3-errors.ts'
-import { fullCollectionPacer } from './gc-pacing.ts'
 import { zipStream, type ZipStats } from './zip.ts'
 
 /** An output artifact in the artifact store: what the summary lists. */
@@ -53,7 +53,7 @@ export async function uploadOutputArtifacts(
           `Uploading output artifact "${name}" from ${path.given} to s3://${target.bucket}/${target.key}`
         )
       )
-      const zip = zipStream(name, path, kinds[index], level, fullCollectionPacer())
+      const zip = zipStream(name, path, kinds[index], level, majorCollectionPacer())
       let etag: string | undefined
       try {
         etag = await store.upload(target, zip.stream, data.encryptionKey?.id)

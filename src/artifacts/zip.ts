@@ -54,14 +54,14 @@ export interface ZipStream {
 
 /**
  * The ZIP of a directory's contents, or of one file, deflated at `level` where it shrinks (0: all stored);
- * `sent` is told the length of each piece as it goes out.
+ * `onChunk` is told the length of each piece as it is made.
  */
 export function zipStream(
   artifact: string,
   path: LocalPath,
   kind: 'file' | 'directory',
   level: number,
-  sent: (bytes: number) => void = () => {}
+  onChunk: (bytes: number) => void = () => {}
 ): ZipStream {
   const stats: ZipStats = { entries: 0, stored: 0, deflated: 0 }
   const digest = createHash('sha256')
@@ -78,7 +78,7 @@ export function zipStream(
       for await (const chunk of zipBytes(artifact, path, sources, level, stats)) {
         digest.update(chunk)
         bytes += chunk.length
-        sent(chunk.length)
+        onChunk(chunk.length)
         yield chunk
       }
     } catch (error) {
