@@ -63,8 +63,8 @@ describe('withMinorCollections', () => {
 
 describe('majorCollectionPacer', () => {
   it('keeps the dead pieces and parts of an upload from piling up beyond the parts in flight', async () => {
-    // Without it about 110 MiB pile up here.
+    // Without it about 110 MiB pile up here; with a collection every 25 MiB, 38 to 44.
     const most = await upload(300, majorCollectionPacer())
-    expect(most).toBeLessThan(48)
+    expect(most).toBeLessThan(64)
   })
 })
