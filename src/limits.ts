@@ -58,3 +58,11 @@ export const github = {
   /** List endpoints: most results a page. */
   perPage: 100
 }
+
+// S3's multipart rules: every part but the last at least 5 MiB, at most 10,000 parts, and 5 GiB the most that
+// one CopyObject takes (so the largest object whose metadata can be set after its upload).
+export const s3 = {
+  minPartBytes: 5 * 1024 * 1024,
+  maxParts: 10_000,
+  copyMaxBytes: 5 * 1024 ** 3
+}

@@ -1,9 +1,9 @@
-// Collections paced while artifacts move: the dead Buffers a transfer leaves (node:http copies each piece of a
-// response body into a new one; lib-storage concatenates an upload's pieces into parts) are freed as they go,
-// instead of piling up until V8 decides to collect, which on its own it does after about 64 MiB of them.
+// Collections paced while a download runs: the dead Buffers it leaves (node:http copies each piece of a response
+// body into a new one) are freed as they go, instead of piling up until V8 decides to collect, which on its own
+// it does after about 64 MiB of them.
 import { describe, expect, it } from '@jest/globals'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { majorCollectionPacer, withMinorCollections } from '../../src/artifacts/gc-pacing.ts'
+import { withMinorCollections } from '../../src/artifacts/gc-pacing.ts'
 
 const MiB = 1024 * 1024
 const PIECE = 64 * 1024
@@ -24,28 +24,6 @@ async function download(total: number): Promise<number> {
   return most
 }
 
-/**
- * An upload's: `total` MiB of 64 KiB pieces, each told to `onChunk`, concatenated into 5 MiB parts of which the
- * last four stay alive (in flight), as lib-storage does. Returns the most memory held beyond those live parts.
- */
-async function upload(total: number, onChunk: (bytes: number) => void): Promise<number> {
-  const base = process.memoryUsage().arrayBuffers
-  let most = 0
-  let pieces: Buffer[] = []
-  const inFlight: Buffer[] = []
-  for (let made = 0; made < total * 16; made++) {
-    pieces.push(Buffer.alloc(PIECE, made))
-    onChunk(PIECE)
-    if (pieces.length < 80) continue
-    inFlight.push(Buffer.concat(pieces))
-    pieces = []
-    if (inFlight.length > 4) inFlight.shift()
-    most = Math.max(most, held(base) - 20)
-    await sleep(1) // a part takes a while to send
-  }
-  return most
-}
-
 describe('withMinorCollections', () => {
   it('keeps dead body-sized Buffers from piling up while a download runs', async () => {
     // Without it they reach about 80 MiB here; 200 MiB go through.
@@ -58,13 +36,5 @@ describe('withMinorCollections', () => {
     await expect(withMinorCollections(() => Promise.reject(new Error('S3 said no')))).rejects.toThrow(
       'S3 said no'
     )
-  })
-})
-
-describe('majorCollectionPacer', () => {
-  it('keeps the dead pieces and parts of an upload from piling up beyond the parts in flight', async () => {
-    // Without it about 110 MiB pile up here; with a collection every 25 MiB, 38 to 44.
-    const most = await upload(300, majorCollectionPacer())
-    expect(most).toBeLessThan(64)
   })
 })

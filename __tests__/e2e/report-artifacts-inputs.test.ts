@@ -91,8 +91,7 @@ test('job mode: the main step extracts the input artifact, a later step builds f
     'ListActionExecutions',
     'GetObject',
     'GetJobDetails',
-    'PutObject',
-    'CopyObject',
+    'PutObject', // a small ZIP, with its SHA-256 as metadata
     'PutJobSuccessResult'
   ])
   expect(resultOf(emu, job.id).kind).toBe('success')

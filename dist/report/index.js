@@ -28896,76 +28896,18 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 5049:
+/***/ 351:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ proxyConfigured),
-/* harmony export */   W: () => (/* binding */ proxySecrets)
+/* harmony export */   BE: () => (/* binding */ JOB_ID_PATTERN),
+/* harmony export */   E8: () => (/* binding */ codepipeline),
+/* harmony export */   L5: () => (/* binding */ retry),
+/* harmony export */   fs: () => (/* binding */ FAILURE_TYPES),
+/* harmony export */   px: () => (/* binding */ sts),
+/* harmony export */   s3: () => (/* binding */ s3)
 /* harmony export */ });
-// The proxy variables of a self-hosted runner, as @actions/http-client reads them. Pure, so that both actions
-// can mask a proxy password first thing, before any library could print it in an error.
-const NAMES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-/** Whether any proxy variable is set: only then is the SDK given proxy-aware agents. */
-function proxyConfigured(env = process.env) {
-    return NAMES.some(name => env[name]);
-}
-/** The password of each proxy URL, and the Basic value made from it (what a proxy or a debug line could echo). */
-function proxySecrets(env = process.env) {
-    const secrets = [];
-    for (const value of NAMES.map(name => env[name])) {
-        if (!value)
-            continue;
-        let url;
-        try {
-            url = new URL(value.includes('://') ? value : `http://${value}`);
-        }
-        catch {
-            continue;
-        }
-        if (!url.password)
-            continue;
-        const password = decodeURIComponent(url.password);
-        const basic = Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64');
-        secrets.push(password, basic);
-    }
-    return secrets;
-}
-
-
-/***/ }),
-
-/***/ 1714:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9715);
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 9715:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var core = __nccwpck_require__(3340);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/proxy-env.ts
-var proxy_env = __nccwpck_require__(5049);
-// EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
-var artifact_error = __nccwpck_require__(7102);
-;// CONCATENATED MODULE: ./src/limits.ts
+/* unused harmony exports JOB_ID_IN_TEXT, github */
 // Every API constraint the bridge enforces before sending, in one place. The AWS SDK validates nothing
 // client-side, so a value that breaks one of these would otherwise fail only after a network round trip.
 const JOB_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -29019,7 +28961,88 @@ const github = {
     /** List endpoints: most results a page. */
     perPage: 100
 };
+// S3's multipart rules: every part but the last at least 5 MiB, at most 10,000 parts, and 5 GiB the most that
+// one CopyObject takes (so the largest object whose metadata can be set after its upload).
+const s3 = {
+    minPartBytes: 5 * 1024 * 1024,
+    maxParts: 10_000,
+    copyMaxBytes: 5 * 1024 ** 3
+};
 
+
+/***/ }),
+
+/***/ 5049:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ proxyConfigured),
+/* harmony export */   W: () => (/* binding */ proxySecrets)
+/* harmony export */ });
+// The proxy variables of a self-hosted runner, as @actions/http-client reads them. Pure, so that both actions
+// can mask a proxy password first thing, before any library could print it in an error.
+const NAMES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+/** Whether any proxy variable is set: only then is the SDK given proxy-aware agents. */
+function proxyConfigured(env = process.env) {
+    return NAMES.some(name => env[name]);
+}
+/** The password of each proxy URL, and the Basic value made from it (what a proxy or a debug line could echo). */
+function proxySecrets(env = process.env) {
+    const secrets = [];
+    for (const value of NAMES.map(name => env[name])) {
+        if (!value)
+            continue;
+        let url;
+        try {
+            url = new URL(value.includes('://') ? value : `http://${value}`);
+        }
+        catch {
+            continue;
+        }
+        if (!url.password)
+            continue;
+        const password = decodeURIComponent(url.password);
+        const basic = Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64');
+        secrets.push(password, basic);
+    }
+    return secrets;
+}
+
+
+/***/ }),
+
+/***/ 1714:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1176);
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 1176:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(3340);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/proxy-env.ts
+var proxy_env = __nccwpck_require__(5049);
+// EXTERNAL MODULE: ./src/artifacts/artifact-error.ts
+var artifact_error = __nccwpck_require__(7102);
+// EXTERNAL MODULE: ./src/limits.ts
+var src_limits = __nccwpck_require__(351);
 // EXTERNAL MODULE: ./src/aws/attempts.ts
 var aws_attempts = __nccwpck_require__(8603);
 // EXTERNAL MODULE: ./src/aws/clients.ts
@@ -29262,7 +29285,7 @@ class CodePipeline {
             const output = await this.call('ListActionExecutions', undefined, () => this.client.send(new this.sdk.ListActionExecutionsCommand({
                 pipelineName,
                 filter: { pipelineExecutionId },
-                maxResults: codepipeline.actionExecutionsPage,
+                maxResults: src_limits/* codepipeline */.E8.actionExecutionsPage,
                 ...(nextToken ? { nextToken } : {})
             })));
             details.push(...(output.actionExecutionDetails ?? []));
@@ -29499,11 +29522,11 @@ function successSummary(run) {
 /** Names the workflow, run, failed jobs and steps, and links the run; always within CodePipeline's 5000 characters. */
 function failureMessage(outcome, run) {
     if (outcome.unknown) {
-        return (0,src_text/* fit */.Uj)(`${runLabel(run)} could not be judged: `, outcome.unknown.reason, `. Run: ${run.runUrl}`, codepipeline.failureMessage.max);
+        return (0,src_text/* fit */.Uj)(`${runLabel(run)} could not be judged: `, outcome.unknown.reason, `. Run: ${run.runUrl}`, src_limits/* codepipeline */.E8.failureMessage.max);
     }
     const verb = outcome.cancelled ? 'was cancelled' : 'failed';
     const details = outcome.failedJobs.map(describeJob).join('; ');
-    return (0,src_text/* fit */.Uj)(`${runLabel(run)} ${verb}`, details ? `: ${details}` : '', `. Run: ${run.runUrl}`, codepipeline.failureMessage.max);
+    return (0,src_text/* fit */.Uj)(`${runLabel(run)} ${verb}`, details ? `: ${details}` : '', `. Run: ${run.runUrl}`, src_limits/* codepipeline */.E8.failureMessage.max);
 }
 function describeJob(job) {
     const how = job.conclusion === 'timed_out' ? 'timed out' : job.conclusion === 'cancelled' ? 'was cancelled' : 'failed';
@@ -29548,7 +29571,7 @@ function parseOutputArtifacts(raw, workspace) {
             throw new errors/* UserError */.yo(`output-artifacts line ${line.number} is "${line.text}"; write NAME=PATH on every line (e.g. BuildOutput=dist).`);
         }
         const [, name, path] = match;
-        if (!codepipeline.artifactName.test(name)) {
+        if (!src_limits/* codepipeline */.E8.artifactName.test(name)) {
             throw new errors/* UserError */.yo(`output-artifacts line ${line.number}: "${name}" is not an artifact name; CodePipeline's names are 1 to ` +
                 '100 letters, digits, _ and -.');
         }
@@ -29614,7 +29637,7 @@ function success(jobId, details, continuationToken, outputVariables) {
         input: {
             jobId,
             executionDetails: {
-                summary: (0,src_text/* truncate */.xv)(details.summary, codepipeline.summary.max),
+                summary: (0,src_text/* truncate */.xv)(details.summary, src_limits/* codepipeline */.E8.summary.max),
                 ...externalId(details.externalExecutionId),
                 ...(details.percentComplete !== undefined ? { percentComplete: details.percentComplete } : {})
             },
@@ -29630,14 +29653,14 @@ function failure(jobId, type, message, externalExecutionId) {
             jobId,
             failureDetails: {
                 type,
-                message: (0,src_text/* truncate */.xv)(message, codepipeline.failureMessage.max),
+                message: (0,src_text/* truncate */.xv)(message, src_limits/* codepipeline */.E8.failureMessage.max),
                 ...externalId(externalExecutionId)
             }
         }
     };
 }
 function externalId(id) {
-    return id ? { externalExecutionId: (0,src_text/* truncate */.xv)(id, codepipeline.externalExecutionId.max) } : {};
+    return id ? { externalExecutionId: (0,src_text/* truncate */.xv)(id, src_limits/* codepipeline */.E8.externalExecutionId.max) } : {};
 }
 function operationOf(result) {
     return result.kind === 'success' ? 'PutJobSuccessResult' : 'PutJobFailureResult';
@@ -29672,13 +29695,13 @@ function parseOutputVariables(raw) {
         return undefined;
     const variables = /^[[{]/.test(raw.trim()) ? fromJson(raw) : fromLines(raw);
     for (const name of Object.keys(variables)) {
-        if (!codepipeline.outputVariableName.test(name)) {
+        if (!src_limits/* codepipeline */.E8.outputVariableName.test(name)) {
             throw new errors/* UserError */.yo(`output-variables: "${name}" is not a valid variable name; use letters, digits and @ - _ only.`);
         }
     }
     const bytes = variablesBytes(variables);
-    if (bytes > codepipeline.outputVariablesBytes) {
-        throw new errors/* UserError */.yo(`output-variables total ${bytes} bytes; CodePipeline allows ${codepipeline.outputVariablesBytes} bytes for all of an ` +
+    if (bytes > src_limits/* codepipeline */.E8.outputVariablesBytes) {
+        throw new errors/* UserError */.yo(`output-variables total ${bytes} bytes; CodePipeline allows ${src_limits/* codepipeline */.E8.outputVariablesBytes} bytes for all of an ` +
             "action's variables together. Pass fewer or shorter values (store large data as an artifact).");
     }
     return variables;
@@ -29740,7 +29763,7 @@ function add(variables, name, value) {
 function buildRequest(settings, outcome, run) {
     const externalExecutionId = settings.externalExecutionId ?? run.runId;
     if (outcome instanceof artifact_error/* ArtifactError */.nE) {
-        const message = (0,src_text/* fit */.Uj)(`${runLabel(run)}: `, outcome.message, ` Run: ${run.runUrl}`, codepipeline.failureMessage.max);
+        const message = (0,src_text/* fit */.Uj)(`${runLabel(run)}: `, outcome.message, ` Run: ${run.runUrl}`, src_limits/* codepipeline */.E8.failureMessage.max);
         return failure(settings.jobId, outcome.failureType, message, externalExecutionId);
     }
     if (outcome.ok) {
@@ -29767,9 +29790,9 @@ function checkDigestVariables(settings, artifacts) {
     }
     const digests = Object.fromEntries(artifacts.map(name => [digestVariable(name), 'x'.repeat(DIGEST_HEX_BYTES)]));
     const bytes = variablesBytes({ ...mine, ...digests });
-    if (bytes > codepipeline.outputVariablesBytes) {
+    if (bytes > src_limits/* codepipeline */.E8.outputVariablesBytes) {
         throw (0,artifact_error/* misconfigured */.o7)(`output-variables and the SHA-256 variables of the output artifacts (${Object.keys(digests).join(', ')}) ` +
-            `total ${bytes} bytes; CodePipeline allows ${codepipeline.outputVariablesBytes} bytes for all of an action's ` +
+            `total ${bytes} bytes; CodePipeline allows ${src_limits/* codepipeline */.E8.outputVariablesBytes} bytes for all of an action's ` +
             'variables together. Pass fewer or shorter output-variables.');
     }
 }
@@ -29807,10 +29830,9 @@ function preloadArtifactCode(settings, step) {
         (step === 'post' || settings.status === 'success' || settings.status === 'workflow');
     const load = (loading) => void loading.catch(() => undefined);
     if (downloads)
-        load(Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(663), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206)));
-    // lib-storage is imported by the upload itself (a download does not need it).
+        load(Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(663), __nccwpck_require__.e(152), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206)));
     if (uploads)
-        load(Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(305)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8305)), Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(358)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2358, 19))]));
+        load(Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(152), __nccwpck_require__.e(305)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8305)));
 }
 /**
  * The uploads output-artifacts asks for, checked against the artifacts the job declares, and their digests'
@@ -29847,7 +29869,7 @@ async function moveArtifacts(settings, data, success) {
     const outputs = plannedOutputs(settings, data);
     if (!outputs.length)
         return [];
-    const { uploadOutputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(305)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8305));
+    const { uploadOutputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(152), __nccwpck_require__.e(305)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8305));
     return uploadOutputArtifacts(settings.aws, data, outputs, settings.artifactCompression.level);
 }
 /** What a dry run would do with artifacts (it does not read the job, so the names are not checked). */
@@ -29872,7 +29894,7 @@ async function extractInputs(settings, data) {
         return;
     const digests = {};
     if (data.inputArtifacts?.length) {
-        const { extractInputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(663), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206));
+        const { extractInputArtifacts } = await Promise.all(/* import() */[__nccwpck_require__.e(422), __nccwpck_require__.e(609), __nccwpck_require__.e(279), __nccwpck_require__.e(861), __nccwpck_require__.e(711), __nccwpck_require__.e(663), __nccwpck_require__.e(152), __nccwpck_require__.e(206)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2206));
         for (const artifact of await extractInputArtifacts(settings.aws, data, dir)) {
             core/* info */.pq((0,src_text/* neutralize */.YI)(`Extracted input artifact "${artifact.name}" into ${artifact.dir}: ${artifact.files} files, ` +
                 (0,bytes/* formatBytes */.z)(artifact.bytes)));
@@ -30627,10 +30649,10 @@ function parseAwsSettings(input, env, runId) {
     if (!REGION.test(region)) {
         throw new errors/* UserError */.yo(`aws-region is "${region}", which is not an AWS region name (for example eu-west-1).`);
     }
-    const maxAttempts = integer(input, 'max-attempts', retry.maxAttempts, 5);
-    const arn = matching(input, 'role-to-assume', sts.roleArn, 'use a role ARN such as arn:aws:iam::123456789012:role/github-codepipeline');
-    const durationSeconds = integer(input, 'role-duration-seconds', sts.durationSeconds, 900);
-    const sessionName = matching(input, 'role-session-name', sts.roleSessionName, 'use 2 to 64 characters of letters, digits and +=,.@_-') ?? defaultSessionName(runId);
+    const maxAttempts = integer(input, 'max-attempts', src_limits/* retry */.L5.maxAttempts, 5);
+    const arn = matching(input, 'role-to-assume', src_limits/* sts */.px.roleArn, 'use a role ARN such as arn:aws:iam::123456789012:role/github-codepipeline');
+    const durationSeconds = integer(input, 'role-duration-seconds', src_limits/* sts */.px.durationSeconds, 900);
+    const sessionName = matching(input, 'role-session-name', src_limits/* sts */.px.roleSessionName, 'use 2 to 64 characters of letters, digits and +=,.@_-') ?? defaultSessionName(runId);
     const audience = input('audience') || 'sts.amazonaws.com';
     if (!arn)
         return { region, maxAttempts };
@@ -30638,7 +30660,7 @@ function parseAwsSettings(input, env, runId) {
 }
 /** Names the run in CloudTrail, so an audit can tell which workflow run made a call. */
 function defaultSessionName(runId) {
-    return `github-actions-run-${runId}`.slice(0, sts.roleSessionNameMax);
+    return `github-actions-run-${runId}`.slice(0, src_limits/* sts */.px.roleSessionNameMax);
 }
 
 // EXTERNAL MODULE: ./src/artifacts/compression.ts
@@ -30654,13 +30676,13 @@ var compression = __nccwpck_require__(149);
 const STATUSES = ['job', 'workflow', 'success', 'failure', 'cancelled'];
 function parseReportSettings(input, env) {
     const jobId = required(input, 'job-id', 'pass the CodePipeline job ID, e.g. ${{ inputs.codepipeline-job-id }}.');
-    if (!JOB_ID_PATTERN.test(jobId)) {
+    if (!src_limits/* JOB_ID_PATTERN */.BE.test(jobId)) {
         throw new errors/* UserError */.yo(`Input job-id is "${jobId}", which is not a CodePipeline job ID (a lowercase UUID such as ` +
             '0123abcd-4567-89ab-cdef-0123456789ab). Pass the ID the poller gave the workflow.');
     }
     const status = oneOf(input, 'status', STATUSES, 'job');
     const outputVariables = parseOutputVariables(input('output-variables'));
-    const continuationToken = bounded(input, 'continuation-token', codepipeline.continuationToken);
+    const continuationToken = bounded(input, 'continuation-token', src_limits/* codepipeline */.E8.continuationToken);
     if (outputVariables && continuationToken) {
         throw new errors/* UserError */.yo('Inputs output-variables and continuation-token cannot be combined: CodePipeline accepts output variables ' +
             'only on the final result of an action. Remove one of them.');
@@ -30680,11 +30702,11 @@ function parseReportSettings(input, env) {
     return {
         jobId,
         status,
-        failureType: oneOf(input, 'failure-type', FAILURE_TYPES, 'JobFailed'),
+        failureType: oneOf(input, 'failure-type', src_limits/* FAILURE_TYPES */.fs, 'JobFailed'),
         message: input('message') || undefined,
         summary: input('summary') || undefined,
-        externalExecutionId: bounded(input, 'external-execution-id', codepipeline.externalExecutionId),
-        percentComplete: integer(input, 'percent-complete', codepipeline.percentComplete),
+        externalExecutionId: bounded(input, 'external-execution-id', src_limits/* codepipeline */.E8.externalExecutionId),
+        percentComplete: integer(input, 'percent-complete', src_limits/* codepipeline */.E8.percentComplete),
         outputVariables,
         continuationToken,
         inputArtifacts: input('input-artifacts')
@@ -30949,13 +30971,6 @@ function neutralize(text) {
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 181:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 

@@ -2,23 +2,18 @@ import * as core from '@actions/core'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
-// Moving an artifact makes a Buffer for every piece of it, whose memory lives outside V8's heap: node:http copies
-// each piece of a response body it parses into a new one, and lib-storage concatenates an upload's pieces into its
-// 5 MiB parts. V8 frees that memory only when a collection finds the Buffers dead, and starts one for them only
-// once about 64 MiB have piled up since the last; until then they count in the peak RSS. Collections paced here
-// free them sooner (figures in docs/artifacts.md#speed):
-// - a download's Buffers die within milliseconds, so a minor collection every 20 ms frees them while they are
-//   young, for well under a millisecond each;
-// - an upload's live as long as a part takes to send, long enough for a minor collection to keep them (which
-//   measured worse), so a major collection is queued after every 25 MiB of ZIP. Each is a pause of 15-20 ms on
-//   the main thread (V8's own are mostly concurrent), so fewer, further apart, keep most of the peak's gain.
+// Moving an artifact leaves short-lived Buffers whose memory lives outside V8's heap: node:http copies each piece
+// of a response body it parses into a new one, and every request of an upload leaves small ones. V8 frees that
+// memory only when a collection finds the Buffers dead, and starts one for them only once about 64 MiB have piled
+// up since the last; until then they count in the peak RSS. They die within milliseconds, so a minor collection
+// every 20 ms frees them while they are young, for well under a millisecond each (figures in
+// docs/artifacts.md#speed). The bulk of an upload needs none: part-upload.ts and zip.ts use their buffers again.
 // An action cannot pass V8 flags, so `gc` is taken the way jest-leak-detector takes it: the flag set for one new
 // context, then reset, unless Node was started with it.
 
 const MINOR_EVERY_MS = 20
-const MAJOR_EVERY_BYTES = 25 * 1024 * 1024
 
-type Collect = (options: { type: 'minor' | 'major'; execution?: 'async' }) => unknown
+type Collect = (options: { type: 'minor' }) => unknown
 
 let collect: Collect | null | undefined
 
@@ -40,7 +35,7 @@ function collector(): Collect | null {
   return collect
 }
 
-/** Runs minor collections while `work` downloads, so its dead body Buffers do not pile up. */
+/** Runs minor collections while `work` moves an artifact, so its dead Buffers do not pile up. */
 export async function withMinorCollections<T>(work: () => Promise<T>): Promise<T> {
   const gc = collector()
   const timer = gc && setInterval(() => gc({ type: 'minor' }), MINOR_EVERY_MS).unref()
@@ -48,21 +43,5 @@ export async function withMinorCollections<T>(work: () => Promise<T>): Promise<T
     return await work()
   } finally {
     if (timer) clearInterval(timer)
-  }
-}
-
-/**
- * For an upload: call it with the length of each piece of the ZIP; every 25 MiB it queues a major collection,
- * which runs between I/O callbacks, not inside the ZIP's loop.
- */
-export function majorCollectionPacer(): (bytes: number) => void {
-  const gc = collector()
-  if (!gc) return () => {}
-  let since = 0
-  return bytes => {
-    since += bytes
-    if (since < MAJOR_EVERY_BYTES) return
-    since = 0
-    gc({ type: 'major', execution: 'async' })
   }
 }

@@ -1,18 +1,14 @@
 import type { JobData } from '@aws-sdk/client-codepipeline'
 import * as core from '@actions/core'
 import { stat } from 'node:fs/promises'
-import {
-  connectArtifactStore,
-  COPY_MAX_BYTES,
-  locationOf,
-  type ArtifactStore,
-  type S3Object
-} from '../aws/artifact-store.ts'
+import { connectArtifactStore, locationOf, type ArtifactStore, type S3Object } from '../aws/artifact-store.ts'
+import type { Uploaded } from '../aws/part-upload.ts'
 import type { AwsSettings } from '../aws/settings.ts'
 import { formatBytes } from '../bytes.ts'
+import { s3 } from '../limits.ts'
 import { neutralize } from '../text.ts'
 import { misconfigured } from './artifact-error.ts'
-import { majorCollectionPacer } from './gc-pacing.ts'
+import { withMinorCollections } from './gc-pacing.ts'
 import type { LocalPath, OutputArtifact } from './output-entries.ts'
 import { explainS3Error } from './s3-errors.ts'
 import { zipStream, type ZipStats } from './zip.ts'
@@ -53,12 +49,17 @@ export async function uploadOutputArtifacts(
           `Uploading output artifact "${name}" from ${path.given} to s3://${target.bucket}/${target.key}`
         )
       )
-      const zip = zipStream(name, path, kinds[index], level, majorCollectionPacer())
-      let etag: string | undefined
+      const zip = zipStream(name, path, kinds[index], level)
+      let uploaded: Uploaded
       try {
-        etag = await store.upload(target, zip.stream, data.encryptionKey?.id)
+        uploaded = await withMinorCollections(() =>
+          store.upload(
+            target,
+            { chunks: zip.chunks, sha256: () => zip.made().sha256 },
+            data.encryptionKey?.id
+          )
+        )
       } catch (error) {
-        zip.stream.destroy() // a failed upload stops the zipping, which closes its files
         throw (
           zip.failed() ??
           explainS3Error(error, {
@@ -78,14 +79,9 @@ export async function uploadOutputArtifacts(
             `files deflated, ${kept} stored), SHA-256 ${sha256}`
         )
       )
-      const inMetadata = await recordDigest(
-        store,
-        target,
-        etag,
-        { name, bytes, sha256 },
-        settings.region,
-        data
-      )
+      const inMetadata =
+        uploaded.withMetadata ||
+        (await recordDigest(store, target, uploaded.etag, { name, bytes, sha256 }, settings.region, data))
       stored.push({
         name,
         path: path.given,
@@ -116,7 +112,7 @@ async function recordDigest(
 ): Promise<boolean> {
   const kmsKeyId = data.encryptionKey?.id
   const where = `s3://${target.bucket}/${target.key}`
-  if (zip.bytes > COPY_MAX_BYTES) {
+  if (zip.bytes > s3.copyMaxBytes) {
     core.warning(
       neutralize(
         `Output artifact "${zip.name}" is larger than the 5 GiB S3 copies in one request, so its SHA-256 is not ` +

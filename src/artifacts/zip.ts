@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { open, readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
-import { PassThrough, Readable } from 'node:stream'
+import { PassThrough } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { crc32, createDeflateRaw } from 'node:zlib'
+import { BufferPool } from '../buffer-pool.ts'
 import { ArtifactError, misconfigured } from './artifact-error.ts'
 import { deflate, methodFor, PROBE_BYTES } from './compression.ts'
 import type { LocalPath } from './output-entries.ts'
@@ -27,13 +28,8 @@ import {
 const WHOLE_BYTES = 1024 * 1024
 /** How much deflated data an entry ahead of its turn may hold before its deflating waits. */
 const LOOKAHEAD_BYTES = 1024 * 1024
-/**
- * Reads of what is sent: the upload keeps each until its 5 MiB part is assembled, so they are garbage soon after.
- * Measured on the bench, 256 KiB and 1 MiB reads were no faster and raised the peak RSS by 5 to 20 MiB.
- */
-const READ_CHUNK = 64 * 1024
-/** Reads of what is only checked (CRC-32), into one buffer used again: as large as helps. */
-const CRC_CHUNK = 1024 * 1024
+/** Reads of a file into buffers used again: the upload copies what it is given at once, deflate what it takes. */
+const READ_CHUNK = 1024 * 1024
 /** Entries prepared ahead of the one being written: one per core keeps every core deflating. */
 const AHEAD = Math.max(2, Math.min(8, availableParallelism()))
 
@@ -44,7 +40,8 @@ export interface ZipStats {
 }
 
 export interface ZipStream {
-  stream: Readable
+  /** The ZIP's pieces in order, each valid only until the next is asked for: a stored file is read into one buffer. */
+  chunks: AsyncIterable<Buffer>
   /** The ArtifactError that ended the stream, to tell a file that cannot be read from the upload's own failure. */
   failed: () => Error | undefined
   stats: ZipStats
@@ -52,20 +49,17 @@ export interface ZipStream {
   made: () => { bytes: number; sha256: string }
 }
 
-/**
- * The ZIP of a directory's contents, or of one file, deflated at `level` where it shrinks (0: all stored);
- * `onChunk` is told the length of each piece as it is made.
- */
+/** The ZIP of a directory's contents, or of one file, deflated at `level` where it shrinks (0: all stored). */
 export function zipStream(
   artifact: string,
   path: LocalPath,
   kind: 'file' | 'directory',
-  level: number,
-  onChunk: (bytes: number) => void = () => {}
+  level: number
 ): ZipStream {
   const stats: ZipStats = { entries: 0, stored: 0, deflated: 0 }
   const digest = createHash('sha256')
   let bytes = 0
+  let sha256: string | undefined
   let failure: Error | undefined
   const fail = (error: unknown) => {
     failure ??= error instanceof ArtifactError ? error : unreadable(artifact, path, error as Error)
@@ -78,7 +72,6 @@ export function zipStream(
       for await (const chunk of zipBytes(artifact, path, sources, level, stats)) {
         digest.update(chunk)
         bytes += chunk.length
-        onChunk(chunk.length)
         yield chunk
       }
     } catch (error) {
@@ -86,10 +79,10 @@ export function zipStream(
     }
   }
   return {
-    stream: Readable.from(zip(), { objectMode: false }),
+    chunks: zip(),
     failed: () => failure,
     stats,
-    made: () => ({ bytes, sha256: digest.digest('hex') })
+    made: () => ({ bytes, sha256: (sha256 ??= digest.digest('hex')) })
   }
 }
 
@@ -115,12 +108,13 @@ async function* zipBytes(
   let next = 0
   const refill = () => {
     while (next < sources.length && ahead.length < AHEAD) {
-      const prepared = prepare(sources[next++], level)
+      const prepared = prepare(sources[next++], level, reads)
       prepared.catch(() => undefined) // awaited in its turn; until then its failure must not go unhandled
       ahead.push(prepared)
     }
   }
   const records: EntryRecord[] = []
+  const reads = new BufferPool(READ_CHUNK) // as many as entries read at once: those ahead and the one in turn
   let offset = 0
   try {
     refill()
@@ -164,7 +158,7 @@ async function* zipBytes(
 }
 
 /** Reads what must be known before an entry's header: its method, and for all but deflated streams its CRC. */
-async function prepare(source: ZipSource, level: number): Promise<Prepared> {
+async function prepare(source: ZipSource, level: number, reads: BufferPool): Promise<Prepared> {
   const base = { mtime: source.mtime, mode: source.mode, name: source.name, zip64: false }
   const none = () => undefined
   if (!source.path) {
@@ -194,21 +188,28 @@ async function prepare(source: ZipSource, level: number): Promise<Prepared> {
   if (method === STORED) {
     // The CRC goes in the local header, so the file is read once for it now and once more in its turn: a data
     // descriptor after stored data is what Java's ZipInputStream refuses.
-    const { crc, size } = await crcOf(path)
+    const { crc, size } = await crcOf(path, reads)
     const tally = { crc: 0, size: 0 }
     return {
       source,
       header: { ...base, method, zip64, known: { crc, size, compressedSize: size } },
-      stream: () => fileChunks(path, tally),
+      stream: () => fileChunks(path, tally, reads),
       read: () => tally,
       close: none
     }
   }
-  // Deflated from now on, ahead of its turn, into a buffer that makes the deflating wait when it is full.
+  // Deflated from now on, ahead of its turn, into a buffer that makes the deflating wait when it is full. Each
+  // read is written once deflate has taken the last (its write callback), so one buffer of the pool serves them.
   const tally = { crc: 0, size: 0 }
   const ready = new PassThrough({ highWaterMark: LOOKAHEAD_BYTES })
-  const done = pipeline(fileChunks(path, tally), createDeflateRaw({ level }), ready)
-  done.catch(() => undefined) // the same error reaches whoever reads `ready`
+  const deflater = createDeflateRaw({ level })
+  pipeline(deflater, ready).catch(() => undefined) // the same error reaches whoever reads `ready`
+  const fed = async () => {
+    for await (const chunk of fileChunks(path, tally, reads))
+      await new Promise<void>((resolve, reject) => deflater.write(chunk, e => (e ? reject(e) : resolve())))
+    deflater.end()
+  }
+  fed().catch((error: unknown) => deflater.destroy(error as Error))
   return {
     source,
     header: { ...base, method, zip64 },
@@ -229,11 +230,11 @@ async function head(path: string): Promise<Buffer> {
   }
 }
 
-/** CRC-32 and size of a file, read through one buffer: nothing is kept, so nothing is left for the GC to free. */
-async function crcOf(path: string): Promise<{ crc: number; size: number }> {
+/** CRC-32 and size of a file, read through a buffer of the pool. */
+async function crcOf(path: string, reads: BufferPool): Promise<{ crc: number; size: number }> {
   const file = await open(path)
+  const buffer = await reads.take()
   try {
-    const buffer = Buffer.allocUnsafe(CRC_CHUNK)
     let crc = 0
     let size = 0
     for (;;) {
@@ -243,20 +244,25 @@ async function crcOf(path: string): Promise<{ crc: number; size: number }> {
       size += bytesRead
     }
   } finally {
+    reads.give(buffer)
     await file.close()
   }
 }
 
 /**
- * A file's bytes, read straight into new buffers (the upload keeps them until its part is sent, so none is
- * reused), with their CRC-32 and size kept in `tally`.
+ * A file's bytes, with their CRC-32 and size kept in `tally`, read into one buffer of `reads`: each chunk is gone
+ * once the next is asked for.
  */
-async function* fileChunks(path: string, tally: { crc: number; size: number }): AsyncGenerator<Buffer> {
+async function* fileChunks(
+  path: string,
+  tally: { crc: number; size: number },
+  reads: BufferPool
+): AsyncGenerator<Buffer> {
   const file = await open(path)
+  const buffer = await reads.take()
   try {
     for (;;) {
-      const buffer = Buffer.allocUnsafe(READ_CHUNK)
-      const { bytesRead } = await file.read(buffer, 0, READ_CHUNK, tally.size)
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, tally.size)
       if (!bytesRead) return
       const chunk = buffer.subarray(0, bytesRead)
       tally.crc = crc32(chunk, tally.crc)
@@ -264,6 +270,7 @@ async function* fileChunks(path: string, tally: { crc: number; size: number }): 
       yield chunk
     }
   } finally {
+    reads.give(buffer)
     await file.close()
   }
 }

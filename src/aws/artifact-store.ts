@@ -1,8 +1,8 @@
 import type { Artifact, JobData } from '@aws-sdk/client-codepipeline'
 import { CopyObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import type { Readable } from 'node:stream'
 import { ArtifactError } from '../artifacts/artifact-error.ts'
 import { createClient } from './clients.ts'
+import { uploadInParts, type Uploaded } from './part-upload.ts'
 import { startRangedDownload, type ArrivingFile } from './ranged-download.ts'
 import type { AwsSettings } from './settings.ts'
 
@@ -15,16 +15,15 @@ export interface S3Object {
   key: string
 }
 
-// lib-storage holds each part in memory until S3 has it: 5 MiB parts (S3's minimum), four in flight, keep an
-// upload near 30 MiB whatever the artifact's size (bench/artifacts-roundtrip.ts), and 10,000 parts allow
-// artifacts up to 48 GiB. Each part is a buffer, so the SDK retries a failed part itself (it cannot replay a stream).
-const PART_BYTES = 5 * 1024 * 1024
-const PARTS_IN_FLIGHT = 4
-// Downloads: lib-storage has no download, hence ranged-download.ts.
-/** The largest object CopyObject takes, so the largest whose metadata can be set after the upload. */
-export const COPY_MAX_BYTES = 5 * 1024 ** 3
+// Downloads: lib-storage has no download, hence ranged-download.ts; uploads: part-upload.ts.
 /** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
 export const DIGEST_METADATA = 'sha256'
+
+/** A ZIP being made: its pieces, each read only until the next is asked for, and its digest once they end. */
+export interface ZipBytes {
+  chunks: AsyncIterable<Uint8Array>
+  sha256: () => string
+}
 
 export interface Download extends ArrivingFile {
   /** What the object's x-amz-meta-sha256 says, when it has one. */
@@ -39,24 +38,16 @@ export class ArtifactStore {
   }
 
   /**
-   * Uploads a stream of unknown length (one PutObject when it is small, else a multipart upload that is
-   * aborted if a part fails), encrypted with SSE-KMS: the job's customer-managed key when it has one,
-   * otherwise the account's AWS managed key. Returns the stored object's ETag.
+   * Uploads a ZIP as it is made (part-upload.ts), encrypted with SSE-KMS: the job's customer-managed key when it
+   * has one, otherwise the account's AWS managed key. A ZIP of one part goes up with its SHA-256 as metadata.
    */
-  async upload(target: S3Object, body: Readable, kmsKeyId?: string): Promise<string | undefined> {
-    const { Upload } = await import('@aws-sdk/lib-storage') // only uploads need it
-    const upload = new Upload({
-      client: this.client,
-      queueSize: PARTS_IN_FLIGHT,
-      partSize: PART_BYTES,
-      params: {
-        Bucket: target.bucket,
-        Key: target.key,
-        Body: body,
-        ...storedAs(kmsKeyId)
-      }
-    })
-    return (await upload.done()).ETag
+  upload(target: S3Object, zip: ZipBytes, kmsKeyId?: string): Promise<Uploaded> {
+    return uploadInParts(
+      this.client,
+      { Bucket: target.bucket, Key: target.key, ...storedAs(kmsKeyId) },
+      zip.chunks,
+      () => ({ [DIGEST_METADATA]: zip.sha256() })
+    )
   }
 
   /**

@@ -29,8 +29,7 @@ export function preloadArtifactCode(settings: ReportSettings, step: 'main' | 'po
     (step === 'post' || settings.status === 'success' || settings.status === 'workflow')
   const load = (loading: Promise<unknown>) => void loading.catch(() => undefined)
   if (downloads) load(import('../artifacts/download.ts'))
-  // lib-storage is imported by the upload itself (a download does not need it).
-  if (uploads) load(Promise.all([import('../artifacts/upload.ts'), import('@aws-sdk/lib-storage')]))
+  if (uploads) load(import('../artifacts/upload.ts'))
 }
 
 /**
