@@ -1,5 +1,5 @@
-// Collections paced while a download runs: the dead Buffers it leaves (node:http copies each piece of a response
-// body into a new one) are freed as they go, instead of piling up until V8 decides to collect, which on its own
+// Collections paced while an artifact moves: the dead Buffers a download leaves (node:http copies each piece of a
+// response body into a new one) are freed as they go, instead of piling up until V8 decides to collect, which on its own
 // it does after about 64 MiB of them.
 import { describe, expect, it } from '@jest/globals'
 import { setTimeout as sleep } from 'node:timers/promises'

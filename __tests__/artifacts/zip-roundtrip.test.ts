@@ -221,3 +221,22 @@ describe('extractZip', () => {
     )
   })
 })
+
+describe('zipStream stopped early', () => {
+  it('closes every file it opened, those deflating ahead of their turn included', async () => {
+    const dir = join(temp, 'logs')
+    await mkdir(dir)
+    // Files over 1 MiB that shrink are deflated ahead, into a lookahead that fills while nobody reads it.
+    for (let i = 0; i < 4; i++)
+      await writeFile(join(dir, `build-${i}.log`), randomBytes(3 * 1024 * 1024).toString('hex')) // halves
+    const openFiles = async () => (await readdir('/proc/self/fd')).length
+    const before = await openFiles()
+    const zip = zipStream('BuildOutput', localPath(dir, temp), 'directory', 6)
+    const chunks = zip.chunks[Symbol.asyncIterator]()
+    await chunks.next()
+    await new Promise(resolve => setTimeout(resolve, 200)) // the entries ahead fill their lookahead
+    await chunks.return?.(undefined)
+    await new Promise(resolve => setTimeout(resolve, 500))
+    expect(await openFiles()).toBe(before)
+  })
+})

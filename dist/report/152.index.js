@@ -93,7 +93,8 @@ function explainS3Error(error, context) {
     const head = `${context.subject} could not be ${context.action === 'upload' ? 'uploaded to' : 'downloaded from'} ${url}`;
     const said = `${code}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e).replace(/\.$/, '')}`;
     const fail = (type, fix) => new _artifact_error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArtifactError */ .nE(`${head} (${said}). ${fix}`, type, { cause: error });
-    // Refused before sending (a plain-http endpoint that is not loopback): the message already says what to fix.
+    // Refused before sending (a plain-http endpoint that is not loopback, an artifact beyond S3's parts): the message
+    // already says what to fix.
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo)
         return new _artifact_error_js__WEBPACK_IMPORTED_MODULE_1__/* .ArtifactError */ .nE(`${head}: ${e.message}`, 'ConfigurationError', { cause: error });
     const kms = context.kmsKeyId ? `the KMS key ${context.kmsKeyId}` : "the artifact store's KMS key";
@@ -196,32 +197,33 @@ var limits = __webpack_require__(351);
 // into a new part: for a 228 MiB ZIP, 3,600 chunks and 46 parts of new memory, which V8 frees late, and its
 // concatenation alone took 0.22 s of the main thread (docs/artifacts.md#speed). Here the maker of a chunk may use
 // its memory again as soon as it is copied, and a part buffer goes back to the pool once S3 has the part, so an
-// upload holds PARTS_IN_FLIGHT + 1 parts whatever the artifact's size. The SDK signs, checksums and retries each
+// upload holds PART_BUFFERS parts whatever the artifact's size. The SDK signs, checksums and retries each
 // request as before: a part is a buffer, so a retry sends it again.
-/** S3's smallest part: the fewest bytes held, at 4 parts in flight as fast as larger ones (bench). */
+/** S3's smallest part: the fewest bytes held, and as fast as larger ones on the bench. */
 const PART_BYTES = limits.s3.minPartBytes;
-const PARTS_IN_FLIGHT = 4;
+/** Parts sent or being filled at once; up to all of them are in flight while the next waits for a buffer. */
+const PART_BUFFERS = 5;
 /**
  * Uploads `chunks` (each read only until the next is asked for) as one object: one PutObject carrying
  * `metadata()` when they fit in a part, otherwise a multipart upload that is aborted if anything fails. Each part
  * is checksummed with CRC32, which S3 checks, and the ETag of the object is returned.
  */
 async function uploadInParts(client, params, chunks, metadata, options = {}) {
-    const pool = new buffer_pool/* BufferPool */.P(PART_BYTES, PARTS_IN_FLIGHT + 1);
+    const pool = new buffer_pool/* BufferPool */.P(PART_BYTES, PART_BUFFERS);
     const upload = new MultipartUpload(client, params, pool, options.maxParts ?? limits.s3.maxParts);
     let part = await pool.take();
     let filled = 0;
     try {
         for await (const chunk of chunks) {
             for (let at = 0; at < chunk.length;) {
+                if (upload.failure)
+                    throw upload.failure; // no part is sent once one has failed
                 // A full part is sent only once more bytes come: a body of exactly one part stays one PutObject.
                 if (filled === PART_BYTES) {
                     upload.send(part, filled);
                     part = await pool.take();
                     filled = 0;
                 }
-                if (upload.failure)
-                    throw upload.failure;
                 const copied = Math.min(chunk.length - at, PART_BYTES - filled);
                 part.set(chunk.subarray(at, at + copied), filled);
                 filled += copied;
@@ -237,6 +239,8 @@ async function uploadInParts(client, params, chunks, metadata, options = {}) {
             }));
             return { etag: put.ETag, withMetadata: true };
         }
+        if (upload.failure)
+            throw upload.failure;
         upload.send(part, filled);
         return { etag: await upload.complete(), withMetadata: false };
     }
@@ -460,7 +464,7 @@ function totalSize(answer) {
 
 
 
-// Downloads: lib-storage has no download, hence ranged-download.ts; uploads: part-upload.ts.
+// Downloads go through ranged-download.ts, uploads through part-upload.ts.
 /** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
 const DIGEST_METADATA = 'sha256';
 class ArtifactStore {

@@ -176,10 +176,11 @@ async function* zipBytes(artifact, root, sources, level, stats) {
     const records = [];
     const reads = new buffer_pool/* BufferPool */.P(READ_CHUNK); // as many as entries read at once: those ahead and the one in turn
     let offset = 0;
+    let current; // closed too when the ZIP stops before its data has been read
     try {
         refill();
         while (ahead.length) {
-            const entry = await ahead.shift();
+            const entry = (current = await ahead.shift());
             refill();
             const header = (0,zip_format/* localHeader */.$B)(entry.header);
             yield header;
@@ -213,6 +214,7 @@ async function* zipBytes(artifact, root, sources, level, stats) {
         yield (0,zip_format/* centralDirectory */.H$)(records, offset);
     }
     finally {
+        current?.close();
         for (const pending of ahead)
             pending.then(entry => entry.close(), () => undefined);
     }
@@ -265,8 +267,22 @@ async function prepare(source, level, reads) {
     const deflater = (0,external_node_zlib_.createDeflateRaw)({ level });
     (0,external_node_stream_promises_.pipeline)(deflater, ready).catch(() => undefined); // the same error reaches whoever reads `ready`
     const fed = async () => {
-        for await (const chunk of fileChunks(path, tally, reads))
-            await new Promise((resolve, reject) => deflater.write(chunk, e => (e ? reject(e) : resolve())));
+        for await (const chunk of fileChunks(path, tally, reads)) {
+            if (deflater.destroyed)
+                return; // closed ahead of its turn: the file closes as the loop ends
+            // A deflater destroyed while backed up never calls back: its close ends the wait instead.
+            await new Promise((resolve, reject) => {
+                const closed = () => reject(new Error('the deflating was stopped'));
+                deflater.once('close', closed);
+                deflater.write(chunk, e => {
+                    deflater.off('close', closed);
+                    if (e)
+                        reject(e);
+                    else
+                        resolve();
+                });
+            });
+        }
         deflater.end();
     };
     fed().catch((error) => deflater.destroy(error));

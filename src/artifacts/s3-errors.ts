@@ -38,7 +38,8 @@ export function explainS3Error(error: unknown, context: S3Context): ArtifactErro
   const said = `${code}: ${errorMessage(e).replace(/\.$/, '')}`
   const fail = (type: ArtifactError['failureType'], fix: string) =>
     new ArtifactError(`${head} (${said}). ${fix}`, type, { cause: error })
-  // Refused before sending (a plain-http endpoint that is not loopback): the message already says what to fix.
+  // Refused before sending (a plain-http endpoint that is not loopback, an artifact beyond S3's parts): the message
+  // already says what to fix.
   if (error instanceof UserError)
     return new ArtifactError(`${head}: ${e.message}`, 'ConfigurationError', { cause: error })
   const kms = context.kmsKeyId ? `the KMS key ${context.kmsKeyId}` : "the artifact store's KMS key"

@@ -116,10 +116,11 @@ async function* zipBytes(
   const records: EntryRecord[] = []
   const reads = new BufferPool(READ_CHUNK) // as many as entries read at once: those ahead and the one in turn
   let offset = 0
+  let current: Prepared | undefined // closed too when the ZIP stops before its data has been read
   try {
     refill()
     while (ahead.length) {
-      const entry = await (ahead.shift() as Promise<Prepared>)
+      const entry = (current = await (ahead.shift() as Promise<Prepared>))
       refill()
       const header = localHeader(entry.header)
       yield header
@@ -149,6 +150,7 @@ async function* zipBytes(
     }
     yield centralDirectory(records, offset)
   } finally {
+    current?.close()
     for (const pending of ahead)
       pending.then(
         entry => entry.close(),
@@ -205,8 +207,19 @@ async function prepare(source: ZipSource, level: number, reads: BufferPool): Pro
   const deflater = createDeflateRaw({ level })
   pipeline(deflater, ready).catch(() => undefined) // the same error reaches whoever reads `ready`
   const fed = async () => {
-    for await (const chunk of fileChunks(path, tally, reads))
-      await new Promise<void>((resolve, reject) => deflater.write(chunk, e => (e ? reject(e) : resolve())))
+    for await (const chunk of fileChunks(path, tally, reads)) {
+      if (deflater.destroyed) return // closed ahead of its turn: the file closes as the loop ends
+      // A deflater destroyed while backed up never calls back: its close ends the wait instead.
+      await new Promise<void>((resolve, reject) => {
+        const closed = () => reject(new Error('the deflating was stopped'))
+        deflater.once('close', closed)
+        deflater.write(chunk, e => {
+          deflater.off('close', closed)
+          if (e) reject(e)
+          else resolve()
+        })
+      })
+    }
     deflater.end()
   }
   fed().catch((error: unknown) => deflater.destroy(error as Error))

@@ -15,7 +15,7 @@ export interface S3Object {
   key: string
 }
 
-// Downloads: lib-storage has no download, hence ranged-download.ts; uploads: part-upload.ts.
+// Downloads go through ranged-download.ts, uploads through part-upload.ts.
 /** The user metadata that carries a ZIP's SHA-256 (x-amz-meta-sha256), lowercase hex as sha256sum prints it. */
 export const DIGEST_METADATA = 'sha256'
 

@@ -17,12 +17,13 @@ import { s3 } from '../limits.ts'
 // into a new part: for a 228 MiB ZIP, 3,600 chunks and 46 parts of new memory, which V8 frees late, and its
 // concatenation alone took 0.22 s of the main thread (docs/artifacts.md#speed). Here the maker of a chunk may use
 // its memory again as soon as it is copied, and a part buffer goes back to the pool once S3 has the part, so an
-// upload holds PARTS_IN_FLIGHT + 1 parts whatever the artifact's size. The SDK signs, checksums and retries each
+// upload holds PART_BUFFERS parts whatever the artifact's size. The SDK signs, checksums and retries each
 // request as before: a part is a buffer, so a retry sends it again.
 
-/** S3's smallest part: the fewest bytes held, at 4 parts in flight as fast as larger ones (bench). */
+/** S3's smallest part: the fewest bytes held, and as fast as larger ones on the bench. */
 const PART_BYTES = s3.minPartBytes
-const PARTS_IN_FLIGHT = 4
+/** Parts sent or being filled at once; up to all of them are in flight while the next waits for a buffer. */
+const PART_BUFFERS = 5
 
 /** What every request about the object carries: where it goes and how it is stored. */
 export interface ObjectParams {
@@ -56,20 +57,20 @@ export async function uploadInParts(
   metadata: () => Record<string, string>,
   options: PartOptions = {}
 ): Promise<Uploaded> {
-  const pool = new BufferPool(PART_BYTES, PARTS_IN_FLIGHT + 1)
+  const pool = new BufferPool(PART_BYTES, PART_BUFFERS)
   const upload = new MultipartUpload(client, params, pool, options.maxParts ?? s3.maxParts)
   let part = await pool.take()
   let filled = 0
   try {
     for await (const chunk of chunks) {
       for (let at = 0; at < chunk.length;) {
+        if (upload.failure) throw upload.failure // no part is sent once one has failed
         // A full part is sent only once more bytes come: a body of exactly one part stays one PutObject.
         if (filled === PART_BYTES) {
           upload.send(part, filled)
           part = await pool.take()
           filled = 0
         }
-        if (upload.failure) throw upload.failure
         const copied = Math.min(chunk.length - at, PART_BYTES - filled)
         part.set(chunk.subarray(at, at + copied), filled)
         filled += copied
@@ -87,6 +88,7 @@ export async function uploadInParts(
       )
       return { etag: put.ETag, withMetadata: true }
     }
+    if (upload.failure) throw upload.failure
     upload.send(part, filled)
     return { etag: await upload.complete(), withMetadata: false }
   } catch (error) {
