@@ -165,6 +165,7 @@ function zipStream(artifact, path, kind, level) {
 }
 async function* zipBytes(artifact, root, sources, level, stats) {
     const ahead = [];
+    const reads = new buffer_pool/* BufferPool */.P(READ_CHUNK); // as many as entries read at once: those ahead and the one in turn
     let next = 0;
     const refill = () => {
         while (next < sources.length && ahead.length < AHEAD) {
@@ -174,7 +175,6 @@ async function* zipBytes(artifact, root, sources, level, stats) {
         }
     };
     const records = [];
-    const reads = new buffer_pool/* BufferPool */.P(READ_CHUNK); // as many as entries read at once: those ahead and the one in turn
     let offset = 0;
     let current; // closed too when the ZIP stops before its data has been read
     try {
@@ -305,25 +305,13 @@ async function head(path) {
         await file.close();
     }
 }
-/** CRC-32 and size of a file, read through a buffer of the pool. */
+/** CRC-32 and size of a file, its chunks read and dropped. */
 async function crcOf(path, reads) {
-    const file = await (0,promises_.open)(path);
-    const buffer = await reads.take();
-    try {
-        let crc = 0;
-        let size = 0;
-        for (;;) {
-            const { bytesRead } = await file.read(buffer, 0, buffer.length, size);
-            if (!bytesRead)
-                return { crc, size };
-            crc = (0,external_node_zlib_.crc32)(buffer.subarray(0, bytesRead), crc);
-            size += bytesRead;
-        }
-    }
-    finally {
-        reads.give(buffer);
-        await file.close();
-    }
+    const tally = { crc: 0, size: 0 };
+    const chunks = fileChunks(path, tally, reads);
+    while (!(await chunks.next()).done)
+        ;
+    return tally;
 }
 /**
  * A file's bytes, with their CRC-32 and size kept in `tally`, read into one buffer of `reads`: each chunk is gone

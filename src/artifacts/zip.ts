@@ -105,6 +105,7 @@ async function* zipBytes(
   stats: ZipStats
 ): AsyncGenerator<Buffer> {
   const ahead: Promise<Prepared>[] = []
+  const reads = new BufferPool(READ_CHUNK) // as many as entries read at once: those ahead and the one in turn
   let next = 0
   const refill = () => {
     while (next < sources.length && ahead.length < AHEAD) {
@@ -114,7 +115,6 @@ async function* zipBytes(
     }
   }
   const records: EntryRecord[] = []
-  const reads = new BufferPool(READ_CHUNK) // as many as entries read at once: those ahead and the one in turn
   let offset = 0
   let current: Prepared | undefined // closed too when the ZIP stops before its data has been read
   try {
@@ -243,23 +243,12 @@ async function head(path: string): Promise<Buffer> {
   }
 }
 
-/** CRC-32 and size of a file, read through a buffer of the pool. */
+/** CRC-32 and size of a file, its chunks read and dropped. */
 async function crcOf(path: string, reads: BufferPool): Promise<{ crc: number; size: number }> {
-  const file = await open(path)
-  const buffer = await reads.take()
-  try {
-    let crc = 0
-    let size = 0
-    for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, size)
-      if (!bytesRead) return { crc, size }
-      crc = crc32(buffer.subarray(0, bytesRead), crc)
-      size += bytesRead
-    }
-  } finally {
-    reads.give(buffer)
-    await file.close()
-  }
+  const tally = { crc: 0, size: 0 }
+  const chunks = fileChunks(path, tally, reads)
+  while (!(await chunks.next()).done);
+  return tally
 }
 
 /**
